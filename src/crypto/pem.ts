@@ -1,0 +1,128 @@
+import { parseCertificateDer, type ParsedCertificate } from './certificateParser';
+import { parseCsrDer, type ParsedCsr } from './csrParser';
+import { formatPemBlock } from './pemFormat';
+
+export type { ParsedCertificate } from './certificateParser';
+export type { ParsedCsr } from './csrParser';
+export { toPem } from './pemFormat';
+
+export type ContentClass =
+  | { kind: 'empty' }
+  | { kind: 'csr'; csr: ParsedCsr }
+  | { kind: 'chain'; certificates: ParsedCertificate[] }
+  | { kind: 'privateKey' }
+  | { kind: 'invalid'; reason: string };
+
+interface PemBlock {
+  label: string;
+  /** Base64 body with all whitespace removed. */
+  base64: string;
+}
+
+const EXPECTED = 'a PEM certificate, certificate chain or certificate signing request';
+const NOT_RECOGNISED = `the content is not ${EXPECTED}`;
+const CSR_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
+const CERTIFICATE_LABEL = 'CERTIFICATE';
+// PRIVATE KEY, RSA/EC/DSA/ENCRYPTED/OPENSSH PRIVATE KEY...: checked on the raw text so that a key
+// is refused even inside otherwise broken content.
+const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+const BLOCK = /-----BEGIN ([^\r\n-]+)-----([\s\S]*?)-----END ([^\r\n-]+)-----/g;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Splits PEM text into blocks; text between blocks (e.g. openssl's "Bag Attributes" or -text
+ * output) is ignored, as OpenSSL does. RFC 1421 header lines ("Proc-Type: ...") are dropped.
+ */
+function readBlocks(text: string): { blocks: PemBlock[]; problem?: string } {
+  const blocks: PemBlock[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    const [, label, body, endLabel] = m;
+    if (label !== endLabel) {
+      return { blocks, problem: `the PEM block "BEGIN ${label}" ends with "END ${endLabel}"` };
+    }
+    const base64 = body
+      .split(/\r\n|\r|\n/)
+      .filter((line) => !line.includes(':'))
+      .join('')
+      .replace(/\s+/g, '');
+    blocks.push({ label, base64 });
+  }
+  const begins = text.match(/-----BEGIN /g)?.length ?? 0;
+  if (begins !== blocks.length) {
+    return { blocks, problem: 'the PEM content is truncated: a BEGIN line has no matching END line' };
+  }
+  return { blocks };
+}
+
+/**
+ * Canonical PEM: each block re-wrapped at 64 columns, LF line endings, blocks back to back, one
+ * trailing newline. Text without any PEM block normalises to ''.
+ */
+export function normalizePem(text: string): string {
+  return readBlocks(text)
+    .blocks.map((b) => formatPemBlock(b.label, b.base64))
+    .join('');
+}
+
+/** Classifies uploaded Certificate (.crt) content per the Content rules of certificate.md. */
+export function classifyContent(content: Buffer): ContentClass {
+  const text = content.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return { kind: 'empty' };
+  if (PRIVATE_KEY_BEGIN.test(text)) return { kind: 'privateKey' };
+
+  const { blocks, problem } = readBlocks(text);
+  if (problem) return { kind: 'invalid', reason: problem };
+  if (blocks.length === 0) return classifyBinary(content);
+
+  const other = blocks.find((b) => b.label !== CERTIFICATE_LABEL && !CSR_LABELS.has(b.label));
+  if (other) return { kind: 'invalid', reason: `the content holds a "${other.label}" PEM block; expected ${EXPECTED}` };
+  const csrs = blocks.filter((b) => CSR_LABELS.has(b.label));
+  const certificates = blocks.filter((b) => b.label === CERTIFICATE_LABEL);
+  if (csrs.length > 0 && certificates.length > 0) {
+    return {
+      kind: 'invalid',
+      reason: 'the content mixes a certificate signing request with certificates; upload one or the other',
+    };
+  }
+  if (csrs.length > 1) return { kind: 'invalid', reason: 'the content holds more than one certificate signing request' };
+
+  if (csrs.length === 1) {
+    const der = decode(csrs[0]);
+    try {
+      if (der) return { kind: 'csr', csr: parseCsrDer(der) };
+    } catch {
+      // falls through to the invalid result below
+    }
+    return { kind: 'invalid', reason: 'the certificate signing request cannot be read as a PKCS#10 request' };
+  }
+
+  const parsed: ParsedCertificate[] = [];
+  for (const [i, block] of certificates.entries()) {
+    const der = decode(block);
+    const certificate = der && tryParseCertificate(der);
+    if (!certificate) {
+      const which = certificates.length === 1 ? 'the certificate' : `certificate ${i + 1} of the chain`;
+      return { kind: 'invalid', reason: `${which} cannot be read as an X.509 certificate` };
+    }
+    parsed.push(certificate);
+  }
+  return { kind: 'chain', certificates: parsed };
+}
+
+// No PEM armour: accept exactly one DER certificate (a DER SEQUENCE starts with 0x30).
+function classifyBinary(content: Buffer): ContentClass {
+  const certificate = content[0] === 0x30 ? tryParseCertificate(content) : undefined;
+  return certificate ? { kind: 'chain', certificates: [certificate] } : { kind: 'invalid', reason: NOT_RECOGNISED };
+}
+
+function decode(block: PemBlock): Buffer | undefined {
+  return block.base64 !== '' && BASE64.test(block.base64) ? Buffer.from(block.base64, 'base64') : undefined;
+}
+
+function tryParseCertificate(der: Buffer): ParsedCertificate | undefined {
+  try {
+    return parseCertificateDer(der);
+  } catch {
+    return undefined;
+  }
+}

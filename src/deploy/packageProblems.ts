@@ -1,0 +1,13 @@
+/** The problem texts of package-level deploy messages, worded as the real service words them. */
+export const PackageProblems = {
+  noManifest: 'No package.xml found',
+  notInManifest: 'Not in package.xml',
+  unknownType: (name: string, manifest = 'package.xml') => `Unknown type name '${name}' specified in ${manifest}`,
+  listedButMissing: (member: string, type: string) =>
+    `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`,
+  noSuchComponent: (type: string, member: string) => `No ${type} named: ${member} found`,
+  wildcardInDestructive: (manifest: string) => `Wildcards are not allowed in ${manifest}: name each component to delete`,
+  missingMetaFile: (type: string, name: string, path: string) => `${type} ${name}: the meta file ${path} is missing from the package`,
+  missingContentFile: (type: string, name: string, path: string) =>
+    `${type} ${name}: the content file ${path} is missing from the package (deploy an empty file to have the org make its content)`,
+};

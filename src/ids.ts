@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+
+/** Key prefixes of the record kinds Localforce hands out. */
+export const IdPrefix = {
+  org: '00D',
+  user: '005',
+  deploy: '0Af',
+  retrieve: '09S',
+  certificate: '0P1',
+} as const;
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/**
+ * The 3-character suffix that turns a case-sensitive 15-character id into the
+ * case-insensitive 18-character form: one character per 5-character chunk, whose
+ * bits mark the upper-case letters of that chunk.
+ */
+export function idChecksum(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charAt(chunk * 5 + i);
+      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
+    }
+    suffix += CHECKSUM_ALPHABET.charAt(bits);
+  }
+  return suffix;
+}
+
+export function to18(id15: string): string {
+  return id15.length === 18 ? id15 : id15 + idChecksum(id15);
+}
+
+export function to15(id: string): string {
+  return id.slice(0, 15);
+}
+
+/** A new random 18-character id with the given key prefix. */
+export function newId(prefix: string): string {
+  const bytes = randomBytes(12);
+  let body = '';
+  for (const b of bytes) body += BASE62.charAt(b % 62);
+  return to18(prefix + '0' + body.slice(0, 11));
+}
+
+/** Two ids name the same record when their 15-character forms are equal. */
+export function sameId(a: string, b: string): boolean {
+  return a.length >= 15 && b.length >= 15 && to15(a) === to15(b);
+}
+
+/** Shape only: the well-known default ids (`00D000000000001AAA`) do not carry a true checksum. */
+export function isWellFormedId(id: string): boolean {
+  return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id);
+}
+
+/** A session id or access token in the `00D…!…` form the sf CLI insists on. */
+export function newSessionId(orgId: string): string {
+  return `${orgId}!${randomBytes(36).toString('base64url').replace(/-/g, '.')}`;
+}

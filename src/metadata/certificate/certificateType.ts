@@ -1,0 +1,120 @@
+import {
+  buildCsr, buildSelfSignedCertificate, classifyContent, normalizePem, publicKeyOf,
+} from '../../crypto';
+import { writeMetadataXml } from '../../package/metadataXmlWriter';
+import { XSI_TYPE } from '../../soap/xmlWriter';
+import type { StoredComponent } from '../../store/components';
+import type { ApplyContext, ComponentInput, ComponentWrite, MetadataTypeHandler, PlanContext, PlanResult } from '../metadataType';
+import { decideCertificateContent, type ContentDecision } from './contentRules';
+import { CertificateDefinition, validityYears } from './definition';
+import { readCertificateFields, validateCertificateName, type StoredCertificateFields } from './fields';
+
+interface CertificatePlan {
+  decision: ContentDecision;
+  /** The fields to store, immutable ones resolved against the stored component. */
+  fields: Omit<StoredCertificateFields, 'expirationDate' | 'state' | 'csrPem'>;
+}
+
+const DEFAULT_KEY_SIZE = 2048;
+
+/** X.509 carries whole seconds; expirationDate says exactly what the certificate says. */
+const wholeSeconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+function yearsAfter(d: Date, years: number): Date {
+  const out = wholeSeconds(d);
+  out.setUTCFullYear(out.getUTCFullYear() + years);
+  return out;
+}
+
+const storedFields = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;
+
+export const CertificateType: MetadataTypeHandler<CertificatePlan> = {
+  definition: CertificateDefinition,
+  skippedMetaFields: ['fullName', 'content'],
+
+  validateName: validateCertificateName,
+
+  plan(input: ComponentInput, existing: StoredComponent | undefined, ctx: PlanContext): PlanResult<CertificatePlan> {
+    const read = readCertificateFields(input.fullName, input.fields);
+    if (!read.ok) return read;
+    const stored = existing && storedFields(existing);
+    const privateKey = existing && ctx.privateKeyOf(existing);
+    const outcome = decideCertificateContent(
+      { fullName: input.fullName, orgId: ctx.org.id, fields: read.fields, rawContent: input.content, content: classifyContent(input.content ?? Buffer.alloc(0)), now: ctx.now },
+      stored && privateKey ? { fields: stored, contentPem: existing.content?.toString('utf8') ?? '', publicKeyPem: publicKeyOf(privateKey) } : undefined,
+    );
+    if (!outcome.ok) return outcome;
+    const fields = {
+      caSigned: read.fields.caSigned,
+      encryptedWithPlatformEncryption: read.fields.encryptedWithPlatformEncryption,
+      keySize: read.fields.keySize ?? stored?.keySize ?? DEFAULT_KEY_SIZE,
+      masterLabel: read.fields.masterLabel,
+      privateKeyExportable: read.fields.privateKeyExportable ?? stored?.privateKeyExportable ?? true,
+    };
+    const keepsContent = outcome.decision.kind === 'keepContent';
+    const fieldsChanged = !stored || stored.masterLabel !== fields.masterLabel
+      || stored.encryptedWithPlatformEncryption !== fields.encryptedWithPlatformEncryption;
+    return { ok: true, plan: { decision: outcome.decision, fields }, created: !existing, changed: !keepsContent || fieldsChanged, warning: outcome.warning };
+  },
+
+  keyBitsNeeded(plan: CertificatePlan): number | undefined {
+    const kind = plan.decision.kind;
+    return kind === 'newSelfSigned' || kind === 'newCsr' ? plan.fields.keySize : undefined;
+  },
+
+  async apply(plan: CertificatePlan, _input: ComponentInput, existing: StoredComponent | undefined, ctx: ApplyContext): Promise<ComponentWrite> {
+    const { decision, fields } = plan;
+    const stored = existing && storedFields(existing);
+    switch (decision.kind) {
+      case 'newSelfSigned': {
+        const keyPair = await ctx.keys.take(fields.keySize);
+        const notBefore = wholeSeconds(ctx.now);
+        const notAfter = yearsAfter(ctx.now, validityYears(fields.keySize));
+        const pem = await buildSelfSignedCertificate({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames, notBefore, notAfter });
+        const out: StoredCertificateFields = { ...fields, expirationDate: notAfter.toISOString(), state: 'selfSigned' };
+        return { fields: { ...out }, content: Buffer.from(pem), privateKeyPem: keyPair.privateKeyPem };
+      }
+      case 'newCsr': {
+        const keyPair = await ctx.keys.take(fields.keySize);
+        const pem = await buildCsr({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames });
+        const expirationDate = yearsAfter(ctx.now, validityYears(fields.keySize)).toISOString();
+        const out: StoredCertificateFields = { ...fields, expirationDate, state: 'awaitingChain', csrPem: pem };
+        return { fields: { ...out }, content: Buffer.from(pem), privateKeyPem: keyPair.privateKeyPem };
+      }
+      case 'uploadChain': {
+        const chainPem = normalizePem(decision.chain.map((c) => c.pem).join(''));
+        const out: StoredCertificateFields = {
+          ...fields, expirationDate: decision.chain[0]!.notAfter.toISOString(), state: 'active', csrPem: stored?.csrPem,
+        };
+        return { fields: { ...out }, content: Buffer.from(chainPem) };
+      }
+      case 'keepContent': {
+        const out: StoredCertificateFields = { ...stored!, ...fields };
+        return { fields: { ...out }, content: existing!.content };
+      }
+    }
+  },
+
+  files(component: StoredComponent) {
+    return {
+      content: Buffer.from(normalizePem(component.content?.toString('utf8') ?? '')),
+      meta: writeMetadataXml('Certificate', CertificateType.record(component)),
+    };
+  },
+
+  record(component: StoredComponent): Record<string, unknown> {
+    const f = storedFields(component);
+    const record: Record<string, unknown> = {
+      fullName: component.fullName,
+      content: Buffer.from(normalizePem(component.content?.toString('utf8') ?? '')).toString('base64'),
+      caSigned: f.caSigned,
+      encryptedWithPlatformEncryption: f.encryptedWithPlatformEncryption ? true : undefined,
+      expirationDate: f.expirationDate,
+      keySize: f.keySize,
+      masterLabel: f.masterLabel,
+      privateKeyExportable: f.privateKeyExportable,
+    };
+    Object.defineProperty(record, XSI_TYPE, { value: 'Certificate', enumerable: false });
+    return record;
+  },
+};

@@ -1,0 +1,17 @@
+import type { MetadataTypeDefinition } from '../metadataType';
+
+export const CertificateDefinition: MetadataTypeDefinition = {
+  xmlName: 'Certificate',
+  directoryName: 'certs',
+  suffix: 'crt',
+  metaFile: true,
+  inFolder: false,
+  minApiVersion: 36,
+  supportsWildcard: true,
+};
+
+export const CERTIFICATE_KEY_SIZES = [2048, 4096] as const;
+export const MASTER_LABEL_MAX = 64;
+
+/** How long a certificate the org makes is valid, by key size (certificate.md). */
+export const validityYears = (keySize: number): number => (keySize === 4096 ? 2 : 1);

@@ -1,0 +1,7 @@
+/** The real service's limits on a deploy package (metadata-api.md). */
+export const PackageLimits = {
+  maxFiles: 10_000,
+  maxZipBytes: 39 * 1024 * 1024,
+  maxUncompressedBytes: 600 * 1024 * 1024,
+  maxSoapMessageBytes: 50 * 1024 * 1024,
+};

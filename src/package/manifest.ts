@@ -1,0 +1,39 @@
+import { parseApiVersion } from '../apiVersions';
+import { parseMetadataXml, type XmlProblem } from './metadataXml';
+
+/** package.xml or a destructiveChanges*.xml, read against the WSDL's Package type. */
+export interface Manifest {
+  version?: number;
+  types: { name: string; members: string[] }[];
+}
+
+export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; error: XmlProblem };
+
+/** `requireVersion` is true for package.xml; destructive manifests may leave it out. */
+export function parseManifest(text: string, requireVersion: boolean): ManifestRead {
+  const parsed = parseMetadataXml(text, 'Package');
+  if (!parsed.ok) return parsed;
+  const value = parsed.value as { version?: string; types?: { name?: string; members?: string[] }[] };
+  const at1 = { lineNumber: 1, columnNumber: 1 };
+  let version: number | undefined;
+  const versionText = value.version?.trim();
+  if (!versionText) {
+    if (requireVersion) return { ok: false, error: { problem: 'No version specified', ...at1 } };
+  } else {
+    version = parseApiVersion(versionText);
+    if (version === undefined) return { ok: false, error: { problem: `Invalid version specified:${versionText}`, ...at1 } };
+  }
+  const types = (value.types ?? []).map((t) => ({ name: (t.name ?? '').trim(), members: (t.members ?? []).map((m) => m.trim()) }));
+  return { ok: true, manifest: { version, types } };
+}
+
+/** Writes a manifest as package.xml for a retrieve. */
+export function writeManifest(manifest: Manifest): string {
+  const types = manifest.types
+    .map((t) => `    <types>\n${t.members.map((m) => `        <members>${escapeText(m)}</members>\n`).join('')}        <name>${t.name}</name>\n    </types>\n`)
+    .join('');
+  const version = manifest.version !== undefined ? `    <version>${manifest.version.toFixed(1)}</version>\n` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${types}${version}</Package>\n`;
+}
+
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

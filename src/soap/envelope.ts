@@ -1,0 +1,68 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ApiFault, Faults } from '../errors';
+import type { XmlValue } from './xmlReader';
+import { escapeXml } from './xmlWriter';
+
+const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+export interface SoapRequest {
+  operation: string;
+  /** Header elements by local name (SessionHeader, CallOptions, AllOrNoneHeader…). */
+  headers: Record<string, XmlValue>;
+  body: XmlValue;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+});
+
+/** Reads a SOAP 1.1 request envelope; anything that is not one is a client fault, never a crash. */
+export function parseEnvelope(xml: string): SoapRequest {
+  if (/<!DOCTYPE/i.test(xml)) throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message');
+  const check = XMLValidator.validate(xml);
+  if (check !== true) {
+    const { msg, line, col } = check.err;
+    throw Faults.malformedRequest(`${msg} at [row,col]: [${line},${col}]`);
+  }
+  const doc = parser.parse(xml) as Record<string, XmlValue>;
+  const envelope = doc.Envelope;
+  if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
+    throw Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
+  }
+  const body = envelope.Body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw Faults.malformedRequest('The SOAP envelope has no Body');
+  const operations = Object.keys(body).filter((k) => !k.startsWith('@_') && k !== '#text');
+  if (operations.length !== 1) throw Faults.malformedRequest('The SOAP Body must hold exactly one operation element');
+  const operation = operations[0]!;
+  const headerNode = envelope.Header;
+  const headers: Record<string, XmlValue> = {};
+  if (headerNode && typeof headerNode === 'object' && !Array.isArray(headerNode)) {
+    for (const [k, v] of Object.entries(headerNode)) if (!k.startsWith('@_')) headers[k] = Array.isArray(v) ? v[0]! : v;
+  }
+  const opNode = body[operation]!;
+  return { operation, headers, body: Array.isArray(opNode) ? opNode[0]! : opNode };
+}
+
+const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** The response envelope exactly as jsforce's non-namespace-aware parser needs it: prefixed Envelope and Body, Body bare. */
+export function responseEnvelope(bodyXml: string): string {
+  return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+}
+
+/** A fault envelope; `ns` is the namespace the `sf:` prefix stands for (metadata or partner). */
+export function faultEnvelope(fault: ApiFault, ns = 'http://soap.sforce.com/2006/04/metadata'): string {
+  return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${ns}"><soapenv:Body><soapenv:Fault><faultcode>${escapeXml(fault.faultcode)}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+}
+
+/** Turns anything thrown by a handler into a fault, keeping unexpected errors from leaking a stack. */
+export function asFault(err: unknown): ApiFault {
+  if (err instanceof ApiFault) return err;
+  return Faults.unknownException(err instanceof Error ? err.message : String(err));
+}

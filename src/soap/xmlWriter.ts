@@ -1,0 +1,60 @@
+import type { FieldDef, WsdlSchema } from './wsdlSchema';
+
+/** Marks a value whose runtime type is a subtype of the declared one (ReadResult records). */
+export const XSI_TYPE = Symbol('xsi:type');
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function simpleText(value: unknown, field: FieldDef): string {
+  switch (field.type) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'int':
+    case 'long':
+      return String(Math.trunc(Number(value)));
+    case 'double': {
+      const n = Number(value);
+      return Number.isInteger(n) ? n.toFixed(1) : String(n);
+    }
+    case 'dateTime':
+      return value instanceof Date ? value.toISOString() : String(value);
+    case 'base64Binary':
+      return Buffer.isBuffer(value) ? value.toString('base64') : String(value);
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * Writes values as the metadata namespace's unprefixed elements, in the WSDL's sequence order.
+ * Fields absent from the value are left out; `null` on a nillable field becomes xsi:nil.
+ */
+export class XmlWriter {
+  constructor(private readonly schema: WsdlSchema) {}
+
+  element(name: string, value: unknown, field: FieldDef): string {
+    if (field.many && Array.isArray(value)) return value.map((v) => this.element(name, v, { ...field, many: false })).join('');
+    if (value === undefined) return '';
+    if (value === null) return field.nillable ? `<${name} xsi:nil="true"/>` : '';
+    if (field.builtin || !this.schema.isComplex(field.type)) {
+      return `<${name}>${escapeXml(simpleText(value, field))}</${name}>`;
+    }
+    const actual = (value as { [XSI_TYPE]?: string })[XSI_TYPE] ?? field.type;
+    const typeAttr = actual !== field.type ? ` xsi:type="${actual}"` : '';
+    return `<${name}${typeAttr}>${this.children(value as Record<string, unknown>, actual)}</${name}>`;
+  }
+
+  children(value: Record<string, unknown>, type: string): string {
+    return this.schema.fieldsOf(type).map((f) => this.element(f.name, value[f.name], f)).join('');
+  }
+
+  /** `<fooResponse><result>…</result></fooResponse>`, the result typed by the response element. */
+  response(operation: string, result: unknown): string {
+    const fields = this.schema.elementFields(`${operation}Response`);
+    if (!fields) throw new Error(`No ${operation}Response element in metadata.wsdl`);
+    const values = { result } as Record<string, unknown>;
+    return `<${operation}Response>${fields.map((f) => this.element(f.name, values[f.name], f)).join('')}</${operation}Response>`;
+  }
+}

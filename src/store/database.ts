@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+/** Schema migrations, applied in order; the index of the last one applied is kept in user_version. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE orgs (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     clock_offset_ms INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     password TEXT NOT NULL,
+     full_name TEXT NOT NULL,
+     email TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     created_date TEXT NOT NULL,
+     revoked INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE components (
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     type TEXT NOT NULL,
+     name_key TEXT NOT NULL,
+     full_name TEXT NOT NULL,
+     id TEXT NOT NULL UNIQUE,
+     fields TEXT NOT NULL,
+     content BLOB,
+     created_by_id TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     last_modified_by_id TEXT NOT NULL,
+     last_modified_date TEXT NOT NULL,
+     PRIMARY KEY (org_id, type, name_key)
+   );
+   CREATE TABLE private_keys (
+     component_id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     private_key_pem TEXT NOT NULL
+   );
+   CREATE TABLE deploys (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     created_date TEXT NOT NULL,
+     result TEXT NOT NULL,
+     options TEXT NOT NULL,
+     zip BLOB
+   );
+   CREATE TABLE retrieves (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     created_date TEXT NOT NULL,
+     result TEXT NOT NULL,
+     zip BLOB
+   );
+   CREATE TABLE key_pool (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     bits INTEGER NOT NULL,
+     private_key_pem TEXT NOT NULL
+   );`,
+];
+
+/** Opens (creating and migrating when needed) the store in `location`, or in memory. */
+export function openDatabase(location: string | null): Db {
+  let file = ':memory:';
+  if (location) {
+    mkdirSync(location, { recursive: true });
+    file = join(location, 'localforce.sqlite');
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  for (let i = applied; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,20 @@
+import type { Db } from './database';
+
+/** RSA private keys made ahead of time; each is handed out once and deleted as it is taken. */
+export class KeyPoolRepository {
+  constructor(private readonly db: Db) {}
+
+  count(bits: number): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM key_pool WHERE bits = ?').get(bits) as { n: number }).n;
+  }
+
+  add(bits: number, privateKeyPem: string): void {
+    this.db.prepare('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, privateKeyPem);
+  }
+
+  take(bits: number, max: number): string[] {
+    const rows = this.db.prepare('DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem')
+      .all(bits, max) as { private_key_pem: string }[];
+    return rows.map((r) => r.private_key_pem);
+  }
+}
