@@ -3,14 +3,16 @@
  * run side by side: a real org also processes one deploy at a time.
  */
 export class OrgQueue {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly tails = new Map<string, Promise<unknown>>();
 
-  run(orgId: string, job: () => Promise<void>): Promise<void> {
+  /** Queues `job` behind the org's earlier jobs; resolves or rejects with its own outcome. */
+  run<T>(orgId: string, job: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(orgId) ?? Promise.resolve();
-    const next = previous.then(job, job).catch(() => undefined);
-    this.tails.set(orgId, next);
-    void next.then(() => {
-      if (this.tails.get(orgId) === next) this.tails.delete(orgId);
+    const next = previous.then(job, job);
+    const tail = next.catch(() => undefined);
+    this.tails.set(orgId, tail);
+    void tail.then(() => {
+      if (this.tails.get(orgId) === tail) this.tails.delete(orgId);
     });
     return next;
   }

@@ -1,0 +1,33 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Services } from '../services';
+import { restError } from './restErrors';
+
+/** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
+export function adminRoutes(services: Services, version: string): Router {
+  const router = express.Router();
+  router.get('/_localforce/health', (_req: Request, res: Response) => {
+    res.json({ status: 'ok', name: 'localforce', version });
+  });
+  router.post('/_localforce/orgs', express.json(), (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as { name?: string; username?: string; password?: string };
+    res.status(201).json(services.orgs.createOrg(body));
+  });
+  /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it. */
+  router.post('/_localforce/orgs/:orgId/clock', express.json(), (req: Request, res: Response) => {
+    const org = services.store.orgs.get(req.params.orgId!);
+    if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
+    const body = (req.body ?? {}) as { time?: string; offsetMs?: number };
+    let offset = 0;
+    if (body.time !== undefined) {
+      const t = Date.parse(body.time);
+      if (Number.isNaN(t)) return restError(res, 400, 'INVALID_FIELD', `time must be an ISO 8601 date, not ${body.time}`);
+      offset = t - Date.now();
+    } else if (body.offsetMs !== undefined) {
+      if (!Number.isFinite(body.offsetMs)) return restError(res, 400, 'INVALID_FIELD', 'offsetMs must be a number of milliseconds');
+      offset = body.offsetMs;
+    }
+    services.store.orgs.setClockOffset(org.id, Math.round(offset));
+    res.json({ orgId: org.id, now: new Date(Date.now() + offset).toISOString(), offsetMs: Math.round(offset) });
+  });
+  return router;
+}

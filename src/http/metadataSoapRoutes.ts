@@ -1,0 +1,53 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { parseApiVersion } from '../apiVersions';
+import { Faults } from '../errors';
+import { OPERATIONS } from '../operations';
+import type { Services } from '../services';
+import { asFault, faultEnvelope, parseEnvelope, responseEnvelope } from '../soap/envelope';
+import { XmlReader, type XmlValue } from '../soap/xmlReader';
+import { XmlWriter } from '../soap/xmlWriter';
+import { PackageLimits } from '../package/limits';
+import { baseUrl, sendXml } from './xml';
+
+const sessionIdOf = (headers: Record<string, XmlValue>): string | undefined => {
+  const header = headers.SessionHeader;
+  const id = typeof header === 'object' ? header.sessionId : undefined;
+  return typeof id === 'string' ? id : undefined;
+};
+
+const allOrNoneOf = (headers: Record<string, XmlValue>): boolean => {
+  const header = headers.AllOrNoneHeader;
+  const v = typeof header === 'object' ? header.allOrNone : undefined;
+  return v === 'true' || v === '1';
+};
+
+/** The Metadata API's SOAP endpoint: `/services/Soap/m/<version>[/<orgId>]`, and its WSDL on GET `?wsdl`. */
+export function metadataSoapRoutes(services: Services): Router {
+  const router = express.Router();
+  const reader = new XmlReader(services.schema);
+  const writer = new XmlWriter(services.schema);
+  const text = express.text({ type: () => true, limit: PackageLimits.maxSoapMessageBytes });
+
+  router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
+    const version = parseApiVersion(req.params.version!);
+    if (version === undefined) return sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
+    sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${version.toFixed(1)}`));
+  });
+
+  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], text, async (req: Request, res: Response) => {
+    try {
+      const apiVersion = parseApiVersion(req.params.version!);
+      if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
+      const request = parseEnvelope(typeof req.body === 'string' ? req.body : '');
+      const operation = OPERATIONS[request.operation];
+      if (!operation) throw Faults.noSuchOperation(request.operation);
+      const caller = services.orgs.caller(sessionIdOf(request.headers));
+      const input = reader.element(request.operation, request.body, operation.aliases);
+      const result = await operation.handle(input, { caller, services, apiVersion, allOrNone: allOrNoneOf(request.headers) });
+      sendXml(res, 200, responseEnvelope(writer.response(request.operation, result)));
+    } catch (err) {
+      sendXml(res, 500, faultEnvelope(asFault(err)));
+    }
+  });
+  return router;
+}

@@ -1,0 +1,11 @@
+import type { Request, Response } from 'express';
+
+/** jsforce reads SOAP only with this exact content type (anything else: an empty result, then a timeout). */
+export function sendXml(res: Response, status: number, body: string): void {
+  res.status(status).type('text/xml; charset=utf-8').send(body);
+}
+
+/** scheme://host:port as the client reached us; the instance URL every answer points back to. */
+export function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+}

@@ -1,0 +1,2 @@
+export { startLocalforce, type LocalforceOptions, type LocalforceServer } from './server';
+export { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';

@@ -1,0 +1,219 @@
+import { availableParallelism } from 'node:os';
+import { orgNow } from '../clock';
+import { manifestMessage, successMessage } from '../deploy/deployMessages';
+import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
+import { ApiFault, Faults } from '../errors';
+import { newId, to15 } from '../ids';
+import { writeComponent } from './componentWriter';
+import type { ComponentWrite, KeySource } from '../metadata/metadataType';
+import { PackageError, readZip } from '../package/zipReader';
+import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../operations/resultTypes';
+import type { Org, User } from '../store/orgs';
+import type { Store } from '../store/store';
+import { OrgQueue } from './orgQueue';
+
+export interface Caller {
+  org: Org;
+  user: User;
+}
+
+interface RunningDeploy {
+  result: DeployResult;
+  cancelRequestedBy?: User;
+}
+
+export const DEFAULT_DEPLOY_OPTIONS: DeployOptions = {
+  allowMissingFiles: false, autoUpdatePackage: false, checkOnly: false, ignoreWarnings: false, performRetrieve: false,
+  purgeOnDelete: false, rollbackOnError: true, runTests: [], singlePackage: false,
+};
+
+const TERMINAL = new Set(['Succeeded', 'SucceededPartial', 'Failed', 'Canceled']);
+
+/**
+ * Deploys run here: queued per org, validated in full before anything is made, applied with key
+ * generation spread over the cores, and committed in one transaction. Progress lives in memory
+ * while a deploy runs and in the store at every change of state.
+ */
+export class DeployEngine {
+  private readonly running = new Map<string, RunningDeploy>();
+  private readonly concurrency = Math.max(2, availableParallelism() * 2);
+
+  constructor(private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue) {
+    // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
+    for (const job of store.deploys.unfinished()) {
+      store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
+        'Localforce stopped while this deploy was running; nothing was committed. Deploy again.', job.result.createdDate));
+    }
+  }
+
+  submit(caller: Caller, zipBase64: string, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
+    const options: DeployOptions = { ...DEFAULT_DEPLOY_OPTIONS, ...stripUndefined(requested) };
+    const id = newId('0Af');
+    const now = orgNow(caller.org).toISOString();
+    const result: DeployResult = {
+      checkOnly: options.checkOnly, createdBy: to15(caller.user.id), createdByName: caller.user.fullName, createdDate: now,
+      details: { componentFailures: [], componentSuccesses: [], runTestResult: emptyRunTestResult() }, done: false, id,
+      ignoreWarnings: options.ignoreWarnings, lastModifiedDate: now, numberComponentErrors: 0, numberComponentsDeployed: 0,
+      numberComponentsTotal: 0, numberTestErrors: 0, numberTestsCompleted: 0, numberTestsTotal: 0,
+      rollbackOnError: options.rollbackOnError, runTestsEnabled: false, status: 'Pending', success: false,
+    };
+    const zip = Buffer.from(zipBase64, 'base64');
+    this.store.deploys.insert({ id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null });
+    const running: RunningDeploy = { result };
+    this.running.set(id, running);
+    this.queue.run(caller.org.id, () => this.run(caller, running, zip, options)).catch(() => undefined);
+    return { done: false, id, state: 'Queued' };
+  }
+
+  status(orgId: string, id: string, includeDetails: boolean): DeployResult {
+    const job = this.stored(orgId, id);
+    const result = this.running.get(job.id)?.result ?? job.result;
+    if (includeDetails) return result;
+    return { ...result, details: { componentFailures: [], componentSuccesses: [], runTestResult: result.details.runTestResult } };
+  }
+
+  /** A queued deploy is canceled when its turn comes, a running one between two components. */
+  cancel(caller: Caller, id: string): { done: boolean; id: string } {
+    const stored = this.stored(caller.org.id, id);
+    const running = this.running.get(stored.id);
+    if (!running || TERMINAL.has(running.result.status)) throw Faults.invalidIdField('Deployment already completed');
+    running.cancelRequestedBy = caller.user;
+    this.update(running, { status: 'Canceling' });
+    return { done: false, id: stored.id };
+  }
+
+  /** Deploys again what a successful validation checked, now for real; returns the new deploy's id. */
+  deployRecentValidation(caller: Caller, validationId: string): string {
+    const job = this.stored(caller.org.id, validationId);
+    const r = job.result;
+    if (!r.checkOnly || r.status !== 'Succeeded' || !job.zip) {
+      throw Faults.invalidIdField(r.checkOnly ? 'The validation did not succeed, so it cannot be deployed' : 'The ID is not of a validation (a checkOnly deploy)');
+    }
+    const options = { ...(job.options as Partial<DeployOptions>), checkOnly: false };
+    return this.submit(caller, job.zip.toString('base64'), options, job.id).id;
+  }
+
+  private stored(orgId: string, id: string) {
+    const job = this.store.deploys.get(orgId, id);
+    if (!job) throw Faults.invalidIdField('Invalid deploy ID');
+    return job;
+  }
+
+  private update(running: RunningDeploy, change: Partial<DeployResult>, persist = true): void {
+    Object.assign(running.result, change);
+    if (persist) this.store.deploys.update(running.result.id, running.result);
+  }
+
+  private finish(result: DeployResult, status: DeployResult['status'], errorStatusCode?: string, errorMessage?: string, at?: string): DeployResult {
+    const completed = at ?? new Date().toISOString();
+    return {
+      ...result, status, done: true, success: status === 'Succeeded' || status === 'SucceededPartial', completedDate: completed,
+      lastModifiedDate: completed, stateDetail: undefined,
+      ...(errorStatusCode ? { errorStatusCode, errorMessage: `${errorStatusCode}: ${errorMessage}` } : {}),
+    };
+  }
+
+  private async run(caller: Caller, running: RunningDeploy, zip: Buffer, options: DeployOptions): Promise<void> {
+    const { org } = caller;
+    const now = () => orgNow(this.store.orgs.get(org.id) ?? org);
+    const end = (status: DeployResult['status'], code?: string, message?: string) => {
+      const done = this.finish(running.result, status, code, message, now().toISOString());
+      if (status === 'Canceled' && running.cancelRequestedBy) {
+        done.canceledBy = to15(running.cancelRequestedBy.id);
+        done.canceledByName = running.cancelRequestedBy.fullName;
+      }
+      Object.assign(running.result, done);
+      this.store.deploys.update(running.result.id, running.result, options.checkOnly && status === 'Succeeded' ? zip : undefined);
+      this.running.delete(running.result.id);
+    };
+    try {
+      if (running.cancelRequestedBy) return end('Canceled');
+      const start = now().toISOString();
+      this.update(running, { status: 'InProgress', startDate: start, lastModifiedDate: start, stateDetail: 'Processing package' });
+      const files = (await readZip(zip)).files;
+      const orgNowValue = now();
+      const createdDate = orgNowValue.toISOString();
+      const plan = planDeploy(files, options, {
+        org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c) => this.store.components.privateKey(c.id),
+      });
+      const total = plan.preDeletions.length + plan.additions.length + plan.postDeletions.length;
+      const failures = plan.problems.filter((m) => m.problemType === 'Error' || !options.ignoreWarnings);
+      const warnings = plan.problems.filter((m) => m.problemType === 'Warning' && options.ignoreWarnings);
+      for (const w of warnings) w.success = true;
+      this.update(running, {
+        numberComponentsTotal: total, numberComponentErrors: failures.length,
+        details: { ...running.result.details, componentFailures: failures },
+        stateDetail: `Processing Type: ${plan.additions[0]?.handler.definition.xmlName ?? 'Package'}`,
+      });
+      if (running.cancelRequestedBy) return end('Canceled');
+      const rollback = failures.length > 0 && options.rollbackOnError;
+      // Validation-only deploys and deploys that will roll back make no keys: nothing would be kept.
+      const writes = rollback || options.checkOnly
+        ? plan.additions.map(() => undefined)
+        : await this.applyAll(plan, caller, running);
+      if (running.cancelRequestedBy) return end('Canceled');
+      const ids = !rollback && !options.checkOnly ? this.commit(plan, writes, caller) : plan.additions.map((a) => a.existing?.id);
+
+      const successes = this.successMessages(plan, ids, createdDate);
+      successes.push(...warnings);
+      const status = failures.length === 0 ? 'Succeeded' : !rollback && total > 0 ? 'SucceededPartial' : 'Failed';
+      if (status !== 'Failed') successes.push(...plan.manifestPaths.map((p) => manifestMessage(p, createdDate)));
+      this.update(running, {
+        numberComponentsDeployed: total, numberComponentErrors: failures.length,
+        details: { componentFailures: failures, componentSuccesses: successes, runTestResult: emptyRunTestResult() },
+      }, false);
+      end(status);
+    } catch (err) {
+      if (err instanceof PackageError) return end('Failed', err.statusCode, err.message);
+      const message = err instanceof ApiFault ? err.message : (err as Error).message;
+      end('Failed', 'UNKNOWN_EXCEPTION', message);
+    }
+  }
+
+  /** Makes every addition's content (keys, certificates) in parallel, counting each as it completes. */
+  private async applyAll(plan: DeployPlan, caller: Caller, running: RunningDeploy): Promise<(ComponentWrite | undefined)[]> {
+    const writes: (ComponentWrite | undefined)[] = new Array(plan.additions.length);
+    let next = 0;
+    let deployed = plan.preDeletions.length;
+    this.update(running, { numberComponentsDeployed: deployed }, false);
+    const worker = async () => {
+      while (next < plan.additions.length && !running.cancelRequestedBy) {
+        const i = next++;
+        const a: PlannedAddition = plan.additions[i]!;
+        writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
+          org: caller.org, user: caller.user, now: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org), keys: this.keys,
+        });
+        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: new Date().toISOString() }, false);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, plan.additions.length) }, worker));
+    return writes;
+  }
+
+  /** All of a deploy's changes in one transaction: pre-deletions, additions, post-deletions. Returns the additions' ids. */
+  private commit(plan: DeployPlan, writes: (ComponentWrite | undefined)[], caller: Caller): string[] {
+    const { org, user } = caller;
+    const at = orgNow(this.store.orgs.get(org.id) ?? org).toISOString();
+    return this.store.transaction(() => {
+      for (const d of plan.preDeletions) this.store.components.delete(org.id, d.existing.type, d.existing.fullName);
+      const ids = plan.additions.map((a, i) =>
+        writeComponent(this.store, org, user, a.handler.definition.xmlName, a.input.fullName, writes[i]!, a.changed, at));
+      for (const d of plan.postDeletions) this.store.components.delete(org.id, d.existing.type, d.fullName);
+      return ids;
+    });
+  }
+
+  private successMessages(plan: DeployPlan, ids: (string | undefined)[], createdDate: string): DeployMessage[] {
+    const deletion = (d: DeployPlan['preDeletions'][number]) =>
+      successMessage(d.where, { id: d.existing.id || undefined, created: false, changed: false, deleted: true }, createdDate);
+    return [
+      ...plan.preDeletions.map(deletion),
+      ...plan.additions.map((a, i) => successMessage(a.where, { id: ids[i], created: a.created, changed: a.changed, warning: a.warning }, createdDate)),
+      ...plan.postDeletions.map(deletion),
+    ];
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}

@@ -1,0 +1,35 @@
+import { Faults } from '../errors';
+import type { DeployOptions } from './resultTypes';
+import type { Operation } from './operation';
+
+export const deploy: Operation = {
+  handle(input, ctx) {
+    const zip = typeof input.ZipFile === 'string' ? input.ZipFile.replace(/\s+/g, '') : '';
+    if (!zip) throw Faults.invalidOperation('No zip file content passed in');
+    return ctx.services.deploys.submit(ctx.caller, zip, (input.DeployOptions ?? {}) as Partial<DeployOptions>);
+  },
+};
+
+const requireId = (value: unknown, name: string): string => {
+  if (typeof value !== 'string' || !value.trim()) throw Faults.invalidIdField(`Invalid ${name}: an id is required`);
+  return value.trim();
+};
+
+export const checkDeployStatus: Operation = {
+  handle(input, ctx) {
+    return ctx.services.deploys.status(ctx.caller.org.id, requireId(input.asyncProcessId, 'deploy ID'), input.includeDetails === true);
+  },
+};
+
+export const cancelDeploy: Operation = {
+  aliases: { id: 'String' },
+  handle(input, ctx) {
+    return ctx.services.deploys.cancel(ctx.caller, requireId(input.String, 'deploy ID'));
+  },
+};
+
+export const deployRecentValidation: Operation = {
+  handle(input, ctx) {
+    return ctx.services.deploys.deployRecentValidation(ctx.caller, requireId(input.validationId, 'validation ID'));
+  },
+};

@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
+import { createApp } from './http/app';
+import { createServices } from './services';
+
+export interface LocalforceOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Folder of the store; ignored with inMemory. */
+  location?: string;
+  inMemory?: boolean;
+  /** Moves the default org's clock to this ISO time at start (tests of expiry). */
+  clock?: string;
+}
+
+export interface LocalforceServer {
+  url: string;
+  port: number;
+  org: OrgCredentials;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_LOCATION = '.localforce';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/** Starts Localforce in this process: the programmatic API for tests and tools. */
+export async function startLocalforce(options: LocalforceOptions = {}): Promise<LocalforceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION);
+  const org = services.orgs.ensureDefaultOrg();
+  if (options.clock !== undefined) {
+    const t = Date.parse(options.clock);
+    if (Number.isNaN(t)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
+    services.store.orgs.setClockOffset(DEFAULT_ORG.id, t - Date.now());
+  }
+  const server: Server = createServer(createApp(services, VERSION));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    org,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await services.queue.idle();
+      services.store.close();
+    },
+  };
+}
