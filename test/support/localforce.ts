@@ -1,0 +1,79 @@
+import { Connection } from 'jsforce';
+import JSZip from 'jszip';
+import { startLocalforce, type LocalforceOptions, type LocalforceServer } from '../../src';
+
+export type { LocalforceServer };
+
+/** A started in-memory server for one test file. */
+export async function startTestServer(options: LocalforceOptions = {}): Promise<LocalforceServer> {
+  delete process.env.http_proxy;
+  delete process.env.https_proxy;
+  delete process.env.HTTP_PROXY;
+  delete process.env.HTTPS_PROXY;
+  return startLocalforce({ port: 0, inMemory: true, ...options });
+}
+
+/** jsforce logged in with a username and password over SOAP, as users do. */
+export async function soapLogin(server: LocalforceServer, username = server.org.username, password = server.org.password): Promise<Connection> {
+  const conn = new Connection({ loginUrl: server.url, version: '66.0' });
+  await conn.login(username, password);
+  return conn;
+}
+
+/** jsforce on an access token (the sf CLI's way). */
+export function tokenConnection(server: LocalforceServer, accessToken = server.org.accessToken): Connection {
+  return new Connection({ instanceUrl: server.url, accessToken, version: '66.0' });
+}
+
+export interface CertSpec {
+  name: string;
+  caSigned?: boolean;
+  keySize?: number;
+  label?: string;
+  content?: string;
+  /** Replaces the whole meta file. */
+  meta?: string;
+}
+
+export const certMeta = (c: { caSigned?: boolean; keySize?: number; label?: string; extra?: string }) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata">\n` +
+  `    <caSigned>${c.caSigned ?? false}</caSigned>\n${c.keySize ? `    <keySize>${c.keySize}</keySize>\n` : ''}` +
+  `    <masterLabel>${c.label ?? 'Test certificate'}</masterLabel>\n${c.extra ?? ''}</Certificate>\n`;
+
+export const packageXml = (members: string[], version = '66.0', type = 'Certificate') =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n` +
+  `    <types>\n${members.map((m) => `        <members>${m}</members>\n`).join('')}        <name>${type}</name>\n    </types>\n` +
+  `    <version>${version}</version>\n</Package>\n`;
+
+/** A deploy zip of certificates; `prefix` puts everything under a folder (singlePackage false). */
+export async function certsZip(certs: CertSpec[], opts: { prefix?: string; manifest?: string | null; extra?: Record<string, string> } = {}): Promise<Buffer> {
+  const zip = new JSZip();
+  const p = opts.prefix ?? '';
+  if (opts.manifest !== null) zip.file(`${p}package.xml`, opts.manifest ?? packageXml(certs.map((c) => c.name)));
+  for (const c of certs) {
+    zip.file(`${p}certs/${c.name}.crt`, c.content ?? '');
+    zip.file(`${p}certs/${c.name}.crt-meta.xml`, c.meta ?? certMeta({ caSigned: c.caSigned, keySize: c.keySize, label: c.label }));
+  }
+  for (const [path, text] of Object.entries(opts.extra ?? {})) zip.file(path, text);
+  return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+/** Deploys and polls to the end with jsforce's own poller. */
+export async function deployAndWait(conn: Connection, zip: Buffer, options: Record<string, unknown> = {}) {
+  conn.metadata.pollTimeout = 60_000;
+  return conn.metadata.deploy(zip, { singlePackage: true, rollbackOnError: true, ...options }).complete(true);
+}
+
+/** Retrieves certificates and returns the result and the unzipped files. */
+export async function retrieveCerts(conn: Connection, members: string[] = ['*'], extra: Record<string, unknown> = {}) {
+  conn.metadata.pollTimeout = 60_000;
+  const result = await conn.metadata.retrieve({
+    apiVersion: '66.0', unpackaged: { types: [{ name: 'Certificate', members }], version: '66.0' }, ...extra,
+  } as never).complete();
+  const zip = await JSZip.loadAsync(Buffer.from(result.zipFile as string, 'base64'));
+  const files: Record<string, string> = {};
+  for (const f of Object.values(zip.files)) if (!f.dir) files[f.name] = await f.async('string');
+  return { result, files };
+}
+
+export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
