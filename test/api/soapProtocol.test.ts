@@ -1,0 +1,94 @@
+import * as soap from 'soap';
+import { startTestServer, type LocalforceServer } from '../support/localforce';
+
+let server: LocalforceServer;
+beforeAll(async () => { server = await startTestServer(); });
+afterAll(async () => { await server.close(); });
+
+const DEFAULT_TOKEN = '00D000000000001AAA!localforce';
+const envelope = (body: string, sessionId = DEFAULT_TOKEN) =>
+  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+  `<soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${sessionId}</sessionId></SessionHeader><CallOptions><client>test</client></CallOptions></soapenv:Header>` +
+  `<soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${body}</soapenv:Body></soapenv:Envelope>`;
+
+async function post(path: string, body: string) {
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml', SOAPAction: '""' }, body });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+const faultOf = (text: string) => ({
+  code: /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1],
+  string: /<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1],
+});
+
+describe('the SOAP endpoint', () => {
+  it('serves its WSDL with this server as the address', async () => {
+    const res = await fetch(`${server.url}/services/Soap/m/66.0?wsdl`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('targetNamespace="http://soap.sforce.com/2006/04/metadata"');
+    expect(text).toContain(`location="${server.url}/services/Soap/m/66.0"`);
+  });
+
+  it('is callable by a node-soap client built from that WSDL', async () => {
+    const client = await soap.createClientAsync(`${server.url}/services/Soap/m/66.0?wsdl`);
+    client.addSoapHeader({ SessionHeader: { sessionId: server.org.accessToken } }, '', 'tns', 'http://soap.sforce.com/2006/04/metadata');
+    const [described] = await client.describeMetadataAsync({ asOfVersion: 66.0 });
+    const certificate = [described.result.metadataObjects].flat().find((o: { xmlName: string }) => o.xmlName === 'Certificate');
+    expect(certificate).toEqual(expect.objectContaining({ directoryName: 'certs', suffix: 'crt', metaFile: true, inFolder: false }));
+    const [valueType] = await client.describeValueTypeAsync({ type: '{http://soap.sforce.com/2006/04/metadata}Certificate' });
+    const names = valueType.result.valueTypeFields.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['caSigned', 'keySize', 'masterLabel', 'privateKeyExportable']));
+  });
+
+  it('answers in the exact envelope jsforce parses: prefixed Envelope and Body, Body bare, WSDL order', async () => {
+    const res = await post('/services/Soap/m/66.0', envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/xml; charset=utf-8');
+    expect(res.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><soapenv:Envelope xmlns:soapenv="http:\/\/schemas.xmlsoap.org\/soap\/envelope\/" xmlns="http:\/\/soap.sforce.com\/2006\/04\/metadata" xmlns:xsi="http:\/\/www.w3.org\/2001\/XMLSchema-instance"><soapenv:Body><describeMetadataResponse><result>/);
+    const order = ['metadataObjects', 'organizationNamespace', 'partialSaveAllowed', 'testRequired'].map((n) => res.text.indexOf(`<${n}>`));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    expect(res.text).toContain('<directoryName>certs</directoryName><inFolder>false</inFolder><metaFile>true</metaFile><suffix>crt</suffix><xmlName>Certificate</xmlName>');
+  });
+
+  it('collapses repeated slashes in the path', async () => {
+    const res = await post('//services//Soap/m/66.0', envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['v62.0', '30.0', '67.0', 'abc'])('refuses API version %s with UNSUPPORTED_API_VERSION', async (version) => {
+    const res = await post(`/services/Soap/m/${version}`, envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
+    expect(res.status).toBe(500);
+    expect(faultOf(res.text)).toEqual({ code: 'sf:UNSUPPORTED_API_VERSION', string: 'UNSUPPORTED_API_VERSION: Invalid Api version specified on URL' });
+  });
+
+  it.each([
+    ['malformed XML', '<soapenv:Envelope><oops>', /^soapenv:Client$/, /\[row,col\]/],
+    ['not an envelope', '<?xml version="1.0"?><hello/>', /^soapenv:Client$/, /SOAP envelope/],
+    ['an unknown operation', envelope('<frobnicate/>'), /^soapenv:Client$/, /No operation available for request \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}frobnicate/],
+    ['a bad boolean', envelope('<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId><includeDetails>maybe</includeDetails></checkDeployStatus>'), /^soapenv:Client$/, /'maybe' is not a valid value for the type xsd:boolean/],
+    ['an unknown element', envelope('<describeMetadata><asOfVersion>66.0</asOfVersion><colour>red</colour></describeMetadata>'), /^soapenv:Client$/, /Unexpected element \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}colour/],
+    ['a bad enum value', envelope('<deploy><ZipFile>UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==</ZipFile><DeployOptions><testLevel>RunEverything</testLevel></DeployOptions></deploy>'), /^soapenv:Client$/, /'RunEverything' is not a valid value for the enum 'TestLevel'/],
+    ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', /^soapenv:Client$/, /DOCTYPE/],
+    ['an unknown deploy id', envelope('<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>'), /^sf:INVALID_ID_FIELD$/, /INVALID_ID_FIELD: Invalid deploy ID/],
+    ['a cancel of an unknown deploy (jsforce\'s <id>)', envelope('<cancelDeploy><id>0Af000000000001AAA</id></cancelDeploy>'), /^sf:INVALID_ID_FIELD$/, /Invalid deploy ID/],
+  ])('faults %s in the client\'s terms', async (_label, body, code, message) => {
+    const res = await post('/services/Soap/m/66.0', body);
+    expect(res.status).toBe(500);
+    expect(res.type).toBe('text/xml; charset=utf-8');
+    const fault = faultOf(res.text);
+    expect(fault.code).toMatch(code);
+    expect(fault.string).toMatch(message);
+  });
+
+  it('answers unknown paths with a JSON 404, not HTML', async () => {
+    const res = await fetch(`${server.url}/nowhere`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual([expect.objectContaining({ errorCode: 'NOT_FOUND' })]);
+  });
+
+  it('reports health', async () => {
+    const res = await fetch(`${server.url}/_localforce/health`);
+    expect(await res.json()).toEqual(expect.objectContaining({ status: 'ok', version: expect.any(String) }));
+  });
+});
