@@ -47,17 +47,22 @@ export function validateChain(certificates: ParsedCertificate[], expect: ChainEx
     detail,
   });
 
+  // The leaf's own problems first, the most specific one first: a leaf with another key type or
+  // size cannot be the certificate issued for this key, and saying why helps more than "no match".
   const leaf = certificates[0];
+  if (leaf.keyAlgorithm !== 'rsa') {
+    return problem('NOT_RSA', 0, `${name(0)} has a key of type ${leaf.keyAlgorithm}; only RSA keys are accepted`);
+  }
+  if (leaf.keyBits !== expect.keySize) {
+    return problem('KEY_SIZE', 0, `${name(0)} has a ${leaf.keyBits}-bit key but the key size is ${expect.keySize}`);
+  }
   if (!samePublicKey(leaf.publicKeyPem, expect.publicKeyPem)) {
     return problem('KEY_MISMATCH', 0, `${name(0)} does not hold this certificate's public key; the chain must start with the certificate issued for its certificate signing request`);
   }
   for (const [i, c] of certificates.entries()) {
-    if (c.keyAlgorithm !== 'rsa') {
+    if (i > 0 && c.keyAlgorithm !== 'rsa') {
       return problem('NOT_RSA', i, `${name(i)} has a key of type ${c.keyAlgorithm}; only RSA keys are accepted`);
     }
-  }
-  if (leaf.keyBits !== expect.keySize) {
-    return problem('KEY_SIZE', 0, `${name(0)} has a ${leaf.keyBits}-bit key but the key size is ${expect.keySize}`);
   }
   for (const [i, c] of certificates.entries()) {
     if (expect.now < c.notBefore) {

@@ -58,15 +58,17 @@ export async function certsZip(certs: CertSpec[], opts: { prefix?: string; manif
   return zip.generateAsync({ type: 'nodebuffer' });
 }
 
-/** Deploys and polls to the end with jsforce's own poller. */
+/** Deploys and polls to the end with jsforce's own poller, polling faster than its 1 s default. */
 export async function deployAndWait(conn: Connection, zip: Buffer, options: Record<string, unknown> = {}) {
   conn.metadata.pollTimeout = 60_000;
+  conn.metadata.pollInterval = 100;
   return conn.metadata.deploy(zip, { singlePackage: true, rollbackOnError: true, ...options }).complete(true);
 }
 
 /** Retrieves certificates and returns the result and the unzipped files. */
 export async function retrieveCerts(conn: Connection, members: string[] = ['*'], extra: Record<string, unknown> = {}) {
   conn.metadata.pollTimeout = 60_000;
+  conn.metadata.pollInterval = 100;
   const result = await conn.metadata.retrieve({
     apiVersion: '66.0', unpackaged: { types: [{ name: 'Certificate', members }], version: '66.0' }, ...extra,
   } as never).complete();

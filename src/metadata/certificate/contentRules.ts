@@ -66,32 +66,54 @@ function decideForNew({ fullName, orgId, fields, content }: IncomingCertificate)
 }
 
 function decideForExisting(incoming: IncomingCertificate, existing: ExistingCertificate): RuleOutcome {
-  const { fullName, fields, content, rawContent, now } = incoming;
+  const { fullName, fields, content, now } = incoming;
   const stored = existing.fields;
   for (const field of IMMUTABLE) {
     const value = fields[field];
     if (value !== undefined && value !== stored[field]) return refuse(M.immutable(fullName, field, stored[field], value), field);
   }
-  const sameAsRetrieved = content.kind === 'empty'
-    || (rawContent !== null && normalizePem(rawContent.toString('utf8')) === normalizePem(existing.contentPem));
-  if (sameAsRetrieved) return { ok: true, decision: { kind: 'keepContent' } };
+  if (content.kind === 'empty' || sameAsRetrieved(incoming, existing)) return { ok: true, decision: { kind: 'keepContent' } };
+  if (content.kind !== 'csr' && content.kind !== 'chain') return refuse(M.invalidContent(fullName, 'the content could not be read'));
 
-  if (stored.state === 'selfSigned') {
-    if (content.kind === 'csr') return refuse(M.csrForSelfSigned(fullName));
-    if (content.kind === 'chain') return { ok: true, decision: { kind: 'newSelfSigned', ...leafParameters(content.certificates) } };
-  } else if (content.kind === 'csr') {
-    if (stored.state === 'awaitingChain') return refuse(M.csrInsteadOfChain(fullName));
-    const before = stored.csrPem && normalizePem(rawContent?.toString('utf8') ?? '') === normalizePem(stored.csrPem);
-    if (before) return { ok: true, decision: { kind: 'keepContent' }, warning: M.chainAlreadyUploaded(fullName) };
-    return refuse(M.csrAfterChain(fullName));
-  } else if (content.kind === 'chain') {
-    const problem = validateChain(content.certificates, { publicKeyPem: existing.publicKeyPem, keySize: stored.keySize, now });
-    if (problem) return refuse(chainMessage(fullName, problem, stored.state === 'active'));
-    return { ok: true, decision: { kind: 'uploadChain', chain: content.certificates } };
+  switch (stored.state) {
+    case 'selfSigned':
+      // Renewal: a new key pair and a new self-signed certificate with the uploaded leaf's names.
+      if (content.kind === 'csr') return refuse(M.csrForExistingSelfSigned(fullName));
+      return { ok: true, decision: { kind: 'newSelfSigned', ...leafParameters(content.certificates) } };
+    case 'awaitingChain':
+      if (content.kind === 'csr') return refuse(M.csrInsteadOfChain(fullName));
+      return uploadChain(incoming, existing, content.certificates, now);
+    case 'active': {
+      if (content.kind === 'chain') return uploadChain(incoming, existing, content.certificates, now);
+      const before = stored.csrPem !== undefined && content.csr.pem === normalizePem(stored.csrPem);
+      if (before) return { ok: true, decision: { kind: 'keepContent' }, warning: M.chainAlreadyUploaded(fullName) };
+      return refuse(M.csrAfterChain(fullName));
+    }
   }
-  return refuse(M.invalidContent(fullName, 'the content could not be read'));
+}
+
+/**
+ * Whether the content is what a retrieve returns now, once PEM is normalised (line endings, wrapping,
+ * surrounding text): such a deploy leaves the content as it is. A DER file of the stored certificate
+ * counts as the same content too.
+ */
+function sameAsRetrieved({ content, rawContent }: IncomingCertificate, existing: ExistingCertificate): boolean {
+  const retrieved = normalizePem(existing.contentPem);
+  if (retrieved === '') return false;
+  if (rawContent !== null && normalizePem(rawContent.toString('utf8')) === retrieved) return true;
+  if (content.kind === 'chain') return content.certificates.map((c) => c.pem).join('') === retrieved;
+  if (content.kind === 'csr') return content.csr.pem === retrieved;
+  return false;
+}
+
+function uploadChain(incoming: IncomingCertificate, existing: ExistingCertificate, chain: ParsedCertificate[], now: Date): RuleOutcome {
+  const { fullName } = incoming;
+  const stored = existing.fields;
+  const problem = validateChain(chain, { publicKeyPem: existing.publicKeyPem, keySize: stored.keySize, now });
+  if (problem) return refuse(chainMessage(fullName, problem, stored.state === 'active'));
+  return { ok: true, decision: { kind: 'uploadChain', chain } };
 }
 
 function chainMessage(fullName: string, problem: ChainProblem, active: boolean): string {
-  return problem.code === 'KEY_MISMATCH' ? M.chainKeyMismatch(fullName, active) : M.chainProblem(fullName, problem.detail);
+  return problem.code === 'KEY_MISMATCH' ? M.chainKeyMismatch(fullName, active) : M.chainProblem(fullName, problem);
 }

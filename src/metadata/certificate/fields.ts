@@ -28,10 +28,10 @@ export interface StoredCertificateFields {
 
 /** Checks and normalises the user's fields (expirationDate is the org's and is ignored on input). */
 export function readCertificateFields(fullName: string, raw: Record<string, unknown>): { ok: true; fields: CertificateFields } | ({ ok: false } & ComponentProblem) {
-  if (typeof raw.caSigned !== 'boolean') return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required('caSigned'), field: 'caSigned' };
+  if (typeof raw.caSigned !== 'boolean') return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required(fullName, 'caSigned'), field: 'caSigned' };
   const label = typeof raw.masterLabel === 'string' ? raw.masterLabel.trim() : '';
-  if (!label) return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required('masterLabel'), field: 'masterLabel' };
-  if (label.length > MASTER_LABEL_MAX) return { ok: false, statusCode: 'STRING_TOO_LONG', problem: M.labelTooLong(label), field: 'masterLabel' };
+  if (!label) return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required(fullName, 'masterLabel'), field: 'masterLabel' };
+  if (label.length > MASTER_LABEL_MAX) return { ok: false, statusCode: 'STRING_TOO_LONG', problem: M.labelTooLong(fullName, label), field: 'masterLabel' };
   const keySize = raw.keySize ?? undefined;
   if (keySize !== undefined && !(CERTIFICATE_KEY_SIZES as readonly unknown[]).includes(keySize)) {
     return { ok: false, statusCode: 'FIELD_INTEGRITY_EXCEPTION', problem: M.badKeySize(fullName, keySize), field: 'keySize' };

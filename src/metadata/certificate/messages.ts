@@ -1,26 +1,46 @@
+import type { ChainProblem, ChainProblemCode } from '../../crypto';
+
+/** How to fix each way a signed chain can be wrong (the problem itself names position and subject). */
+const CHAIN_FIXES: Record<ChainProblemCode, string> = {
+  EMPTY: 'Deploy the signed certificate chain, leaf first.',
+  NOT_RSA: 'Only RSA keys are accepted: have the CA issue the chain with RSA certificates.',
+  KEY_SIZE:
+    "The chain must start with the certificate the CA issued for this certificate's CSR (retrieve it from the org); that certificate carries the org's own key of keySize bits.",
+  KEY_MISMATCH: "Have the CA sign the CSR retrieved from the org and deploy the chain it returns, leaf first.",
+  NOT_YET_VALID: 'Deploy it once it is valid, or have the CA issue a certificate that is valid now.',
+  EXPIRED: 'Have the CA issue a new certificate (or intermediate certificate) and deploy the new chain.',
+  ISSUER_MISMATCH: 'Put the certificates in order: the leaf first, then each certificate followed by the one that issued it.',
+  BAD_SIGNATURE: "Deploy the issuers' certificates exactly as the CA provided them, leaf first.",
+};
+
 /** Every sentence the Certificate type says, written once. */
 export const CertificateMessages = {
   invalidName: (name: string) =>
-    `The Certificate name '${name}' is not valid: it can only contain underscores and alphanumeric characters, must begin with a letter, not include spaces, not end with an underscore, not contain two consecutive underscores, and be at most 80 characters long.`,
-  required: (field: string) => `Required field is missing: ${field}`,
-  labelTooLong: (label: string) => `Master Label: data value too large: ${label} (max length=64)`,
+    `The Certificate name '${name}' is not valid: it can only contain underscores and alphanumeric characters, must begin with a letter, not include spaces, not end with an underscore, not contain two consecutive underscores, and be at most 80 characters long. Rename the file (or fullName) to a valid name.`,
+  required: (name: string, field: string) =>
+    `Certificate ${name}: Required field is missing: ${field}. Set ${field}${field === 'masterLabel' ? ' to a label of 1 to 64 characters' : ' to true or false'}.`,
+  labelTooLong: (name: string, label: string) =>
+    `Certificate ${name}: Master Label: data value too large: ${label} (max length=64). Shorten masterLabel to at most 64 characters.`,
   badKeySize: (name: string, size: unknown) =>
     `Certificate ${name}: keySize ${String(size)} is not supported. Use 2048 or 4096.`,
   immutable: (name: string, field: string, stored: unknown, incoming: unknown) =>
-    `Certificate ${name}: ${field} cannot be changed after the certificate is created (it is ${String(stored)}, the file says ${String(incoming)}). To change it, create a new certificate under another name.`,
+    `Certificate ${name}: ${field} cannot be changed after the certificate is created (it is ${String(stored)}, the file says ${String(incoming)}). Set ${field} back to ${String(stored)}, or create a new certificate under another name.`,
   privateKey: (name: string) =>
     `Certificate ${name}: the content holds a private key. Salesforce doesn't allow the import or export of the private key via the API; the org makes the key pair. Deploy the certificate, certificate chain or CSR without its key, or leave the content empty.`,
   invalidContent: (name: string, reason: string) =>
     `Certificate ${name}: ${reason}. Expected an empty file (to have the org make a new certificate), a PEM certificate or certificate chain, or, for a CA-signed certificate, a certificate signing request.`,
   csrForSelfSigned: (name: string) =>
     `Certificate ${name}: a certificate signing request only applies to a CA-signed certificate. Set caSigned to true, or deploy an empty file or a certificate instead.`,
+  csrForExistingSelfSigned: (name: string) =>
+    `Certificate ${name}: a certificate signing request only applies to a CA-signed certificate, and this one is self-signed (caSigned cannot change). Deploy an empty file or a certificate to renew it, or deploy the CSR as a new CA-signed certificate under another name.`,
   csrInsteadOfChain: (name: string) =>
     `Certificate ${name}: this CA-signed certificate is waiting for its signed certificate chain, not a new certificate signing request. Have a CA sign the CSR retrieved from the org and deploy the chain (leaf first). To start over with a new key, deploy a new certificate under another name.`,
   csrAfterChain: (name: string) =>
     `Certificate ${name}: the signed certificate chain is already uploaded; a certificate signing request can no longer replace it. To renew, deploy a new certificate under another name.`,
   chainAlreadyUploaded: (name: string) =>
-    `Certificate ${name}: the signed certificate chain is already uploaded, so its CSR is no longer the certificate's content; the content was left unchanged.`,
-  chainProblem: (name: string, detail: string) => `Certificate ${name}: the certificate chain is not valid: ${detail}.`,
+    `Certificate ${name}: the signed certificate chain is already uploaded, so its CSR is no longer the certificate's content; the content was left unchanged. Deploy the chain a retrieve returns (or an empty file) instead of the CSR.`,
+  chainProblem: (name: string, problem: ChainProblem) =>
+    `Certificate ${name}: the certificate chain is not valid: ${problem.detail}. ${CHAIN_FIXES[problem.code]}`,
   chainKeyMismatch: (name: string, active: boolean) =>
-    `Certificate ${name}: the certificate chain does not match this certificate's private key: its first certificate must be issued for the CSR retrieved from the org.${active ? ' To renew with a new key, deploy it as a new certificate under another name.' : ''}`,
+    `Certificate ${name}: the certificate chain does not match this certificate's private key: its first certificate must be issued for the CSR retrieved from the org.${active ? ' To renew with a new key, deploy it as a new certificate under another name.' : ' Have the CA sign that CSR and deploy the chain it returns, leaf first.'}`,
 };

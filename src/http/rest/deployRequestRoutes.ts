@@ -1,0 +1,200 @@
+import busboy from 'busboy';
+import express, { type Request, type Response, type Router } from 'express';
+import { ApiFault } from '../../errors';
+import { DEFAULT_DEPLOY_OPTIONS } from '../../jobs/deployEngine';
+import type { DeployMessage, DeployOptions, DeployResult } from '../../operations/resultTypes';
+import { PackageLimits } from '../../package/limits';
+import type { Services } from '../../services';
+import { restError } from '../restErrors';
+import { callerOf, sendFault } from './bearer';
+import { versionOf } from './dataRoutes';
+
+/**
+ * The REST deploy API (`metadata/deployRequest`), as the sf CLI uses it with SF_ORG_METADATA_REST_DEPLOY=true:
+ * the same deploy engine as SOAP, with JSON in and out.
+ */
+export function deployRequestRoutes(services: Services): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '1mb' });
+  const path = '/metadata/deployRequest';
+
+  router.post([path, `${path}/`], async (req: Request, res: Response) => {
+    const caller = callerOf(res);
+    try {
+      if (req.is('application/json')) {
+        // A quick deploy of a validation: {"validatedDeployRequestId": "0Af…"}.
+        const body = await readJson(req, json, res);
+        const validationId = (body as { validatedDeployRequestId?: unknown }).validatedDeployRequestId;
+        if (typeof validationId !== 'string' || !validationId.trim()) {
+          return restError(res, 400, 'INVALID_FIELD', 'Send a multipart request with a zip in part "file", or JSON {"validatedDeployRequestId": "<id>"} to deploy a validation');
+        }
+        const id = services.deploys.deployRecentValidation(caller, validationId.trim());
+        return res.status(201).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
+      }
+      if (!req.is('multipart/form-data')) {
+        return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'A deploy request is multipart/form-data with a zip in part "file" and JSON {"deployOptions": {…}} in part "entity_content"');
+      }
+      const parts = await readMultipart(req);
+      const zip = parts.get('file');
+      if (!zip || zip.length === 0) return restError(res, 400, 'INVALID_OPERATION', 'No zip file content passed in: send the zip in the multipart part "file"');
+      const entity = parts.get('entity_content') ?? parts.get('json');
+      const options = parseDeployOptions(entity?.toString('utf8'));
+      if (typeof options === 'string') return restError(res, 400, 'JSON_PARSER_ERROR', options);
+      const { id } = services.deploys.submit(caller, zip.toString('base64'), options);
+      res.status(201).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
+    } catch (err) {
+      if (err instanceof MultipartError) return restError(res, err.status, err.errorCode, err.message);
+      if (err instanceof ApiFault) return sendFault(res, err);
+      restError(res, 500, 'UNKNOWN_EXCEPTION', (err as Error).message);
+    }
+  });
+
+  router.get(`${path}/:id`, (req: Request, res: Response) => {
+    const { org } = callerOf(res);
+    if (!services.store.deploys.get(org.id, req.params.id!)) return notFound(res, req.params.id!);
+    try {
+      res.json(deployRequest(services, org.id, req.params.id!, versionOf(res), req.query.includeDetails === 'true'));
+    } catch (err) {
+      sendFault(res, err);
+    }
+  });
+
+  router.patch(`${path}/:id`, json, (req: Request, res: Response) => {
+    const caller = callerOf(res);
+    const id = req.params.id!;
+    if (!services.store.deploys.get(caller.org.id, id)) return notFound(res, id);
+    const status = (req.body as { deployResult?: { status?: unknown } } | undefined)?.deployResult?.status;
+    if (status !== 'Canceling') {
+      return restError(res, 400, 'INVALID_FIELD', 'A deploy request can only be canceled: send {"deployResult": {"status": "Canceling"}}');
+    }
+    try {
+      services.deploys.cancel(caller, id);
+      res.status(202).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
+    } catch (err) {
+      sendFault(res, err);
+    }
+  });
+  return router;
+}
+
+const notFound = (res: Response, id: string) =>
+  restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: no deploy request with id ${id} in this org`);
+
+/** `{id, url, validatedDeployRequestId, deployOptions, deployResult}` for one deploy, as the REST API answers it. */
+function deployRequest(services: Services, orgId: string, id: string, version: string, includeDetails: boolean) {
+  const job = services.store.deploys.get(orgId, id)!;
+  const { validatedFrom, ...options } = job.options as Partial<DeployOptions> & { validatedFrom?: string };
+  return {
+    id: job.id,
+    url: `/services/data/v${version}/metadata/deployRequest/${job.id}`,
+    validatedDeployRequestId: validatedFrom ?? null,
+    deployOptions: { ...DEFAULT_DEPLOY_OPTIONS, testLevel: null, ...options },
+    deployResult: restDeployResult(services.deploys.status(orgId, id, includeDetails)),
+  };
+}
+
+/** REST sends every field, with null where SOAP leaves an element out; details are always there. */
+export function restDeployResult(r: DeployResult) {
+  return {
+    canceledBy: null, canceledByName: null, completedDate: null, errorMessage: null, errorStatusCode: null,
+    lastModifiedDate: null, startDate: null, stateDetail: null,
+    ...r,
+    details: {
+      componentFailures: r.details.componentFailures.map(restMessage),
+      componentSuccesses: r.details.componentSuccesses.map(restMessage),
+      runTestResult: r.details.runTestResult ?? null,
+    },
+  };
+}
+
+const restMessage = (m: DeployMessage) => ({ columnNumber: null, id: null, lineNumber: null, problem: null, problemType: null, ...dropUndefined(m) });
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const BOOLEAN_OPTIONS = [
+  'allowMissingFiles', 'autoUpdatePackage', 'checkOnly', 'ignoreWarnings', 'performRetrieve', 'purgeOnDelete', 'rollbackOnError', 'singlePackage',
+] as const;
+const TEST_LEVELS = ['NoTestRun', 'RunSpecifiedTests', 'RunLocalTests', 'RunAllTestsInOrg', 'RunRelevantTests'];
+
+/** `{"deployOptions": {…}}` → the options, or a message saying what is wrong. Unknown options are ignored. */
+export function parseDeployOptions(text: string | undefined): Partial<DeployOptions> | string {
+  if (text === undefined || !text.trim()) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    return `entity_content is not JSON: ${(err as Error).message}`;
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'entity_content must be a JSON object: {"deployOptions": {…}}';
+  const given = (body as { deployOptions?: unknown }).deployOptions ?? {};
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return 'deployOptions must be a JSON object';
+  const raw = given as Record<string, unknown>;
+  const options: Partial<DeployOptions> = {};
+  for (const name of BOOLEAN_OPTIONS) {
+    const v = raw[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'boolean') return `deployOptions.${name} must be true or false, not ${JSON.stringify(v)}`;
+    options[name] = v;
+  }
+  if (raw.testLevel !== undefined && raw.testLevel !== null) {
+    if (typeof raw.testLevel !== 'string' || !TEST_LEVELS.includes(raw.testLevel)) {
+      return `deployOptions.testLevel must be one of ${TEST_LEVELS.join(', ')}, not ${JSON.stringify(raw.testLevel)}`;
+    }
+    options.testLevel = raw.testLevel;
+  }
+  if (raw.runTests !== undefined && raw.runTests !== null) {
+    if (!Array.isArray(raw.runTests) || raw.runTests.some((t) => typeof t !== 'string')) return 'deployOptions.runTests must be an array of test class names';
+    options.runTests = raw.runTests as string[];
+  }
+  return options;
+}
+
+class MultipartError extends Error {
+  constructor(readonly status: number, readonly errorCode: string, message: string) {
+    super(message);
+  }
+}
+
+/** The parts of a multipart/form-data body by name, files and plain fields alike, within the package limits. */
+function readMultipart(req: Request): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const parts = new Map<string, Buffer>();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      req.resume();
+      reject(err);
+    };
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, limits: { fileSize: PackageLimits.maxZipBytes, fieldSize: 1024 * 1024, files: 4, fields: 8, parts: 8 } });
+    } catch (err) {
+      return reject(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', (err as Error).message));
+    }
+    parser.on('file', (name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('limit', () => fail(new MultipartError(413, 'REQUEST_TOO_LARGE',
+        `The deploy zip exceeds the ${PackageLimits.maxZipBytes / 1024 / 1024} MB limit of a compressed package`)));
+      stream.on('close', () => parts.set(name, Buffer.concat(chunks)));
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(new MultipartError(413, 'REQUEST_TOO_LARGE', `The multipart part "${name}" is too large`));
+      parts.set(name, Buffer.from(value, 'utf8'));
+    });
+    parser.on('partsLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many parts: a deploy request has a "file" part and an "entity_content" part')));
+    parser.on('filesLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many file parts in the deploy request')));
+    parser.on('error', (err: Error) => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', `The multipart body cannot be read: ${err.message}`)));
+    parser.on('close', () => { if (!failed) resolve(parts); });
+    req.pipe(parser);
+  });
+}
+
+/** express.json as a promise, for a route that takes JSON or multipart. */
+function readJson(req: Request, parser: express.RequestHandler, res: Response): Promise<unknown> {
+  return new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {}))));
+}
