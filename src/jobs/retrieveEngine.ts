@@ -20,7 +20,14 @@ export interface RetrieveRequest {
 
 /** Retrieves run in the org's queue (so they see every deploy queued before them) and keep their zip. */
 export class RetrieveEngine {
-  constructor(private readonly store: Store, private readonly queue: OrgQueue) {}
+  constructor(private readonly store: Store, private readonly queue: OrgQueue) {
+    for (const job of store.retrieves.unfinished()) {
+      store.retrieves.update(job.id, {
+        ...job.result, done: true, status: 'Failed', success: false, errorStatusCode: 'UNKNOWN_EXCEPTION',
+        errorMessage: 'UNKNOWN_EXCEPTION: Localforce stopped while this retrieve was running. Retrieve again.',
+      });
+    }
+  }
 
   submit(caller: Caller, request: RetrieveRequest): AsyncResult {
     if (request.specificFiles?.length && (!request.singlePackage || request.packageNames?.length)) {
@@ -48,7 +55,7 @@ export class RetrieveEngine {
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
     } catch (err) {
       this.store.retrieves.update(id, {
-        done: true, errorMessage: (err as Error).message, errorStatusCode: 'UNKNOWN_EXCEPTION', fileProperties: [], id,
+        done: true, errorMessage: `UNKNOWN_EXCEPTION: ${(err as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION', fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
       });
     }

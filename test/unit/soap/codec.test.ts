@@ -1,0 +1,84 @@
+import { parseEnvelope } from '../../../src/soap/envelope';
+import { metadataSchema } from '../../../src/soap/wsdlSchema';
+import { XmlReader } from '../../../src/soap/xmlReader';
+import { XmlWriter, XSI_TYPE } from '../../../src/soap/xmlWriter';
+
+const schema = metadataSchema();
+const writer = new XmlWriter(schema);
+const reader = new XmlReader(schema);
+
+const body = (inner: string) =>
+  `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${inner}</soapenv:Body></soapenv:Envelope>`;
+
+describe('the WSDL schema', () => {
+  it('declares every operation the endpoint serves', () => {
+    expect(schema.operations.sort()).toEqual([
+      'cancelDeploy', 'checkDeployStatus', 'checkRetrieveStatus', 'createMetadata', 'deleteMetadata', 'deploy', 'deployRecentValidation',
+      'describeMetadata', 'describeValueType', 'listMetadata', 'readMetadata', 'renameMetadata', 'retrieve', 'updateMetadata', 'upsertMetadata',
+    ]);
+  });
+
+  it('puts base type fields first', () => {
+    expect(schema.fieldsOf('Certificate').map((f) => f.name)).toEqual([
+      'fullName', 'content', 'caSigned', 'encryptedWithPlatformEncryption', 'expirationDate', 'keySize', 'masterLabel', 'privateKeyExportable',
+    ]);
+  });
+});
+
+describe('XmlWriter', () => {
+  it('writes fields in WSDL order whatever the object order, and skips absent optional ones', () => {
+    const xml = writer.response('checkDeployStatus', {
+      success: true, status: 'Succeeded', id: '0Af000000000001AAA', done: true, details: { componentSuccesses: [], componentFailures: [] },
+      createdDate: '2026-01-01T00:00:00.000Z', checkOnly: false, numberComponentsTotal: 1,
+    });
+    expect(xml).toBe('<checkDeployStatusResponse><result><checkOnly>false</checkOnly><createdDate>2026-01-01T00:00:00.000Z</createdDate>'
+      + '<details></details><done>true</done><id>0Af000000000001AAA</id><numberComponentsTotal>1</numberComponentsTotal>'
+      + '<status>Succeeded</status><success>true</success></result></checkDeployStatusResponse>');
+  });
+
+  it('writes arrays as repeated elements, empty strings as open-close pairs and escapes text', () => {
+    const xml = writer.response('listMetadata', [{ fullName: 'A<B', type: 'Certificate', id: '' }, { fullName: 'C', type: 'Certificate' }]);
+    expect(xml).toBe('<listMetadataResponse><result><fullName>A&lt;B</fullName><id></id><type>Certificate</type></result>'
+      + '<result><fullName>C</fullName><type>Certificate</type></result></listMetadataResponse>');
+  });
+
+  it('marks a subtype with xsi:type and formats doubles with a decimal point', () => {
+    const record = { fullName: 'X', caSigned: true, keySize: 2048, masterLabel: 'x' };
+    Object.defineProperty(record, XSI_TYPE, { value: 'Certificate' });
+    expect(writer.response('readMetadata', { records: [record] })).toContain('<records xsi:type="Certificate"><fullName>X</fullName><caSigned>true</caSigned><keySize>2048</keySize>');
+    expect(writer.element('totalTime', 0, { name: 'totalTime', type: 'double', builtin: true, optional: false, many: false, nillable: false })).toBe('<totalTime>0.0</totalTime>');
+  });
+});
+
+describe('XmlReader', () => {
+  it('types values by the WSDL, accepts any child order and the name variants clients send', () => {
+    const req = parseEnvelope(body('<retrieve><request><unpackaged><version>66.0</version><types><name>Certificate</name><members>A</members></types></unpackaged><singlePackage>true</singlePackage><apiVersion>66.0</apiVersion></request></retrieve>'));
+    const input = reader.element(req.operation, req.body, { request: 'retrieveRequest' });
+    expect(input.retrieveRequest).toEqual({
+      apiVersion: 66, packageNames: [], singlePackage: true, specificFiles: [],
+      unpackaged: { objectPermissions: [], types: [{ members: ['A'], name: 'Certificate' }], version: '66.0' },
+    });
+  });
+
+  it('resolves xsi:type records to their subtype', () => {
+    const req = parseEnvelope(body('<createMetadata><metadata xsi:type="Certificate"><fullName>X</fullName><caSigned>false</caSigned><keySize>4096</keySize><masterLabel>L</masterLabel></metadata></createMetadata>'));
+    const input = reader.element(req.operation, req.body) as { metadata: Record<string | symbol, unknown>[] };
+    expect(input.metadata[0]).toEqual({ fullName: 'X', caSigned: false, keySize: 4096, masterLabel: 'L' });
+    expect(input.metadata[0]![XSI_TYPE]).toBe('Certificate');
+  });
+
+  it('reads xsi:nil as null', () => {
+    const req = parseEnvelope(body('<checkRetrieveStatus><asyncProcessId>09S000000000001AAA</asyncProcessId><includeZip xsi:nil="true"/></checkRetrieveStatus>'));
+    expect(reader.element(req.operation, req.body)).toEqual({ asyncProcessId: '09S000000000001AAA', includeZip: null });
+  });
+
+  it.each([
+    ['<checkDeployStatus><includeDetails>yes</includeDetails></checkDeployStatus>', "'yes' is not a valid value for the type xsd:boolean"],
+    ['<describeMetadata><asOfVersion>new</asOfVersion></describeMetadata>', "'new' is not a valid value for the type xsd:double"],
+    ['<checkDeployStatus><includeDetails>true</includeDetails><includeDetails>true</includeDetails></checkDeployStatus>', 'may occur only once'],
+    ['<createMetadata><metadata xsi:type="Widget"><fullName>X</fullName></metadata></createMetadata>', 'Unable to find type'],
+  ])('refuses %s', (inner, message) => {
+    const req = parseEnvelope(body(inner));
+    expect(() => reader.element(req.operation, req.body)).toThrow(message);
+  });
+});
