@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
-import { ApiFault, Faults } from '../errors';
+import { Faults } from '../errors';
 import { newId, to15 } from '../ids';
 import { writeComponent } from './componentWriter';
 import type { ComponentWrite, KeySource } from '../metadata/metadataType';
@@ -136,8 +136,10 @@ export class DeployEngine {
       const plan = planDeploy(files, options, {
         org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c) => this.store.components.privateKey(c.id),
       });
-      const total = plan.preDeletions.length + plan.additions.length + plan.postDeletions.length;
+      const planned = plan.preDeletions.length + plan.additions.length + plan.postDeletions.length;
       const failures = plan.problems.filter((m) => m.problemType === 'Error' || !options.ignoreWarnings);
+      // Components that failed count in the total, as on the real service; manifest-level problems do not.
+      const total = planned + failures.filter((m) => m.componentType !== '' && m.problemType === 'Error').length;
       const warnings = plan.problems.filter((m) => m.problemType === 'Warning' && options.ignoreWarnings);
       for (const w of warnings) w.success = true;
       this.update(running, {
@@ -156,17 +158,16 @@ export class DeployEngine {
 
       const successes = this.successMessages(plan, ids, createdDate);
       successes.push(...warnings);
-      const status = failures.length === 0 ? 'Succeeded' : !rollback && total > 0 ? 'SucceededPartial' : 'Failed';
+      const status = failures.length === 0 ? 'Succeeded' : !rollback && planned > 0 ? 'SucceededPartial' : 'Failed';
       if (status !== 'Failed') successes.push(...plan.manifestPaths.map((p) => manifestMessage(p, createdDate)));
       this.update(running, {
-        numberComponentsDeployed: total, numberComponentErrors: failures.length,
+        numberComponentsDeployed: planned, numberComponentErrors: failures.length,
         details: { componentFailures: failures, componentSuccesses: successes, runTestResult: emptyRunTestResult() },
       }, false);
       end(status);
     } catch (err) {
       if (err instanceof PackageError) return end('Failed', err.statusCode, err.message);
-      const message = err instanceof ApiFault ? err.message : (err as Error).message;
-      end('Failed', 'UNKNOWN_EXCEPTION', message);
+      end('Failed', 'UNKNOWN_EXCEPTION', (err as Error).message);
     }
   }
 
@@ -183,7 +184,7 @@ export class DeployEngine {
         writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
           org: caller.org, user: caller.user, now: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org), keys: this.keys,
         });
-        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: new Date().toISOString() }, false);
+        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org).toISOString() }, false);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, plan.additions.length) }, worker));

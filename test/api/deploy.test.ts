@@ -63,7 +63,7 @@ describe('deploying certificates', () => {
     const csr = forge.pki.certificationRequestFromPem(pem);
     expect(csr.verify()).toBe(true);
     expect(csr.subject.getField('CN').value).toBe('CaSigned');
-    const key = createPublicKey(forge.pki.publicKeyToPem(csr.publicKey));
+    const key = createPublicKey(forge.pki.publicKeyToPem(csr.publicKey!));
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
 
