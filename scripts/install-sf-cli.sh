@@ -18,9 +18,21 @@ STAMP="$DIR/.installed"
 WANT="@salesforce/cli@$SF_CLI_VERSION @jsforce/jsforce-node@$JSFORCE_NODE_VERSION"
 BIN="$DIR/node_modules/.bin/sf"
 
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" && -x "$BIN" ]]; then
+installed() { [[ -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" && -x "$BIN" ]]; }
+if installed; then
   echo "$BIN"
   exit 0
+fi
+
+# One install at a time (two test runs starting together); the second finds the first's work done.
+mkdir -p "$(dirname "$DIR")"
+if command -v flock >/dev/null; then
+  exec 9>"$DIR.lock"
+  flock 9
+  if installed; then
+    echo "$BIN"
+    exit 0
+  fi
 fi
 
 echo "Installing $WANT into $DIR (about 290 MB, one minute or two)..." >&2

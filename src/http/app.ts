@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Faults } from '../errors';
+import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
@@ -7,6 +8,7 @@ import { metadataSoapRoutes } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { restError } from './restErrors';
+import { restRoutes } from './restRoutes';
 import { sendXml } from './xml';
 
 /** The sf CLI keeps a trailing slash on the instance URL, so paths arrive as `//services/...`. */
@@ -26,13 +28,14 @@ export function createApp(services: Services, version: string): express.Express 
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version));
+  app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON) and anything unexpected: in the client's own terms.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = err.status ?? 500;
     if (req.path.startsWith('/services/Soap/')) {
       const fault = err.type === 'entity.too.large'
-        ? Faults.exceededLimit(`The SOAP message exceeds the ${Math.round(50)} MB limit`)
+        ? Faults.invalidOperation(`The SOAP message is larger than the ${PackageLimits.maxSoapMessageBytes / 1024 / 1024} MB limit`)
         : Faults.unknownException(err.message);
       return sendXml(res, 500, faultEnvelope(fault));
     }

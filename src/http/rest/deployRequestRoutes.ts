@@ -5,6 +5,7 @@ import { DEFAULT_DEPLOY_OPTIONS } from '../../jobs/deployEngine';
 import type { DeployMessage, DeployOptions, DeployResult } from '../../operations/resultTypes';
 import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
+import type { WsdlSchema } from '../../soap/wsdlSchema';
 import { restError } from '../restErrors';
 import { callerOf, sendFault } from './bearer';
 import { versionOf } from './dataRoutes';
@@ -18,13 +19,13 @@ export function deployRequestRoutes(services: Services): Router {
   const json = express.json({ limit: '1mb' });
   const path = '/metadata/deployRequest';
 
-  router.post([path, `${path}/`], async (req: Request, res: Response) => {
+  // express.json reads JSON bodies only and leaves a multipart stream untouched for busboy.
+  router.post([path, `${path}/`], json, async (req: Request, res: Response) => {
     const caller = callerOf(res);
     try {
       if (req.is('application/json')) {
         // A quick deploy of a validation: {"validatedDeployRequestId": "0Af…"}.
-        const body = await readJson(req, json, res);
-        const validationId = (body as { validatedDeployRequestId?: unknown }).validatedDeployRequestId;
+        const validationId = (req.body as { validatedDeployRequestId?: unknown } | undefined)?.validatedDeployRequestId;
         if (typeof validationId !== 'string' || !validationId.trim()) {
           return restError(res, 400, 'INVALID_FIELD', 'Send a multipart request with a zip in part "file", or JSON {"validatedDeployRequestId": "<id>"} to deploy a validation');
         }
@@ -89,28 +90,28 @@ function deployRequest(services: Services, orgId: string, id: string, version: s
     url: `/services/data/v${version}/metadata/deployRequest/${job.id}`,
     validatedDeployRequestId: validatedFrom ?? null,
     deployOptions: { ...DEFAULT_DEPLOY_OPTIONS, testLevel: null, ...options },
-    deployResult: restDeployResult(services.deploys.status(orgId, id, includeDetails)),
+    deployResult: restDeployResult(services.schema, services.deploys.status(orgId, id, includeDetails)),
   };
 }
 
-/** REST sends every field, with null where SOAP leaves an element out; details are always there. */
-export function restDeployResult(r: DeployResult) {
-  return {
-    canceledBy: null, canceledByName: null, completedDate: null, errorMessage: null, errorStatusCode: null,
-    lastModifiedDate: null, startDate: null, stateDetail: null,
+/**
+ * A DeployResult in REST terms: every field of the WSDL type in its order, with null where SOAP
+ * leaves an element out, JSON booleans and numbers, and `details` always there.
+ */
+export function restDeployResult(schema: WsdlSchema, r: DeployResult): Record<string, unknown> {
+  const message = (m: DeployMessage) => ordered(schema, 'DeployMessage', m as unknown as Record<string, unknown>);
+  return ordered(schema, 'DeployResult', {
     ...r,
     details: {
-      componentFailures: r.details.componentFailures.map(restMessage),
-      componentSuccesses: r.details.componentSuccesses.map(restMessage),
+      componentFailures: r.details.componentFailures.map(message),
+      componentSuccesses: r.details.componentSuccesses.map(message),
       runTestResult: r.details.runTestResult ?? null,
     },
-  };
+  });
 }
 
-const restMessage = (m: DeployMessage) => ({ columnNumber: null, id: null, lineNumber: null, problem: null, problemType: null, ...dropUndefined(m) });
-
-function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+function ordered(schema: WsdlSchema, type: string, value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(schema.fieldsOf(type).map((f) => [f.name, value[f.name] ?? (f.many ? [] : null)]));
 }
 
 const BOOLEAN_OPTIONS = [
@@ -175,12 +176,13 @@ function readMultipart(req: Request): Promise<Map<string, Buffer>> {
     } catch (err) {
       return reject(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', (err as Error).message));
     }
+    const files: Promise<void>[] = [];
     parser.on('file', (name, stream) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => fail(new MultipartError(413, 'REQUEST_TOO_LARGE',
         `The deploy zip exceeds the ${PackageLimits.maxZipBytes / 1024 / 1024} MB limit of a compressed package`)));
-      stream.on('close', () => parts.set(name, Buffer.concat(chunks)));
+      files.push(new Promise((done) => stream.once('end', () => { parts.set(name, Buffer.concat(chunks)); done(); })));
     });
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new MultipartError(413, 'REQUEST_TOO_LARGE', `The multipart part "${name}" is too large`));
@@ -189,12 +191,7 @@ function readMultipart(req: Request): Promise<Map<string, Buffer>> {
     parser.on('partsLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many parts: a deploy request has a "file" part and an "entity_content" part')));
     parser.on('filesLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many file parts in the deploy request')));
     parser.on('error', (err: Error) => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', `The multipart body cannot be read: ${err.message}`)));
-    parser.on('close', () => { if (!failed) resolve(parts); });
+    parser.on('close', () => { void Promise.all(files).then(() => { if (!failed) resolve(parts); }); });
     req.pipe(parser);
   });
-}
-
-/** express.json as a promise, for a route that takes JSON or multipart. */
-function readJson(req: Request, parser: express.RequestHandler, res: Response): Promise<unknown> {
-  return new Promise((resolve, reject) => parser(req, res, (err?: unknown) => (err ? reject(err) : resolve(req.body ?? {}))));
 }

@@ -1,0 +1,70 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { parseApiVersion, supportedVersions } from '../apiVersions';
+import type { Services } from '../services';
+import { callerOf, requireBearer } from './rest/bearer';
+import { dataRoutes } from './rest/dataRoutes';
+import { deployRequestRoutes } from './rest/deployRequestRoutes';
+import { restError } from './restErrors';
+import { baseUrl } from './xml';
+
+/**
+ * The REST surface the sf CLI needs besides SOAP (wire-contract.md): the version list, the user's
+ * identity, the resource map, SOQL on Organization and User, "no source tracking" from Tooling, and
+ * the REST deploy API. Everything under /services/data/v<ver> needs a bearer token.
+ */
+export function restRoutes(services: Services): Router {
+  const router = express.Router();
+  const bearer = requireBearer(services);
+
+  // Like the real endpoint, the version list needs no session.
+  router.get(['/services/data', '/services/data/'], (_req: Request, res: Response) => {
+    res.json(supportedVersions().map((version) => ({ label: releaseLabel(version), url: `/services/data/v${version}`, version })));
+  });
+
+  router.all('/services/oauth2/userinfo', bearer, (req: Request, res: Response) => {
+    if (req.method !== 'GET' && req.method !== 'POST') return restError(res, 405, 'METHOD_NOT_ALLOWED', `userinfo takes GET or POST, not ${req.method}`);
+    const { org, user } = callerOf(res);
+    const base = baseUrl(req);
+    const [first, ...last] = user.fullName.split(' ');
+    const urls = (path: string) => `${base}${path}`;
+    res.json({
+      sub: `${base}/id/${org.id}/${user.id}`, user_id: user.id, organization_id: org.id, preferred_username: user.username,
+      nickname: user.username.split('@')[0], name: user.fullName, email: user.email, email_verified: true,
+      given_name: last.length ? first : '', family_name: last.length ? last.join(' ') : user.fullName,
+      zoneinfo: 'America/Los_Angeles', active: true, user_type: 'STANDARD', language: 'en_US', locale: 'en_US', utcOffset: -28800000,
+      updated_at: org.createdDate, is_app_installed: true,
+      urls: {
+        metadata: urls(`/services/Soap/m/{version}/${org.id}`), partner: urls(`/services/Soap/u/{version}/${org.id}`),
+        rest: urls('/services/data/v{version}/'), sobjects: urls('/services/data/v{version}/sobjects/'),
+        query: urls('/services/data/v{version}/query/'), tooling_rest: urls('/services/data/v{version}/tooling/'),
+        profile: urls(`/${user.id}`), custom_domain: base,
+      },
+    });
+  });
+
+  const versioned = express.Router();
+  versioned.use(dataRoutes(services));
+  versioned.use(deployRequestRoutes(services));
+  router.use('/services/data/:version', checkVersion, bearer, versioned);
+  return router;
+}
+
+/** `/services/data/v66.0/…`: the version must be one Localforce serves, else 404 as the real API answers. */
+function checkVersion(req: Request, res: Response, next: NextFunction): void {
+  const text = req.params.version ?? '';
+  const version = text.startsWith('v') ? parseApiVersion(text.slice(1)) : undefined;
+  if (version === undefined || !/^v\d+\.0$/.test(text)) {
+    return restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: Localforce serves API versions ${supportedVersions()[0]} to ${supportedVersions().at(-1)} as /services/data/v<version>, not ${text}`);
+  }
+  res.locals.apiVersion = version.toFixed(1);
+  next();
+}
+
+const SEASONS = ['Summer', 'Winter', 'Spring'] as const;
+
+/** The release an API version came with: 31.0 was Summer '14, then three releases a year (66.0 is Spring '26). */
+export function releaseLabel(version: string): string {
+  const offset = Number(version) - 31;
+  const year = 14 + Math.floor((offset + 2) / 3);
+  return `${SEASONS[((offset % 3) + 3) % 3]} '${String(year).padStart(2, '0')}`;
+}
