@@ -96,10 +96,15 @@ function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerCon
       else if (!options.allowMissingFiles) fail(atManifest(member, type.name), P.listedButMissing(member, type.name));
     }
   }
+  // Names are unique regardless of case: two files for one name cannot both be deployed.
+  const seen = new Map<string, string>();
   for (const c of components) {
     const where = { fileName: pkg.prefix + (c.contentPath ?? c.metaPath!), fullName: c.fullName, componentType: c.handler.definition.xmlName };
     if (!listed.has(c)) { fail(where, P.notInManifest); continue; }
-    const addition = planAddition(c, pkg.prefix, where, ctx, stored(c.handler, c.fullName));
+    const twin = seen.get(key(c.handler.definition.xmlName, c.fullName));
+    if (twin) { fail(where, P.sameNameTwice(c.handler.definition.xmlName, c.fullName, twin)); continue; }
+    seen.set(key(c.handler.definition.xmlName, c.fullName), where.fileName);
+    const addition = planAddition(c, pkg.prefix, where, ctx, stored(c.handler, c.fullName), options.ignoreWarnings);
     if ('handler' in addition) plan.additions.push(addition);
     else plan.problems.push(addition);
   }
@@ -146,14 +151,16 @@ function planDeletions(
       const where = { fileName, fullName: member, componentType: type.name };
       if (member === '*') { fail(where, P.wildcardInDestructive(kind)); continue; }
       const existing = lookup(handler, member);
-      if (!existing) fail({ fileName: kind, fullName: kind, componentType: type.name }, P.noSuchComponent(type.name, member), 'Warning');
+      if (!existing) fail({ fileName, fullName: kind, componentType: type.name }, P.noSuchComponent(type.name, member), 'Warning');
       else out.push({ handler, fullName: existing.fullName || member, existing, where });
     }
   }
   return out;
 }
 
-function planAddition(c: ComponentFiles, prefix: string, where: MessageWhere, ctx: PlannerContext, existing: StoredComponent | undefined): PlannedAddition | DeployMessage {
+function planAddition(
+  c: ComponentFiles, prefix: string, where: MessageWhere, ctx: PlannerContext, existing: StoredComponent | undefined, ignoreWarnings: boolean,
+): PlannedAddition | DeployMessage {
   const problem = (text: string, at?: { lineNumber?: number; columnNumber?: number }, fileName = where.fileName) =>
     failureMessage({ ...where, fileName, ...at }, text, ctx.createdDate);
   const nameProblem = c.handler.validateName(c.fullName);
@@ -170,5 +177,7 @@ function planAddition(c: ComponentFiles, prefix: string, where: MessageWhere, ct
     const at = result.field ? parsed.fieldsAt[result.field] ?? (result.field === 'content' ? undefined : parsed.rootAt) : undefined;
     return problem(result.problem, at, at ? metaFile : where.fileName);
   }
+  // A Warning fails the deploy unless ignoreWarnings; then the component deploys and its message carries it.
+  if (result.warning && !ignoreWarnings) return failureMessage(where, result.warning, ctx.createdDate, 'Warning');
   return { handler: c.handler, input, existing, plan: result.plan, created: result.created, changed: result.changed, warning: result.warning, where };
 }

@@ -17,10 +17,14 @@ const error = (statusCode: string, message: string, fields: string[] = []): ApiE
 const notFound = (type: string, name: string) => error('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no ${type} named ${name} found`, ['fullName']);
 const duplicate = (type: string, name: string) => error('DUPLICATE_DEVELOPER_NAME', `There is already a ${type} named ${name}`, ['fullName']);
 
-function handlerFor(type: unknown): MetadataTypeHandler {
-  const name = typeof type === 'string' ? type.split(':').pop()! : '';
+/** The type's handler, if the call's API version knows the type (Certificate: from 36.0). */
+function handlerFor(type: unknown, apiVersion: number): MetadataTypeHandler {
+  const name = typeof type === 'string' ? type.trim().split(':').pop()! : '';
   const handler = MetadataRegistry.get(name);
-  if (handler) return handler;
+  if (handler && apiVersion >= handler.definition.minApiVersion) return handler;
+  if (handler) {
+    throw Faults.invalidType(`The ${name} type is available from API version ${handler.definition.minApiVersion.toFixed(1)}; this call uses ${apiVersion.toFixed(1)}. Call a later API version.`);
+  }
   if (MetadataRegistry.isKnownButNotEmulated(name)) throw Faults.invalidType(MetadataRegistry.notEmulatedMessage(name));
   throw Faults.invalidType(`Unknown type: ${name}`);
 }
@@ -30,14 +34,14 @@ function checkCount(n: number): void {
 }
 
 /** The records of a create/update/upsert call: one type for all, at most ten. */
-function recordsOf(input: Record<string, unknown>): { handler: MetadataTypeHandler; records: Record<string, unknown>[] } {
+function recordsOf(input: Record<string, unknown>, apiVersion: number): { handler: MetadataTypeHandler; records: Record<string, unknown>[] } {
   const records = (input.metadata ?? []) as Record<string, unknown>[];
   checkCount(records.length);
   const types = new Set(records.map((r) => (r as { [XSI_TYPE]?: string })[XSI_TYPE]));
   if (types.size > 1) throw Faults.invalidType('All metadata in one call must be of the same type');
   const [type] = types;
   if (records.length && !type) throw Faults.invalidType('Each metadata record needs an xsi:type, e.g. xsi:type="Certificate"');
-  return { handler: handlerFor(type ?? 'Certificate'), records };
+  return { handler: handlerFor(type ?? 'Certificate', apiVersion), records };
 }
 
 const trimStrings = (r: Record<string, unknown>) =>
@@ -47,7 +51,7 @@ type SaveMode = 'create' | 'update' | 'upsert';
 
 /** create, update and upsert share one path: plan every record, then make and commit the good ones. */
 async function save(mode: SaveMode, input: Record<string, unknown>, ctx: OperationContext): Promise<UpsertResult[]> {
-  const { handler, records } = recordsOf(input);
+  const { handler, records } = recordsOf(input, ctx.apiVersion);
   const { org, user } = ctx.caller;
   const { store } = ctx.services;
   const type = handler.definition.xmlName;
@@ -104,7 +108,7 @@ const namesOf = (input: Record<string, unknown>): string[] => {
 
 export const readMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type);
+    const handler = handlerFor(input.type, ctx.apiVersion);
     const { store } = ctx.services;
     const records = namesOf(input)
       .map((name) => store.components.get(ctx.caller.org.id, handler.definition.xmlName, name))
@@ -116,7 +120,7 @@ export const readMetadata: Operation = {
 
 export const deleteMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type);
+    const handler = handlerFor(input.type, ctx.apiVersion);
     const type = handler.definition.xmlName;
     const { org } = ctx.caller;
     const { store } = ctx.services;
@@ -136,7 +140,7 @@ export const deleteMetadata: Operation = {
 
 export const renameMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type);
+    const handler = handlerFor(input.type, ctx.apiVersion);
     const type = handler.definition.xmlName;
     const { org, user } = ctx.caller;
     const { store } = ctx.services;

@@ -17,6 +17,8 @@ export type ParsedXml =
 
 interface XmlElement {
   name: string;
+  /** The namespace its prefix (or the default namespace) is bound to where it stands. */
+  ns: string | undefined;
   attributes: Record<string, string>;
   children: XmlElement[];
   text: string;
@@ -27,13 +29,28 @@ interface XmlElement {
 const fail = (problem: string, line = 1, column = 1): ParsedXml =>
   ({ ok: false, error: { problem: `Error parsing file: ${problem}`, lineNumber: line, columnNumber: column } });
 
+class ScanError extends Error {
+  constructor(readonly problem: string, readonly line: number, readonly column: number) {
+    super(problem);
+  }
+}
+
+const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+// XML 1.0 Char production: what a character reference may stand for.
+const isXmlChar = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
 /**
- * Elements of an already well-formed document with their line and column. fast-xml-parser checks
- * well-formedness with positions but parses without them, and deploy messages need the position of
- * the element that breaks the schema, so this small scanner walks the text once more.
+ * Elements of a document fast-xml-parser found well-formed, with their line, column and namespace.
+ * fast-xml-parser checks well-formedness with positions but parses without them, and deploy
+ * messages need the position of the element that breaks the schema, so this small scanner walks the
+ * text once more. It also refuses what that validator lets through: a second root element or text
+ * after the root, entity references that are not declared (no DOCTYPE, so only the five predefined
+ * ones), character references to non-characters, and unbound namespace prefixes.
  */
 function scan(text: string): XmlElement {
-  const stack: XmlElement[] = [];
+  const stack: { el: XmlElement; scope: Record<string, string> }[] = [];
   let root: XmlElement | undefined;
   let line = 1;
   let lineStart = 0;
@@ -41,57 +58,88 @@ function scan(text: string): XmlElement {
   const advanceTo = (to: number) => {
     for (; i < to; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
   };
+  /** Line and column of `index`, at or after the scanner's position. */
+  const positionOf = (index: number): [number, number] => {
+    let l = line;
+    let start = lineStart;
+    for (let j = i; j < index; j++) if (text.charCodeAt(j) === 10) { l++; start = j + 1; }
+    return [l, index - start + 1];
+  };
+  const decodeAt = (raw: string, offset: number): string =>
+    raw.replace(/&([^;<&\s]*)(;?)/g, (match, ref: string, semi: string, at: number) => {
+      const where = () => positionOf(offset + at);
+      if (!semi || ref === '') throw new ScanError("The entity name must immediately follow the '&' in the entity reference.", ...where());
+      if (ref in PREDEFINED_ENTITIES) return PREDEFINED_ENTITIES[ref]!;
+      const numeric = ref.match(/^#(?:x([0-9a-fA-F]+)|([0-9]+))$/);
+      if (!numeric) {
+        if (ref.startsWith('#')) throw new ScanError(`A decimal or hexadecimal character reference is malformed: ${match}`, ...where());
+        throw new ScanError(`The entity "${ref}" was referenced, but not declared.`, ...where());
+      }
+      const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10);
+      if (!isXmlChar(code)) throw new ScanError(`Character reference "&${ref}" is an invalid XML character.`, ...where());
+      return String.fromCodePoint(code);
+    });
+
   while (i < text.length) {
     const lt = text.indexOf('<', i);
+    const segmentEnd = lt < 0 ? text.length : lt;
+    const segment = text.slice(i, segmentEnd);
+    if (stack.length) {
+      stack[stack.length - 1]!.el.text += decodeAt(segment, i);
+    } else if (segment.trim() !== '') {
+      const [l, c] = positionOf(i + segment.search(/\S/));
+      throw new ScanError(root ? 'Content is not allowed in trailing section.' : 'Content is not allowed in prolog.', l, c);
+    }
     if (lt < 0) break;
-    if (stack.length) stack[stack.length - 1]!.text += decode(text.slice(i, lt));
     advanceTo(lt);
     const column = i - lineStart + 1;
     if (text.startsWith('<?', i)) { advanceTo(text.indexOf('?>', i) + 2); continue; }
     if (text.startsWith('<!--', i)) { advanceTo(text.indexOf('-->', i) + 3); continue; }
     if (text.startsWith('<![CDATA[', i)) {
       const end = text.indexOf(']]>', i);
-      if (stack.length) stack[stack.length - 1]!.text += text.slice(i + 9, end);
+      if (stack.length) stack[stack.length - 1]!.el.text += text.slice(i + 9, end);
       advanceTo(end + 3);
       continue;
     }
-    const gt = text.indexOf('>', i);
+    const gt = tagEnd(text, i);
     const tag = text.slice(i + 1, gt);
     if (tag.startsWith('/')) { stack.pop(); advanceTo(gt + 1); continue; }
+    if (!stack.length && root) throw new ScanError('The markup in the document following the root element must be well-formed.', line, column);
     const selfClosing = tag.endsWith('/');
     const body = selfClosing ? tag.slice(0, -1) : tag;
     const name = body.match(/^[^\s/>]+/)![0];
     const attributes: Record<string, string> = {};
-    for (const m of body.slice(name.length).matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
-      attributes[m[1]!] = decode(m[3] ?? m[4] ?? '');
+    const attributeText = body.slice(name.length);
+    const attributesAt = i + 1 + name.length;
+    for (const m of attributeText.matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
+      attributes[m[1]!] = decodeAt(m[3] ?? m[4] ?? '', attributesAt + m.index! + m[0].indexOf(m[2]!) + 1);
     }
-    const el: XmlElement = { name, attributes, children: [], text: '', line, column };
-    if (stack.length) stack[stack.length - 1]!.children.push(el); else root = el;
-    if (!selfClosing) stack.push(el);
+    const scope = { ...(stack[stack.length - 1]?.scope ?? {}) };
+    for (const [k, v] of Object.entries(attributes)) {
+      if (k === 'xmlns') scope[''] = v;
+      else if (k.startsWith('xmlns:')) scope[k.slice(6)] = v;
+    }
+    const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
+    if (prefix && !(prefix in scope)) throw new ScanError(`The prefix "${prefix}" for element "${name}" is not bound.`, line, column);
+    const el: XmlElement = { name, ns: scope[prefix] || undefined, attributes, children: [], text: '', line, column };
+    if (stack.length) stack[stack.length - 1]!.el.children.push(el); else root = el;
+    if (!selfClosing) stack.push({ el, scope });
     advanceTo(gt + 1);
   }
   return root!;
 }
 
-function decode(s: string): string {
-  return s.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#\d+);/g, (_, e: string) => {
-    switch (e) {
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'amp': return '&';
-      case 'quot': return '"';
-      case 'apos': return "'";
-      default: return String.fromCodePoint(e.startsWith('#x') ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    }
-  });
+/** The `>` that ends the tag starting at `from`, skipping quoted attribute values (which may hold `>`). */
+function tagEnd(text: string, from: number): number {
+  let quote = '';
+  for (let j = from + 1; j < text.length; j++) {
+    const ch = text[j]!;
+    if (quote) { if (ch === quote) quote = ''; } else if (ch === '"' || ch === "'") quote = ch; else if (ch === '>') return j;
+  }
+  return text.length;
 }
 
 const localName = (qname: string) => qname.split(':').pop()!;
-
-function namespaceOf(el: XmlElement, inherited: Record<string, string>): string | undefined {
-  const prefix = el.name.includes(':') ? el.name.split(':')[0] : '';
-  return prefix ? el.attributes[`xmlns:${prefix}`] ?? inherited[prefix] : el.attributes.xmlns ?? inherited[''];
-}
 
 /**
  * Reads a metadata XML document (package.xml, a `-meta.xml` file) as the real service's validating
@@ -112,13 +160,18 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
   }
   const check = XMLValidator.validate(body);
   if (check !== true) return fail(check.err.msg, check.err.line, check.err.col);
-  const root = scan(body);
-  const ns = namespaceOf(root, {});
-  if (localName(root.name) !== type || ns !== METADATA_NS) {
+  let root: XmlElement;
+  try {
+    root = scan(body);
+  } catch (err) {
+    if (err instanceof ScanError) return fail(err.problem, err.line, err.column);
+    throw err;
+  }
+  if (localName(root.name) !== type || root.ns !== METADATA_NS) {
     return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${type}.`, root.line, root.column);
   }
   const fields = schema.fieldsOf(type).filter((f) => !skip.includes(f.name));
-  const read = readComplex(root, type, fields, schema, ns ? { '': ns } : {});
+  const read = readComplex(root, type, fields, schema);
   if ('error' in read) return { ok: false, error: read.error };
   const fieldsAt: Record<string, XmlPosition> = {};
   for (const c of root.children) fieldsAt[localName(c.name)] ??= { lineNumber: c.line, columnNumber: c.column };
@@ -127,19 +180,20 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
 
 type Read = { value: Record<string, unknown> } | { error: XmlProblem };
 
-function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: WsdlSchema, nsScope: Record<string, string>): Read {
+function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: WsdlSchema): Read {
   const value: Record<string, unknown> = {};
   let position = -1;
   for (const child of el.children) {
     const name = localName(child.name);
     const index = fields.findIndex((f) => f.name === name);
     const field = fields[index];
-    const outOfPlace = !field || namespaceOf(child, nsScope) !== METADATA_NS || index < position || (index === position && !field.many);
+    const outOfPlace = !field || child.ns !== METADATA_NS || index < position || (index === position && !field.many);
     if (outOfPlace) {
-      return { error: { problem: `Error parsing file: Element {${METADATA_NS}}${name} invalid at this location in type ${type}`, lineNumber: child.line, columnNumber: child.column } };
+      const qualified = child.ns === undefined ? name : `{${child.ns}}${name}`;
+      return { error: { problem: `Error parsing file: Element ${qualified} invalid at this location in type ${type}`, lineNumber: child.line, columnNumber: child.column } };
     }
     position = index;
-    const parsed = readValue(child, field, schema, nsScope);
+    const parsed = readValue(child, field, schema);
     if ('error' in parsed) return parsed;
     if (field.many) ((value[name] ??= []) as unknown[]).push(parsed.value);
     else value[name] = parsed.value;
@@ -147,9 +201,9 @@ function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: W
   return { value };
 }
 
-function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema, nsScope: Record<string, string>): { value: unknown } | { error: XmlProblem } {
+function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value: unknown } | { error: XmlProblem } {
   if (el.attributes['xsi:nil'] === 'true') return { value: null };
-  if (!field.builtin && schema.isComplex(field.type)) return readComplex(el, field.type, schema.fieldsOf(field.type), schema, nsScope);
+  if (!field.builtin && schema.isComplex(field.type)) return readComplex(el, field.type, schema.fieldsOf(field.type), schema);
   const at = { lineNumber: el.line, columnNumber: el.column };
   if (el.children.length) {
     return { error: { problem: `Error parsing file: Element {${METADATA_NS}}${field.name} must have no element children`, ...at } };
@@ -162,7 +216,7 @@ function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema, nsScope:
     case 'boolean':
       return text === 'true' || text === '1' ? { value: true } : text === 'false' || text === '0' ? { value: false } : bad('xsd:boolean');
     case 'int':
-      return /^[+-]?\d+$/.test(text) && Math.abs(Number(text)) <= 2 ** 31 ? { value: Number(text) } : bad('xsd:int');
+      return /^[+-]?\d+$/.test(text) && Number(text) >= -(2 ** 31) && Number(text) < 2 ** 31 ? { value: Number(text) } : bad('xsd:int');
     case 'double':
       return text !== '' && Number.isFinite(Number(text)) ? { value: Number(text) } : bad('xsd:double');
     case 'dateTime':

@@ -115,5 +115,5 @@ function uploadChain(incoming: IncomingCertificate, existing: ExistingCertificat
 }
 
 function chainMessage(fullName: string, problem: ChainProblem, active: boolean): string {
-  return problem.code === 'KEY_MISMATCH' ? M.chainKeyMismatch(fullName, problem, active) : M.chainProblem(fullName, problem);
+  return problem.code === 'KEY_MISMATCH' ? M.chainKeyMismatch(fullName, problem, active) : M.chainProblem(fullName, problem, active);
 }

@@ -39,8 +39,10 @@ export const CertificateMessages = {
     `Certificate ${name}: the signed certificate chain is already uploaded; a certificate signing request can no longer replace it. To renew, deploy a new certificate under another name.`,
   chainAlreadyUploaded: (name: string) =>
     `Certificate ${name}: the signed certificate chain is already uploaded, so its CSR is no longer the certificate's content; the content was left unchanged. Deploy the chain a retrieve returns (or an empty file) instead of the CSR.`,
-  chainProblem: (name: string, problem: ChainProblem) =>
-    `Certificate ${name}: the certificate chain is not valid: ${problem.detail}. ${CHAIN_FIXES[problem.code]}`,
+  chainProblem: (name: string, problem: ChainProblem, active: boolean) =>
+    `Certificate ${name}: the certificate chain is not valid: ${problem.detail}. ${CHAIN_FIXES[problem.code]}` +
+    // A leaf of another key type or size is a certificate for another key.
+    (active && problem.position === 1 && (problem.code === 'KEY_SIZE' || problem.code === 'NOT_RSA') ? ' To renew with a new key, deploy it as a new certificate under another name.' : ''),
   chainKeyMismatch: (name: string, problem: ChainProblem, active: boolean) =>
     `Certificate ${name}: the certificate chain does not match this certificate's private key: certificate ${problem.position} (${problem.subject}) holds another public key, and the chain must start with the certificate issued for the CSR retrieved from the org.${active ? ' To renew with a new key, deploy it as a new certificate under another name.' : ' Have the CA sign that CSR and deploy the chain it returns, leaf first.'}`,
 };
