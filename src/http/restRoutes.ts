@@ -1,5 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion, supportedVersions } from '../apiVersions';
+import { sameId } from '../ids';
+import type { Caller } from '../jobs/deployEngine';
 import type { Services } from '../services';
 import { callerOf, requireBearer } from './rest/bearer';
 import { dataRoutes } from './rest/dataRoutes';
@@ -23,22 +25,21 @@ export function restRoutes(services: Services): Router {
 
   router.all('/services/oauth2/userinfo', bearer, (req: Request, res: Response) => {
     if (req.method !== 'GET' && req.method !== 'POST') return restError(res, 405, 'METHOD_NOT_ALLOWED', `userinfo takes GET or POST, not ${req.method}`);
-    const { org, user } = callerOf(res);
-    const base = baseUrl(req);
-    const [first, ...last] = user.fullName.split(' ');
-    const urls = (path: string) => `${base}${path}`;
+    res.json(userInfo(req, callerOf(res)));
+  });
+
+  // The identity URL that the OAuth token answer's `id` points at (jsforce's conn.identity()).
+  router.get('/id/:orgId/:userId', bearer, (req: Request, res: Response) => {
+    const caller = callerOf(res);
+    if (!sameId(req.params.orgId!, caller.org.id) || !sameId(req.params.userId!, caller.user.id)) {
+      return restError(res, 403, 'INSUFFICIENT_ACCESS', 'This session cannot read the identity of another user');
+    }
+    const info = userInfo(req, caller);
     res.json({
-      sub: `${base}/id/${org.id}/${user.id}`, user_id: user.id, organization_id: org.id, preferred_username: user.username,
-      nickname: user.username.split('@')[0], name: user.fullName, email: user.email, email_verified: true,
-      given_name: last.length ? first : '', family_name: last.length ? last.join(' ') : user.fullName,
-      zoneinfo: 'America/Los_Angeles', active: true, user_type: 'STANDARD', language: 'en_US', locale: 'en_US', utcOffset: -28800000,
-      updated_at: org.createdDate, is_app_installed: true,
-      urls: {
-        metadata: urls(`/services/Soap/m/{version}/${org.id}`), partner: urls(`/services/Soap/u/{version}/${org.id}`),
-        rest: urls('/services/data/v{version}/'), sobjects: urls('/services/data/v{version}/sobjects/'),
-        query: urls('/services/data/v{version}/query/'), tooling_rest: urls('/services/data/v{version}/tooling/'),
-        profile: urls(`/${user.id}`), custom_domain: base,
-      },
+      id: info.sub, asserted_user: true, user_id: info.user_id, organization_id: info.organization_id, username: info.preferred_username,
+      nick_name: info.nickname, display_name: info.name, email: info.email, email_verified: true, first_name: info.given_name,
+      last_name: info.family_name, timezone: info.zoneinfo, active: true, user_type: info.user_type, language: info.language,
+      locale: info.locale, utcOffset: info.utcOffset, last_modified_date: info.updated_at, is_app_installed: true, urls: info.urls,
     });
   });
 
@@ -67,4 +68,24 @@ export function releaseLabel(version: string): string {
   const offset = Number(version) - 31;
   const year = 14 + Math.floor((offset + 2) / 3);
   return `${SEASONS[((offset % 3) + 3) % 3]} '${String(year).padStart(2, '0')}`;
+}
+
+/** The OpenID Connect userinfo of a caller; the identity URL says the same in its own names. */
+function userInfo(req: Request, { org, user }: Caller) {
+  const base = baseUrl(req);
+  const [first, ...last] = user.fullName.split(' ');
+  const urls = (path: string) => `${base}${path}`;
+  return {
+    sub: `${base}/id/${org.id}/${user.id}`, user_id: user.id, organization_id: org.id, preferred_username: user.username,
+    nickname: user.username.split('@')[0], name: user.fullName, email: user.email, email_verified: true,
+    given_name: last.length ? first : '', family_name: last.length ? last.join(' ') : user.fullName,
+    zoneinfo: 'America/Los_Angeles', active: true, user_type: 'STANDARD', language: 'en_US', locale: 'en_US', utcOffset: -28800000,
+    updated_at: org.createdDate, is_app_installed: true,
+    urls: {
+      metadata: urls(`/services/Soap/m/{version}/${org.id}`), partner: urls(`/services/Soap/u/{version}/${org.id}`),
+      rest: urls('/services/data/v{version}/'), sobjects: urls('/services/data/v{version}/sobjects/'),
+      query: urls('/services/data/v{version}/query/'), tooling_rest: urls('/services/data/v{version}/tooling/'),
+      profile: urls(`/${user.id}`), custom_domain: base,
+    },
+  };
 }

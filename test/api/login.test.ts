@@ -64,3 +64,18 @@ describe('login', () => {
     await expect(stale.metadata.list([{ type: 'Certificate' }])).rejects.toMatchObject({ name: 'sf:INVALID_SESSION_ID' });
   });
 });
+
+describe('identity', () => {
+  it('serves the identity URL of an OAuth login to jsforce', async () => {
+    const conn = new Connection({ loginUrl: server.url, oauth2: { clientId: 'cid', clientSecret: 'secret', loginUrl: server.url } });
+    await conn.login(server.org.username, server.org.password);
+    const identity = await conn.identity();
+    expect(identity).toEqual(expect.objectContaining({ user_id: server.org.userId, organization_id: server.org.id, username: server.org.username }));
+  });
+
+  it('refuses the identity of another user', async () => {
+    const res = await fetch(`${server.url}/id/${server.org.id}/005000000000009AAA`, { headers: { authorization: `Bearer ${server.org.accessToken}` } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual([expect.objectContaining({ errorCode: 'INSUFFICIENT_ACCESS' })]);
+  });
+});
