@@ -1,5 +1,5 @@
 import { orgNow } from '../clock';
-import { ApiFault, Faults } from '../errors';
+import { Faults } from '../errors';
 import { writeComponent } from '../jobs/componentWriter';
 import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentInput, MetadataTypeHandler } from '../metadata/metadataType';
@@ -30,7 +30,7 @@ function handlerFor(type: unknown, apiVersion: number): MetadataTypeHandler {
 }
 
 function checkCount(n: number): void {
-  if (n > MAX_RECORDS) throw new ApiFault('EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_RECORDS} records in this operation`);
+  if (n > MAX_RECORDS) throw Faults.exceededLimit(`record limit reached. cannot submit more than ${MAX_RECORDS} records in this operation`);
 }
 
 /** The records of a create/update/upsert call: one type for all, at most ten. */
