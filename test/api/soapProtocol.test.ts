@@ -81,6 +81,12 @@ describe('the SOAP endpoint', () => {
     expect(fault.string).toMatch(message);
   });
 
+  it('faults a SOAP message over the 50 MB limit without reading it all', async () => {
+    const res = await post('/services/Soap/m/66.0', envelope(`<deploy><ZipFile>${'A'.repeat(51 * 1024 * 1024)}</ZipFile></deploy>`));
+    expect(res.status).toBe(500);
+    expect(faultOf(res.text)).toEqual({ code: 'sf:INVALID_OPERATION', string: 'INVALID_OPERATION: The SOAP message is larger than the 50 MB limit' });
+  });
+
   it('answers unknown paths with a JSON 404, not HTML', async () => {
     const res = await fetch(`${server.url}/nowhere`);
     expect(res.status).toBe(404);
