@@ -4,6 +4,7 @@ import { Faults } from '../errors';
 import { newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
 import { writeManifest, type Manifest } from '../package/manifest';
+import { componentFileProperties } from '../operations/fileProperties';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../operations/resultTypes';
 import type { StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
@@ -99,19 +100,13 @@ export class RetrieveEngine {
 
     const zip = new JSZip();
     const fileProperties: FileProperties[] = [];
-    const userName = (id: string) => this.store.orgs.user(id)?.fullName ?? '';
     for (const { component, handler } of found) {
-      const { directoryName, suffix, xmlName } = handler.definition;
+      const { directoryName, suffix } = handler.definition;
       const path = `${prefix}${directoryName}/${component.fullName}.${suffix}`;
       const files = handler.files(component);
       zip.file(path, files.content);
       zip.file(`${path}-meta.xml`, files.meta);
-      fileProperties.push({
-        createdById: component.createdById, createdByName: userName(component.createdById), createdDate: component.createdDate,
-        fileName: path, fullName: component.fullName, id: component.id, lastModifiedById: component.lastModifiedById,
-        lastModifiedByName: userName(component.lastModifiedById), lastModifiedDate: component.lastModifiedDate,
-        manageableState: 'unmanaged', type: xmlName,
-      });
+      fileProperties.push(componentFileProperties(this.store, component, prefix));
     }
     zip.file(manifestPath, writeManifest(manifest));
     fileProperties.push({

@@ -1,8 +1,7 @@
 import { Faults } from '../errors';
 import { MetadataRegistry } from '../metadata/registry';
-import type { StoredComponent } from '../store/components';
-import type { Operation, OperationContext } from './operation';
-import type { FileProperties } from './resultTypes';
+import { componentFileProperties } from './fileProperties';
+import type { Operation } from './operation';
 
 export const describeMetadata: Operation = {
   handle(input) {
@@ -18,17 +17,6 @@ export const describeMetadata: Operation = {
   },
 };
 
-export function fileProperties(ctx: OperationContext, c: StoredComponent): FileProperties {
-  const handler = MetadataRegistry.get(c.type)!;
-  const name = (id: string) => ctx.services.store.orgs.user(id)?.fullName ?? '';
-  return {
-    createdById: c.createdById, createdByName: name(c.createdById), createdDate: c.createdDate,
-    fileName: `${handler.definition.directoryName}/${c.fullName}.${handler.definition.suffix}`, fullName: c.fullName, id: c.id,
-    lastModifiedById: c.lastModifiedById, lastModifiedByName: name(c.lastModifiedById), lastModifiedDate: c.lastModifiedDate,
-    manageableState: 'unmanaged', type: c.type,
-  };
-}
-
 export const listMetadata: Operation = {
   handle(input, ctx) {
     const queries = (input.queries ?? []) as { type?: string; folder?: string }[];
@@ -39,7 +27,8 @@ export const listMetadata: Operation = {
         if (q.type && MetadataRegistry.isKnownButNotEmulated(q.type)) return [];
         throw Faults.invalidType(`Unknown type: ${q.type ?? ''}`);
       }
-      return ctx.services.store.components.list(ctx.caller.org.id, handler.definition.xmlName).map((c) => fileProperties(ctx, c));
+      const { store } = ctx.services;
+      return store.components.stamps(ctx.caller.org.id, handler.definition.xmlName).map((c) => componentFileProperties(store, c));
     });
   },
 };

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { Repository } from './repository';
 
 /** A deploy or retrieve as stored: its latest result (the API shape, as JSON) and, when needed, its zip. */
 export interface StoredJob<R> {
@@ -13,11 +14,13 @@ export interface StoredJob<R> {
 interface JobRow { id: string; org_id: string; created_date: string; result: string; options?: string; zip: Buffer | null }
 
 /** Deploys and retrieves share a shape; each gets its own table. */
-export class JobRepository<R> {
-  constructor(private readonly db: Db, private readonly table: 'deploys' | 'retrieves') {}
+export class JobRepository<R> extends Repository {
+  constructor(db: Db, private readonly table: 'deploys' | 'retrieves') {
+    super(db);
+  }
 
   get(orgId: string, id: string): StoredJob<R> | undefined {
-    const row = this.db.prepare(`SELECT * FROM ${this.table} WHERE org_id = ? AND substr(id, 1, 15) = substr(?, 1, 15)`)
+    const row = this.sql(`SELECT * FROM ${this.table} WHERE org_id = ? AND substr(id, 1, 15) = substr(?, 1, 15)`)
       .get(orgId, id) as JobRow | undefined;
     return row && {
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
@@ -27,25 +30,25 @@ export class JobRepository<R> {
 
   insert(job: StoredJob<R>): void {
     if (this.table === 'deploys') {
-      this.db.prepare('INSERT INTO deploys (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO deploys (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
         .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip);
     } else {
-      this.db.prepare('INSERT INTO retrieves (id, org_id, created_date, result, zip) VALUES (?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO retrieves (id, org_id, created_date, result, zip) VALUES (?, ?, ?, ?, ?)')
         .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), job.zip);
     }
   }
 
   update(id: string, result: R, zip?: Buffer | null): void {
     if (zip === undefined) {
-      this.db.prepare(`UPDATE ${this.table} SET result = ? WHERE id = ?`).run(JSON.stringify(result), id);
+      this.sql(`UPDATE ${this.table} SET result = ? WHERE id = ?`).run(JSON.stringify(result), id);
     } else {
-      this.db.prepare(`UPDATE ${this.table} SET result = ?, zip = ? WHERE id = ?`).run(JSON.stringify(result), zip, id);
+      this.sql(`UPDATE ${this.table} SET result = ?, zip = ? WHERE id = ?`).run(JSON.stringify(result), zip, id);
     }
   }
 
   /** Jobs that were running when the process stopped. */
   unfinished(): StoredJob<R>[] {
-    const rows = this.db.prepare(`SELECT * FROM ${this.table} WHERE json_extract(result, '$.done') = 0`).all() as JobRow[];
+    const rows = this.sql(`SELECT * FROM ${this.table} WHERE json_extract(result, '$.done') = 0`).all() as JobRow[];
     return rows.map((row) => ({
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,

@@ -8,6 +8,11 @@ export class KeyPoolRepository {
     return (this.db.prepare('SELECT count(*) AS n FROM key_pool WHERE bits = ?').get(bits) as { n: number }).n;
   }
 
+  /** The key sizes with at least one key waiting. */
+  sizes(): number[] {
+    return (this.db.prepare('SELECT DISTINCT bits FROM key_pool ORDER BY bits').all() as { bits: number }[]).map((r) => r.bits);
+  }
+
   add(bits: number, privateKeyPem: string): void {
     this.db.prepare('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, privateKeyPem);
   }

@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import { Repository } from './repository';
 
 export interface Org {
   id: string;
@@ -25,35 +25,40 @@ const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, password: r.password, fullName: r.full_name, email: r.email,
 });
 
-export class OrgRepository {
-  constructor(private readonly db: Db) {}
-
+export class OrgRepository extends Repository {
   get(id: string): Org | undefined {
-    const row = this.db.prepare('SELECT * FROM orgs WHERE id = ?').get(id) as OrgRow | undefined;
+    const row = this.sql('SELECT * FROM orgs WHERE id = ?').get(id) as OrgRow | undefined;
     return row && toOrg(row);
   }
 
   insert(org: Org): void {
-    this.db.prepare('INSERT INTO orgs (id, name, created_date, clock_offset_ms) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO orgs (id, name, created_date, clock_offset_ms) VALUES (?, ?, ?, ?)')
       .run(org.id, org.name, org.createdDate, org.clockOffsetMs);
   }
 
   setClockOffset(id: string, offsetMs: number): void {
-    this.db.prepare('UPDATE orgs SET clock_offset_ms = ? WHERE id = ?').run(offsetMs, id);
+    this.sql('UPDATE orgs SET clock_offset_ms = ? WHERE id = ?').run(offsetMs, id);
   }
 
   insertUser(user: User): void {
-    this.db.prepare('INSERT INTO users (id, org_id, username, password, full_name, email) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO users (id, org_id, username, password, full_name, email) VALUES (?, ?, ?, ?, ?, ?)')
       .run(user.id, user.orgId, user.username, user.password, user.fullName, user.email);
   }
 
+  /** Users never change once made, so each is read once; listings name them for every component. */
+  private readonly users = new Map<string, User>();
+
   user(id: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
-    return row && toUser(row);
+    const cached = this.users.get(id);
+    if (cached) return cached;
+    const row = this.sql('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const user = row && toUser(row);
+    if (user) this.users.set(id, user);
+    return user;
   }
 
   userByUsername(username: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return row && toUser(row);
   }
 }

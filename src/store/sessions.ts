@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import { Repository } from './repository';
 
 export interface Session {
   id: string;
@@ -7,27 +7,25 @@ export interface Session {
   createdDate: string;
 }
 
-export class SessionRepository {
-  constructor(private readonly db: Db) {}
-
+export class SessionRepository extends Repository {
   insert(session: Session): void {
-    this.db.prepare('INSERT INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
       .run(session.id, session.orgId, session.userId, session.createdDate);
   }
 
   /** Insert unless present: the default org's well-known access token is (re)created at every start. */
   ensure(session: Session): void {
-    this.db.prepare('INSERT OR IGNORE INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT OR IGNORE INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
       .run(session.id, session.orgId, session.userId, session.createdDate);
   }
 
   active(id: string): Session | undefined {
-    const row = this.db.prepare('SELECT id, org_id, user_id, created_date FROM sessions WHERE id = ? AND revoked = 0')
+    const row = this.sql('SELECT id, org_id, user_id, created_date FROM sessions WHERE id = ? AND revoked = 0')
       .get(id) as { id: string; org_id: string; user_id: string; created_date: string } | undefined;
     return row && { id: row.id, orgId: row.org_id, userId: row.user_id, createdDate: row.created_date };
   }
 
   revoke(id: string): void {
-    this.db.prepare('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
   }
 }
