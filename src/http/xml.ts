@@ -1,8 +1,14 @@
 import type { Request, Response } from 'express';
 
-/** jsforce reads SOAP only with this exact content type (anything else: an empty result, then a timeout). */
+/**
+ * jsforce reads SOAP only with this exact content type (anything else: an empty result, then a
+ * timeout). Written straight to the socket: express's send() would look up types and charsets again.
+ */
 export function sendXml(res: Response, status: number, body: string): void {
-  res.status(status).type('text/xml; charset=utf-8').send(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** scheme://host:port as the client reached us; the instance URL every answer points back to. */
