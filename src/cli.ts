@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
 
 const USAGE = `Usage: localforce start [options]
@@ -9,6 +10,9 @@ Options:
   --location <dir>    folder of the store (default ${DEFAULT_LOCATION})
   --in-memory         keep everything in memory; nothing survives a stop
   --clock <iso-time>  start the default org's clock at this time
+  --key-pool-size <n> 2048-bit keys made ahead while idle and kept in the store (default ${DEFAULT_KEY_POOL_SIZE};
+                      a fifth as many 4096-bit ones once that size is used)
+  --no-key-pool       make every key when a deploy needs it
   --version           print the version
   --help              print this help`;
 
@@ -21,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         host: { type: 'string' }, port: { type: 'string' }, location: { type: 'string' },
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
+        'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -38,8 +43,14 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
     return 2;
   }
+  const poolSize = values['key-pool-size'];
+  if (poolSize !== undefined && !/^\d+$/.test(poolSize)) {
+    console.error(`--key-pool-size must be a whole number from 0, not ${poolSize}`);
+    return 2;
+  }
   const server = await startLocalforce({
     host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
+    keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
   });
   console.log(`Localforce listening on ${server.url}`);
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);

@@ -13,6 +13,10 @@ export interface LocalforceOptions {
   inMemory?: boolean;
   /** Moves the default org's clock to this ISO time at start (tests of expiry). */
   clock?: string;
+  /** false turns the key pool off: every key is made when a deploy needs it. */
+  keyPool?: boolean;
+  /** 2048-bit keys kept ready in the store (default 20; a fifth as many 4096-bit ones once used). */
+  keyPoolSize?: number;
 }
 
 export interface LocalforceServer {
@@ -30,7 +34,8 @@ export const VERSION: string = (require('../package.json') as { version: string 
 /** Starts Localforce in this process: the programmatic API for tests and tools. */
 export async function startLocalforce(options: LocalforceOptions = {}): Promise<LocalforceServer> {
   const host = options.host ?? '127.0.0.1';
-  const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION);
+  const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize });
   const org = services.orgs.ensureDefaultOrg();
   if (options.clock !== undefined) {
     const t = Date.parse(options.clock);
@@ -43,6 +48,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
   });
+  services.keys.start(); // after listening, so filling never delays start-up
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -55,6 +61,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
         server.closeAllConnections();
       });
       await services.queue.idle();
+      services.keys.close(); // no key lands in the store after this
       services.store.close();
     },
   };

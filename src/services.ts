@@ -1,11 +1,11 @@
 import { OrgService } from './auth/orgService';
 import { DeployEngine } from './jobs/deployEngine';
+import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { PooledKeySource } from './jobs/keySource';
 import { OrgQueue } from './jobs/orgQueue';
 import { RetrieveEngine } from './jobs/retrieveEngine';
 import { metadataSchema, type WsdlSchema } from './soap/wsdlSchema';
 import { Store } from './store/store';
-import type { KeySource } from './metadata/metadataType';
 
 /** Everything a request handler may use, built once per server. */
 export interface Services {
@@ -15,13 +15,23 @@ export interface Services {
   deploys: DeployEngine;
   retrieves: RetrieveEngine;
   queue: OrgQueue;
-  keys: KeySource;
+  /** Keys for new certificates; its pool filling and threads are started and stopped by the server. */
+  keys: PooledKeySource;
 }
 
-export function createServices(location: string | null): Services {
+export interface KeyPoolOptions {
+  /** false: no pool at all, every key is made on demand. */
+  keyPool?: boolean;
+  /** 2048-bit keys to keep ready (a fifth as many 4096-bit ones once used). */
+  keyPoolSize?: number;
+}
+
+export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
   const store = Store.open(location);
   const queue = new OrgQueue();
-  const keys = new PooledKeySource(store);
+  const keys = new PooledKeySource({
+    pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,
+  });
   return {
     store,
     schema: metadataSchema(),

@@ -3,8 +3,12 @@ import type { FieldDef, WsdlSchema } from './wsdlSchema';
 /** Marks a value whose runtime type is a subtype of the declared one (ReadResult records). */
 export const XSI_TYPE = Symbol('xsi:type');
 
+const SPECIAL = /[&<>"]/;
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // Most values (ids, dates, names) need no escaping: test once rather than replace four times.
+  return SPECIAL.test(text) ? text.replace(/[&<>"]/g, (c) => ENTITIES[c]!) : text;
 }
 
 function simpleText(value: unknown, field: FieldDef): string {

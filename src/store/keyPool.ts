@@ -1,24 +1,22 @@
-import type { Db } from './database';
+import { Repository } from './repository';
 
 /** RSA private keys made ahead of time; each is handed out once and deleted as it is taken. */
-export class KeyPoolRepository {
-  constructor(private readonly db: Db) {}
-
+export class KeyPoolRepository extends Repository {
   count(bits: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM key_pool WHERE bits = ?').get(bits) as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM key_pool WHERE bits = ?').get(bits) as { n: number }).n;
   }
 
   /** The key sizes with at least one key waiting. */
   sizes(): number[] {
-    return (this.db.prepare('SELECT DISTINCT bits FROM key_pool ORDER BY bits').all() as { bits: number }[]).map((r) => r.bits);
+    return (this.sql('SELECT DISTINCT bits FROM key_pool ORDER BY bits').all() as { bits: number }[]).map((r) => r.bits);
   }
 
   add(bits: number, privateKeyPem: string): void {
-    this.db.prepare('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, privateKeyPem);
+    this.sql('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, privateKeyPem);
   }
 
   take(bits: number, max: number): string[] {
-    const rows = this.db.prepare('DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem')
+    const rows = this.sql('DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem')
       .all(bits, max) as { private_key_pem: string }[];
     return rows.map((r) => r.private_key_pem);
   }
