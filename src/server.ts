@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { createApp } from './http/app';
+import { keyPoolTargets } from './jobs/keyPoolFiller';
 import { createServices } from './services';
 
 export interface LocalforceOptions {
@@ -34,20 +35,26 @@ export const VERSION: string = (require('../package.json') as { version: string 
 /** Starts Localforce in this process: the programmatic API for tests and tools. */
 export async function startLocalforce(options: LocalforceOptions = {}): Promise<LocalforceServer> {
   const host = options.host ?? '127.0.0.1';
+  // Refuse bad options before anything is opened, so a failed start leaves nothing behind.
+  const clockOffsetMs = options.clock === undefined ? undefined : Date.parse(options.clock) - Date.now();
+  if (Number.isNaN(clockOffsetMs)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
+  if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
     { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize });
   const org = services.orgs.ensureDefaultOrg();
-  if (options.clock !== undefined) {
-    const t = Date.parse(options.clock);
-    if (Number.isNaN(t)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
-    services.store.orgs.setClockOffset(DEFAULT_ORG.id, t - Date.now());
-  }
+  if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
   const server: Server = createServer(createApp(services, VERSION));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+    });
+  } catch (err) {
+    services.keys.close();
+    services.store.close();
+    throw err;
+  }
   services.keys.start(); // after listening, so filling never delays start-up
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
