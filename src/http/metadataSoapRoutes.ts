@@ -7,6 +7,7 @@ import { asFault, faultEnvelope, parseEnvelope, responseEnvelope } from '../soap
 import { XmlReader, type XmlValue } from '../soap/xmlReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
+import { ReadResponseCache } from './readResponseCache';
 import { baseUrl, sendXml } from './xml';
 
 const sessionIdOf = (headers: Record<string, XmlValue>): string | undefined => {
@@ -26,6 +27,7 @@ export function metadataSoapRoutes(services: Services): Router {
   const router = express.Router();
   const reader = new XmlReader(services.schema);
   const writer = new XmlWriter(services.schema);
+  const cache = new ReadResponseCache(services.store);
   const text = express.text({ type: () => true, limit: PackageLimits.maxSoapMessageBytes });
 
   router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
@@ -38,13 +40,20 @@ export function metadataSoapRoutes(services: Services): Router {
     try {
       const apiVersion = parseApiVersion(req.params.version!);
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
-      const request = parseEnvelope(typeof req.body === 'string' ? req.body : '');
+      const body = typeof req.body === 'string' ? req.body : '';
+      const cached = cache.get(req.path, body);
+      if (cached) return sendXml(res, 200, cached);
+      const request = parseEnvelope(body);
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
-      const caller = services.orgs.caller(sessionIdOf(request.headers));
+      const sessionId = sessionIdOf(request.headers);
+      const caller = services.orgs.caller(sessionId);
+      const revision = services.store.components.revision(caller.org.id);
       const input = reader.element(request.operation, request.body, operation.aliases);
       const result = await operation.handle(input, { caller, services, apiVersion, allOrNone: allOrNoneOf(request.headers) });
-      sendXml(res, 200, responseEnvelope(writer.response(request.operation, result)));
+      const xml = responseEnvelope(writer.response(request.operation, result));
+      if (ReadResponseCache.cacheable(request.operation)) cache.set(req.path, body, { sessionId: sessionId!.trim(), orgId: caller.org.id, revision, xml });
+      sendXml(res, 200, xml);
     } catch (err) {
       sendXml(res, 500, faultEnvelope(asFault(err)));
     }

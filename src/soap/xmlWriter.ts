@@ -39,7 +39,15 @@ export class XmlWriter {
   constructor(private readonly schema: WsdlSchema) {}
 
   element(name: string, value: unknown, field: FieldDef): string {
-    if (field.many && Array.isArray(value)) return value.map((v) => this.element(name, v, { ...field, many: false })).join('');
+    if (field.many && Array.isArray(value)) {
+      let out = '';
+      for (const item of value) out += this.one(name, item, field);
+      return out;
+    }
+    return this.one(name, value, field);
+  }
+
+  private one(name: string, value: unknown, field: FieldDef): string {
     if (value === undefined) return '';
     if (value === null) return field.nillable ? `<${name} xsi:nil="true"/>` : '';
     if (field.builtin || !this.schema.isComplex(field.type)) {
@@ -51,7 +59,9 @@ export class XmlWriter {
   }
 
   children(value: Record<string, unknown>, type: string): string {
-    return this.schema.fieldsOf(type).map((f) => this.element(f.name, value[f.name], f)).join('');
+    let out = '';
+    for (const f of this.schema.fieldsOf(type)) out += this.element(f.name, value[f.name], f);
+    return out;
   }
 
   /** `<fooResponse><result>…</result></fooResponse>`, the result typed by the response element. */

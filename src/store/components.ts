@@ -31,6 +31,21 @@ const toComponent = (r: ComponentRow): StoredComponent => ({
 export const nameKey = (fullName: string): string => fullName.toLowerCase();
 
 export class ComponentRepository extends Repository {
+  private readonly revisions = new Map<string, number>();
+
+  /**
+   * A number that changes whenever any component of the org is written, so that answers computed
+   * from the org's components can be reused until then. Kept in memory: it only has to outlive
+   * answers held in memory.
+   */
+  revision(orgId: string): number {
+    return this.revisions.get(orgId) ?? 0;
+  }
+
+  private touch(orgId: string): void {
+    this.revisions.set(orgId, this.revision(orgId) + 1);
+  }
+
   get(orgId: string, type: string, fullName: string): StoredComponent | undefined {
     const row = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key = ?')
       .get(orgId, type, nameKey(fullName)) as ComponentRow | undefined;
@@ -57,6 +72,7 @@ export class ComponentRepository extends Repository {
 
   /** Insert or replace by (org, type, name); the id of an existing component is kept by the caller. */
   put(c: StoredComponent): void {
+    this.touch(c.orgId);
     this.sql(
       `INSERT INTO components (org_id, type, name_key, full_name, id, fields, content, created_by_id, created_date, last_modified_by_id, last_modified_date)
        VALUES (@orgId, @type, @nameKey, @fullName, @id, @fields, @content, @createdById, @createdDate, @lastModifiedById, @lastModifiedDate)
@@ -66,6 +82,7 @@ export class ComponentRepository extends Repository {
   }
 
   rename(orgId: string, type: string, oldName: string, newName: string, modifiedById: string, modifiedDate: string): void {
+    this.touch(orgId);
     this.sql(
       `UPDATE components SET full_name = ?, name_key = ?, last_modified_by_id = ?, last_modified_date = ?
        WHERE org_id = ? AND type = ? AND name_key = ?`,
@@ -73,6 +90,7 @@ export class ComponentRepository extends Repository {
   }
 
   delete(orgId: string, type: string, fullName: string): void {
+    this.touch(orgId);
     const existing = this.get(orgId, type, fullName);
     if (!existing) return;
     this.sql('DELETE FROM private_keys WHERE component_id = ?').run(existing.id);
@@ -81,6 +99,7 @@ export class ComponentRepository extends Repository {
 
   /** Private keys live in their own table so that no component read can carry one out by accident. */
   putPrivateKey(orgId: string, componentId: string, privateKeyPem: string): void {
+    this.touch(orgId);
     this.sql(
       `INSERT INTO private_keys (component_id, org_id, private_key_pem) VALUES (?, ?, ?)
        ON CONFLICT (component_id) DO UPDATE SET private_key_pem = excluded.private_key_pem`,
