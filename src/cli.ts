@@ -54,7 +54,12 @@ export async function main(argv: string[]): Promise<number> {
   });
   console.log(`Localforce listening on ${server.url}`);
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
-  const stop = () => { void server.close().then(() => process.exit(0)); };
+  const stop = () => {
+    server.close().then(() => process.exit(0), (err: Error) => {
+      console.error(`localforce: ${err.message}`);
+      process.exit(1);
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;

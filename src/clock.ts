@@ -4,6 +4,3 @@ import type { Org } from './store/orgs';
 export function orgNow(org: Org): Date {
   return new Date(Date.now() + org.clockOffsetMs);
 }
-
-/** ISO 8601 in UTC with milliseconds, as every date on the wire. */
-export const isoNow = (org: Org): string => orgNow(org).toISOString();

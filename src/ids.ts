@@ -51,11 +51,6 @@ export function sameId(a: string, b: string): boolean {
   return a.length >= 15 && b.length >= 15 && to15(a) === to15(b);
 }
 
-/** Shape only: the well-known default ids (`00D000000000001AAA`) do not carry a true checksum. */
-export function isWellFormedId(id: string): boolean {
-  return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(id);
-}
-
 /** A session id or access token in the `00D…!…` form the sf CLI insists on. */
 export function newSessionId(orgId: string): string {
   return `${orgId}!${randomBytes(36).toString('base64url').replace(/-/g, '.')}`;

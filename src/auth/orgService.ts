@@ -1,6 +1,6 @@
 import { Faults } from '../errors';
-import { newId, newSessionId } from '../ids';
-import type { Caller } from '../jobs/deployEngine';
+import { IdPrefix, newId, newSessionId } from '../ids';
+import type { Caller } from '../store/orgs';
 import type { Store } from '../store/store';
 
 /** What a user needs to reach an org: the object startLocalforce and POST /_localforce/orgs return. */
@@ -33,11 +33,11 @@ export class OrgService {
 
   /** A new org with one admin user; its password is random unless given. */
   createOrg(request: { name?: string; username?: string; password?: string } = {}): OrgCredentials {
-    const id = newId('00D');
+    const id = newId(IdPrefix.org);
     const username = request.username ?? `admin@${id.toLowerCase()}.localforce.dev`;
     if (this.store.orgs.userByUsername(username)) throw Faults.invalidField(`The username ${username} is already taken`);
     const credentials: OrgCredentials = {
-      id, userId: newId('005'), username, password: request.password ?? newSessionId(id).split('!')[1]!.slice(0, 16),
+      id, userId: newId(IdPrefix.user), username, password: request.password ?? newSessionId(id).split('!')[1]!.slice(0, 16),
       accessToken: newSessionId(id),
     };
     this.store.transaction(() => {
@@ -64,8 +64,9 @@ export class OrgService {
     return { sessionId, caller: { org, user } };
   }
 
+  /** The default org's well-known token is never revoked: it is documented as always valid. */
   logout(sessionId: string): void {
-    this.store.sessions.revoke(sessionId);
+    if (sessionId.trim() !== DEFAULT_ORG.accessToken) this.store.sessions.revoke(sessionId.trim());
   }
 
   /** The caller behind a session id or access token; INVALID_SESSION_ID otherwise. */

@@ -67,12 +67,8 @@ export async function buildSignedCertificate(spec: SignedCertificateSpec): Promi
   return toPem('CERTIFICATE', der);
 }
 
-/** Alias of buildSignedCertificate. */
-export const buildCertificate = buildSignedCertificate;
-
-// X.509 stores times to the second; dropping milliseconds here keeps what we return equal to what
-// a parse of the certificate gives back.
-function wholeSeconds(date: Date): Date {
+/** X.509 stores times to the second; dropping milliseconds keeps a date equal to what a parse of the certificate gives back. */
+export function wholeSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 

@@ -2,11 +2,11 @@
 export { generateRsaKeyPair, publicKeyOf, samePublicKey, type RsaKeyPair } from './keys';
 export { defaultSubject, formatDn, sameDn, type DistinguishedName, type DnAttribute } from './distinguishedName';
 export {
-  buildCertificate,
   buildSelfSignedCertificate,
   buildSignedCertificate,
   type CertificateSpec,
   type SignedCertificateSpec,
+  wholeSeconds,
   type SubjectAltName,
 } from './certificateBuilder';
 export { buildCsr, type CsrSpec } from './csrBuilder';

@@ -6,7 +6,7 @@ import type { DeployMessage, DeployOptions } from '../operations/resultTypes';
 import type { StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 import { failureMessage, type MessageWhere } from './deployMessages';
-import { DESTRUCTIVE_MANIFESTS, findComponents, splitPackages, type ComponentFiles, type DestructiveKind, type PackageFolder } from './packageLayout';
+import { findComponents, splitPackages, type ComponentFiles, type DestructiveKind, type PackageFolder } from './packageLayout';
 import { PackageProblems as P } from './packageProblems';
 
 export interface PlannedAddition {
@@ -171,7 +171,7 @@ function planAddition(
   const metaFile = prefix + c.metaPath!;
   const parsed = parseMetadataXml(c.meta.toString('utf8'), xmlName, c.handler.skippedMetaFields);
   if (!parsed.ok) return problem(parsed.error.problem, parsed.error, metaFile);
-  const input: ComponentInput = { fullName: c.fullName, fields: parsed.value, content: c.content, positions: parsed.fieldsAt };
+  const input: ComponentInput = { fullName: c.fullName, fields: parsed.value, content: c.content };
   const result = c.handler.plan(input, existing, ctx);
   if (!result.ok) {
     const at = result.field ? parsed.fieldsAt[result.field] ?? (result.field === 'content' ? undefined : parsed.rootAt) : undefined;

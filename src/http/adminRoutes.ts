@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Services } from '../services';
-import { restError } from './restErrors';
+import { restError, sendFault } from './restErrors';
 
 /** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
 export function adminRoutes(services: Services, version: string): Router {
@@ -9,8 +9,14 @@ export function adminRoutes(services: Services, version: string): Router {
     res.json({ status: 'ok', name: 'localforce', version });
   });
   router.post('/_localforce/orgs', express.json(), (req: Request, res: Response) => {
-    const body = (req.body ?? {}) as { name?: string; username?: string; password?: string };
-    res.status(201).json(services.orgs.createOrg(body));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const wrong = ['name', 'username', 'password'].find((k) => body[k] !== undefined && typeof body[k] !== 'string');
+    if (wrong) return restError(res, 400, 'INVALID_FIELD', `${wrong} must be a string`);
+    try {
+      res.status(201).json(services.orgs.createOrg(body as { name?: string; username?: string; password?: string }));
+    } catch (err) {
+      sendFault(res, err);
+    }
   });
   /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it. */
   router.post('/_localforce/orgs/:orgId/clock', express.json(), (req: Request, res: Response) => {

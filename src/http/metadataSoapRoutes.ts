@@ -3,18 +3,12 @@ import { parseApiVersion } from '../apiVersions';
 import { Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
-import { asFault, faultEnvelope, parseEnvelope, responseEnvelope } from '../soap/envelope';
+import { asFault, faultEnvelope, parseEnvelope, responseEnvelope, sessionIdOf } from '../soap/envelope';
 import { XmlReader, type XmlValue } from '../soap/xmlReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
 import { ReadResponseCache } from './readResponseCache';
 import { baseUrl, sendXml } from './xml';
-
-const sessionIdOf = (headers: Record<string, XmlValue>): string | undefined => {
-  const header = headers.SessionHeader;
-  const id = typeof header === 'object' ? header.sessionId : undefined;
-  return typeof id === 'string' ? id : undefined;
-};
 
 const allOrNoneOf = (headers: Record<string, XmlValue>): boolean => {
   const header = headers.AllOrNoneHeader;

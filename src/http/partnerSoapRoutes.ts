@@ -1,8 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { LATEST_API_VERSION, parseApiVersion } from '../apiVersions';
-import { ApiFault, Faults } from '../errors';
+import { Faults } from '../errors';
 import type { Services } from '../services';
-import { asFault, faultEnvelope, parseEnvelope } from '../soap/envelope';
+import { asFault, faultEnvelope, parseEnvelope, sessionIdOf } from '../soap/envelope';
 import { escapeXml } from '../soap/xmlWriter';
 import { baseUrl, sendXml } from './xml';
 
@@ -47,13 +47,12 @@ export function partnerSoapRoutes(services: Services): Router {
         return sendXml(res, 200, envelope(`<loginResponse><result>${result}<userInfo>${userInfo}</userInfo></result></loginResponse>`));
       }
       if (request.operation === 'logout') {
-        const header = request.headers.SessionHeader;
-        const sessionId = typeof header === 'object' && typeof header.sessionId === 'string' ? header.sessionId : undefined;
+        const sessionId = sessionIdOf(request.headers);
         services.orgs.caller(sessionId);
         services.orgs.logout(sessionId!);
         return sendXml(res, 200, envelope('<logoutResponse/>'));
       }
-      throw new ApiFault('INVALID_OPERATION', `The partner API of Localforce serves login and logout only, not ${request.operation} (API ${LATEST_API_VERSION})`);
+      throw Faults.invalidOperation(`The partner API of Localforce serves login and logout only, not ${request.operation} (API ${LATEST_API_VERSION})`);
     } catch (err) {
       sendXml(res, 500, faultEnvelope(asFault(err), FAULT_NS));
     }

@@ -1,8 +1,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion, supportedVersions } from '../apiVersions';
 import { sameId } from '../ids';
-import type { Caller } from '../jobs/deployEngine';
 import type { Services } from '../services';
+import type { Caller } from '../store/orgs';
 import { callerOf, requireBearer } from './rest/bearer';
 import { dataRoutes } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';

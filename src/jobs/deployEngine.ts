@@ -3,19 +3,14 @@ import { orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
 import { Faults } from '../errors';
-import { newId, to15 } from '../ids';
+import { IdPrefix, newId, to15 } from '../ids';
 import { writeComponent } from './componentWriter';
 import type { ComponentWrite, KeySource } from '../metadata/metadataType';
 import { PackageError, readZip } from '../package/zipReader';
 import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../operations/resultTypes';
-import type { Org, User } from '../store/orgs';
+import type { Caller, User } from '../store/orgs';
 import type { Store } from '../store/store';
 import { OrgQueue } from './orgQueue';
-
-export interface Caller {
-  org: Org;
-  user: User;
-}
 
 interface RunningDeploy {
   result: DeployResult;
@@ -48,7 +43,7 @@ export class DeployEngine {
 
   submit(caller: Caller, zipBase64: string, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
     const options: DeployOptions = { ...DEFAULT_DEPLOY_OPTIONS, ...stripUndefined(requested) };
-    const id = newId('0Af');
+    const id = newId(IdPrefix.deploy);
     const now = orgNow(caller.org).toISOString();
     const result: DeployResult = {
       checkOnly: options.checkOnly, createdBy: to15(caller.user.id), createdByName: caller.user.fullName, createdDate: now,
@@ -175,19 +170,28 @@ export class DeployEngine {
   private async applyAll(plan: DeployPlan, caller: Caller, running: RunningDeploy): Promise<(ComponentWrite | undefined)[]> {
     const writes: (ComponentWrite | undefined)[] = new Array(plan.additions.length);
     let next = 0;
+    let failed = false;
     let deployed = plan.preDeletions.length;
     this.update(running, { numberComponentsDeployed: deployed }, false);
     const worker = async () => {
-      while (next < plan.additions.length && !running.cancelRequestedBy) {
+      while (next < plan.additions.length && !running.cancelRequestedBy && !failed) {
         const i = next++;
         const a: PlannedAddition = plan.additions[i]!;
-        writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
-          org: caller.org, user: caller.user, now: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org), keys: this.keys,
-        });
+        try {
+          writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
+            org: caller.org, user: caller.user, now: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org), keys: this.keys,
+          });
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
         this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org).toISOString() }, false);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, plan.additions.length) }, worker));
+    // Settle every worker before failing, so no key is still being made for a deploy already over.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(this.concurrency, plan.additions.length) }, worker));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
     return writes;
   }
 

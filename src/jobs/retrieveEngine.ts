@@ -1,14 +1,14 @@
 import JSZip from 'jszip';
 import { orgNow } from '../clock';
 import { Faults } from '../errors';
-import { newId } from '../ids';
+import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
 import { writeManifest, type Manifest } from '../package/manifest';
 import { componentFileProperties } from '../operations/fileProperties';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../operations/resultTypes';
 import type { StoredComponent } from '../store/components';
+import type { Caller } from '../store/orgs';
 import type { Store } from '../store/store';
-import type { Caller } from './deployEngine';
 import type { OrgQueue } from './orgQueue';
 
 export interface RetrieveRequest {
@@ -34,7 +34,7 @@ export class RetrieveEngine {
     if (request.specificFiles?.length && (!request.singlePackage || request.packageNames?.length)) {
       throw Faults.invalidOperation('specificFiles can only be used with singlePackage set to true and no packageNames');
     }
-    const id = newId('09S');
+    const id = newId(IdPrefix.retrieve);
     const result: RetrieveResult = { done: false, fileProperties: [], id, messages: [], status: 'Pending', success: false };
     this.store.retrieves.insert({ id, orgId: caller.org.id, createdDate: orgNow(caller.org).toISOString(), result, options: {}, zip: null });
     this.queue.run(caller.org.id, () => this.run(caller, id, request)).catch(() => undefined);

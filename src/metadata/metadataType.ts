@@ -11,7 +11,6 @@ export interface MetadataTypeDefinition {
   inFolder: boolean;
   /** The first API version that knows the type. */
   minApiVersion: number;
-  supportsWildcard: boolean;
 }
 
 /** A component as it arrives, from a package's files or a CRUD call: typed fields and raw content. */
@@ -19,8 +18,6 @@ export interface ComponentInput {
   fullName: string;
   fields: Record<string, unknown>;
   content: Buffer | null;
-  /** Where each field stood in the meta file, for messages; absent for CRUD calls. */
-  positions?: Record<string, { lineNumber: number; columnNumber: number }>;
 }
 
 export interface PlanContext {
@@ -76,6 +73,4 @@ export interface MetadataTypeHandler<P = unknown> {
   files(component: StoredComponent): { content: Buffer; meta: string };
   /** The record readMetadata returns: the type's WSDL fields, content as base64. */
   record(component: StoredComponent): Record<string, unknown>;
-  /** The planned outcome's key size, so the engine can fetch keys ahead; undefined when no key is made. */
-  keyBitsNeeded?(plan: P): number | undefined;
 }

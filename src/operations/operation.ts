@@ -1,4 +1,4 @@
-import type { Caller } from '../jobs/deployEngine';
+import type { Caller } from '../store/orgs';
 import type { Services } from '../services';
 
 export interface OperationContext {

@@ -1,4 +1,6 @@
 import { parseApiVersion } from '../apiVersions';
+import { METADATA_NS } from '../soap/wsdlSchema';
+import { escapeXml } from '../soap/xmlWriter';
 import { parseMetadataXml, type XmlProblem } from './metadataXml';
 
 /** package.xml or a destructiveChanges*.xml, read against the WSDL's Package type. */
@@ -30,10 +32,8 @@ export function parseManifest(text: string, requireVersion: boolean): ManifestRe
 /** Writes a manifest as package.xml for a retrieve. */
 export function writeManifest(manifest: Manifest): string {
   const types = manifest.types
-    .map((t) => `    <types>\n${t.members.map((m) => `        <members>${escapeText(m)}</members>\n`).join('')}        <name>${t.name}</name>\n    </types>\n`)
+    .map((t) => `    <types>\n${t.members.map((m) => `        <members>${escapeXml(m)}</members>\n`).join('')}        <name>${escapeXml(t.name)}</name>\n    </types>\n`)
     .join('');
   const version = manifest.version !== undefined ? `    <version>${manifest.version.toFixed(1)}</version>\n` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${types}${version}</Package>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="${METADATA_NS}">\n${types}${version}</Package>\n`;
 }
-
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

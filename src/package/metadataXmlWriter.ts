@@ -1,4 +1,4 @@
-import { metadataSchema } from '../soap/wsdlSchema';
+import { METADATA_NS, metadataSchema } from '../soap/wsdlSchema';
 import { escapeXml } from '../soap/xmlWriter';
 
 /**
@@ -10,7 +10,7 @@ export function writeMetadataXml(type: string, record: Record<string, unknown>, 
     .filter((f) => !skip.includes(f.name) && record[f.name] !== undefined && record[f.name] !== null)
     .flatMap((f) => {
       const values = f.many ? (record[f.name] as unknown[]) : [record[f.name]];
-      return values.map((v) => `    <${f.name}>${escapeXml(typeof v === 'boolean' ? String(v) : String(v))}</${f.name}>`);
+      return values.map((v) => `    <${f.name}>${escapeXml(String(v))}</${f.name}>`);
     });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="http://soap.sforce.com/2006/04/metadata">\n${lines.join('\n')}\n</${type}>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${type} xmlns="${METADATA_NS}">\n${lines.join('\n')}\n</${type}>\n`;
 }

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ApiFault, Faults } from '../errors';
+import { METADATA_NS } from './wsdlSchema';
 import type { XmlValue } from './xmlReader';
 import { escapeXml } from './xmlWriter';
 
@@ -49,15 +50,22 @@ export function parseEnvelope(xml: string): SoapRequest {
   return { operation, headers, body: Array.isArray(opNode) ? opNode[0]! : opNode };
 }
 
+/** The session id of a request's SessionHeader, if it has one. */
+export function sessionIdOf(headers: Record<string, XmlValue>): string | undefined {
+  const header = headers.SessionHeader;
+  const id = typeof header === 'object' ? header.sessionId : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** The response envelope exactly as jsforce's non-namespace-aware parser needs it: prefixed Envelope and Body, Body bare. */
 export function responseEnvelope(bodyXml: string): string {
-  return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+  return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${METADATA_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
 }
 
 /** A fault envelope; `ns` is the namespace the `sf:` prefix stands for (metadata or partner). */
-export function faultEnvelope(fault: ApiFault, ns = 'http://soap.sforce.com/2006/04/metadata'): string {
+export function faultEnvelope(fault: ApiFault, ns = METADATA_NS): string {
   return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${ns}"><soapenv:Body><soapenv:Fault><faultcode>${escapeXml(fault.faultcode)}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
 }
 

@@ -17,6 +17,12 @@ export interface User {
   email: string;
 }
 
+/** An org and one of its users: whom a request, a deploy or a retrieve acts for. */
+export interface Caller {
+  org: Org;
+  user: User;
+}
+
 interface OrgRow { id: string; name: string; created_date: string; clock_offset_ms: number }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string }
 

@@ -13,9 +13,9 @@ export class SessionRepository extends Repository {
       .run(session.id, session.orgId, session.userId, session.createdDate);
   }
 
-  /** Insert unless present: the default org's well-known access token is (re)created at every start. */
+  /** Insert, or reactivate if present: the default org's well-known access token is valid after every start. */
   ensure(session: Session): void {
-    this.sql('INSERT OR IGNORE INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
+    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET revoked = 0')
       .run(session.id, session.orgId, session.userId, session.createdDate);
   }
 

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiFault } from '../../errors';
-import type { Caller } from '../../jobs/deployEngine';
+import type { Caller } from '../../store/orgs';
 import type { Services } from '../../services';
-import { restError } from '../restErrors';
+import { sendFault } from '../restErrors';
 
 /** `Authorization: Bearer <token>` (or the older `OAuth <token>`) → the token; anything else → undefined. */
 export function bearerToken(req: Request): string | undefined {
@@ -21,17 +21,8 @@ export function requireBearer(services: Services) {
       res.locals.caller = services.orgs.caller(bearerToken(req));
       next();
     } catch (err) {
-      if (err instanceof ApiFault && err.code === 'INVALID_SESSION_ID') {
-        return restError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-      }
+      if (err instanceof ApiFault) return sendFault(res, err);
       next(err);
     }
   };
-}
-
-/** An ApiFault thrown by the services, in REST terms: 401 for the session, 400 for the rest. */
-export function sendFault(res: Response, err: unknown): void {
-  if (!(err instanceof ApiFault)) throw err;
-  if (err.code === 'INVALID_SESSION_ID') return restError(res, 401, err.code, 'Session expired or invalid');
-  restError(res, 400, err.code, err.message);
 }

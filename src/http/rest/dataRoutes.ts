@@ -37,7 +37,8 @@ export function dataRoutes(services: Services): Router {
       return restError(res, 404, 'NOT_FOUND', `${NOT_FOUND}: no Organization with id ${req.params.id}`);
     }
     const answer = answerQuery('SELECT Id, Name, InstanceName, IsSandbox, TrialExpirationDate, NamespacePrefix, OrganizationType FROM Organization', caller, versionOf(res));
-    if (answer.ok) res.json(answer.records[0]);
+    if (!answer.ok) return restError(res, answer.status, answer.errorCode, answer.message);
+    res.json(answer.records[0]);
   });
 
   router.get(['/query', '/query/'], (req: Request, res: Response) => {

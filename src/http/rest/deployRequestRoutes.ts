@@ -6,8 +6,8 @@ import type { DeployMessage, DeployOptions, DeployResult } from '../../operation
 import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';
-import { restError } from '../restErrors';
-import { callerOf, sendFault } from './bearer';
+import { restError, sendFault } from '../restErrors';
+import { callerOf } from './bearer';
 import { versionOf } from './dataRoutes';
 
 /**

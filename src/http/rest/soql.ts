@@ -1,4 +1,4 @@
-import type { Caller } from '../../jobs/deployEngine';
+import type { Caller } from '../../store/orgs';
 
 /**
  * The few SOQL queries the sf CLI sends, answered from the org itself: Localforce has no database of

@@ -1,12 +1,12 @@
 import {
-  buildCsr, buildSelfSignedCertificate, classifyContent, normalizePem, publicKeyOf,
+  buildCsr, buildSelfSignedCertificate, classifyContent, normalizePem, publicKeyOf, wholeSeconds,
 } from '../../crypto';
 import { writeMetadataXml } from '../../package/metadataXmlWriter';
 import { XSI_TYPE } from '../../soap/xmlWriter';
 import type { StoredComponent } from '../../store/components';
 import type { ApplyContext, ComponentInput, ComponentWrite, MetadataTypeHandler, PlanContext, PlanResult } from '../metadataType';
 import { decideCertificateContent, type ContentDecision } from './contentRules';
-import { CertificateDefinition, validityYears } from './definition';
+import { CertificateDefinition, DEFAULT_KEY_SIZE, validityYears } from './definition';
 import { readCertificateFields, validateCertificateName, type StoredCertificateFields } from './fields';
 
 interface CertificatePlan {
@@ -15,11 +15,7 @@ interface CertificatePlan {
   fields: Omit<StoredCertificateFields, 'expirationDate' | 'state' | 'csrPem'>;
 }
 
-const DEFAULT_KEY_SIZE = 2048;
-
-/** X.509 carries whole seconds; expirationDate says exactly what the certificate says. */
-const wholeSeconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
-
+/** Whole seconds, as X.509 carries them: expirationDate says exactly what the certificate says. */
 function yearsAfter(d: Date, years: number): Date {
   const out = wholeSeconds(d);
   out.setUTCFullYear(out.getUTCFullYear() + years);
@@ -55,11 +51,6 @@ export const CertificateType: MetadataTypeHandler<CertificatePlan> = {
     const fieldsChanged = !stored || stored.masterLabel !== fields.masterLabel
       || stored.encryptedWithPlatformEncryption !== fields.encryptedWithPlatformEncryption;
     return { ok: true, plan: { decision: outcome.decision, fields }, created: !existing, changed: !keepsContent || fieldsChanged, warning: outcome.warning };
-  },
-
-  keyBitsNeeded(plan: CertificatePlan): number | undefined {
-    const kind = plan.decision.kind;
-    return kind === 'newSelfSigned' || kind === 'newCsr' ? plan.fields.keySize : undefined;
   },
 
   async apply(plan: CertificatePlan, _input: ComponentInput, existing: StoredComponent | undefined, ctx: ApplyContext): Promise<ComponentWrite> {

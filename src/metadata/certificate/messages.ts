@@ -1,4 +1,5 @@
 import type { ChainProblem, ChainProblemCode } from '../../crypto';
+import { CERTIFICATE_KEY_SIZES, MASTER_LABEL_MAX } from './definition';
 
 /** How to fix each way a signed chain can be wrong (the problem itself names position and subject). */
 const CHAIN_FIXES: Record<ChainProblemCode, string> = {
@@ -18,11 +19,11 @@ export const CertificateMessages = {
   invalidName: (name: string) =>
     `The Certificate name '${name}' is not valid: it can only contain underscores and alphanumeric characters, must begin with a letter, not include spaces, not end with an underscore, not contain two consecutive underscores, and be at most 80 characters long. Rename the file (or fullName) to a valid name.`,
   required: (name: string, field: string) =>
-    `Certificate ${name}: Required field is missing: ${field}. Set ${field}${field === 'masterLabel' ? ' to a label of 1 to 64 characters' : ' to true or false'}.`,
+    `Certificate ${name}: Required field is missing: ${field}. Set ${field}${field === 'masterLabel' ? ` to a label of 1 to ${MASTER_LABEL_MAX} characters` : ' to true or false'}.`,
   labelTooLong: (name: string, label: string) =>
-    `Certificate ${name}: Master Label: data value too large: ${label} (max length=64). Shorten masterLabel to at most 64 characters.`,
+    `Certificate ${name}: Master Label: data value too large: ${label} (max length=${MASTER_LABEL_MAX}). Shorten masterLabel to at most ${MASTER_LABEL_MAX} characters.`,
   badKeySize: (name: string, size: unknown) =>
-    `Certificate ${name}: keySize ${String(size)} is not supported. Use 2048 or 4096.`,
+    `Certificate ${name}: keySize ${String(size)} is not supported. Use ${CERTIFICATE_KEY_SIZES.join(' or ')}.`,
   immutable: (name: string, field: string, stored: unknown, incoming: unknown) =>
     `Certificate ${name}: ${field} cannot be changed after the certificate is created (it is ${String(stored)}, the file says ${String(incoming)}). Set ${field} back to ${String(stored)}, or create a new certificate under another name.`,
   privateKey: (name: string) =>
