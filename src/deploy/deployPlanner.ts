@@ -76,7 +76,7 @@ function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerCon
   const { components, stray } = findComponents(pkg);
   const listed = new Set<ComponentFiles>();
   for (const type of manifest.types) {
-    const handler = resolveType(type.name, manifest.version);
+    const handler = MetadataRegistry.resolve(type.name, manifest.version);
     if (!handler) {
       if (MetadataRegistry.isKnownButNotEmulated(type.name)) {
         for (const member of type.members) fail(atManifest(member, type.name), MetadataRegistry.notEmulatedMessage(type.name));
@@ -121,11 +121,6 @@ function placeholder(h: MetadataTypeHandler, fullName: string, ctx: PlannerConte
   return { orgId: ctx.org.id, type: h.definition.xmlName, fullName, id: '', fields: {}, content: null, createdById: '', createdDate: '', lastModifiedById: '', lastModifiedDate: '' };
 }
 
-function resolveType(name: string, version: number | undefined): MetadataTypeHandler | undefined {
-  const handler = MetadataRegistry.get(name);
-  return handler && (version === undefined || version >= handler.definition.minApiVersion) ? handler : undefined;
-}
-
 function planDeletions(
   pkg: PackageFolder, kind: DestructiveKind, version: number | undefined, ctx: PlannerContext, plan: DeployPlan,
   lookup: (h: MetadataTypeHandler, name: string) => StoredComponent | undefined,
@@ -142,7 +137,7 @@ function planDeletions(
   }
   const out: PlannedDeletion[] = [];
   for (const type of (read.manifest as Manifest).types) {
-    const handler = resolveType(type.name, read.manifest.version ?? version);
+    const handler = MetadataRegistry.resolve(type.name, read.manifest.version ?? version);
     if (!handler) {
       fail({ fileName, fullName: kind, componentType: '' }, MetadataRegistry.isKnownButNotEmulated(type.name) ? MetadataRegistry.notEmulatedMessage(type.name) : P.unknownType(type.name, kind));
       continue;

@@ -3,6 +3,7 @@ import { orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
+import type { MetadataTypeHandler } from '../metadata/metadataType';
 import { writeManifest, type Manifest } from '../package/manifest';
 import { componentFileProperties } from '../operations/fileProperties';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../operations/resultTypes';
@@ -67,15 +68,15 @@ export class RetrieveEngine {
     const manifestPath = `${prefix}package.xml`;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
-    const found: { component: StoredComponent; handler: NonNullable<ReturnType<typeof MetadataRegistry.get>> }[] = [];
+    const found: { component: StoredComponent; handler: MetadataTypeHandler }[] = [];
     const manifest: Manifest = { version, types: [] };
     for (const name of request.packageNames ?? []) {
       messages.push({ fileName: name, problem: `No package named '${name}' found` });
     }
     for (const type of request.unpackaged?.types ?? []) {
       const typeName = type.name ?? '';
-      const handler = MetadataRegistry.get(typeName);
-      if (!handler || (version !== undefined && version < handler.definition.minApiVersion)) {
+      const handler = MetadataRegistry.resolve(typeName, version);
+      if (!handler) {
         const problem = MetadataRegistry.isKnownButNotEmulated(typeName)
           ? MetadataRegistry.notEmulatedMessage(typeName) : `Entity type: '${typeName}' is unknown`;
         messages.push({ fileName: manifestPath, problem });

@@ -12,6 +12,11 @@ const notEmulated = new Set(KNOWN_TYPES_NOT_EMULATED);
 export const MetadataRegistry = {
   all: (): MetadataTypeHandler<any>[] => HANDLERS,
   get: (xmlName: string): MetadataTypeHandler<any> | undefined => byName.get(xmlName),
+  /** The handler of a type as an API version knows it (none given: the latest); undefined before the type existed. */
+  resolve: (xmlName: string, apiVersion?: number): MetadataTypeHandler<any> | undefined => {
+    const handler = byName.get(xmlName);
+    return handler && (apiVersion === undefined || apiVersion >= handler.definition.minApiVersion) ? handler : undefined;
+  },
   byDirectory: (directory: string): MetadataTypeHandler<any> | undefined => byDirectory.get(directory),
   isKnownButNotEmulated: (xmlName: string): boolean => notEmulated.has(xmlName),
   notEmulatedMessage: (xmlName: string) =>

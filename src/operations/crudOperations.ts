@@ -1,10 +1,10 @@
 import { orgNow } from '../clock';
 import { Faults } from '../errors';
 import { writeComponent } from '../jobs/componentWriter';
-import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentInput, MetadataTypeHandler } from '../metadata/metadataType';
 import { XSI_TYPE } from '../soap/xmlWriter';
 import type { Operation, OperationContext } from './operation';
+import { handlerForCall } from './typeHandler';
 import type { ApiError, SaveResult, UpsertResult } from './resultTypes';
 
 const MAX_RECORDS = 10;
@@ -16,18 +16,6 @@ const ROLLED_BACK: ApiError = {
 const error = (statusCode: string, message: string, fields: string[] = []): ApiError => ({ fields, message, statusCode });
 const notFound = (type: string, name: string) => error('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no ${type} named ${name} found`, ['fullName']);
 const duplicate = (type: string, name: string) => error('DUPLICATE_DEVELOPER_NAME', `There is already a ${type} named ${name}`, ['fullName']);
-
-/** The type's handler, if the call's API version knows the type (Certificate: from 36.0). */
-function handlerFor(type: unknown, apiVersion: number): MetadataTypeHandler {
-  const name = typeof type === 'string' ? type.trim().split(':').pop()! : '';
-  const handler = MetadataRegistry.get(name);
-  if (handler && apiVersion >= handler.definition.minApiVersion) return handler;
-  if (handler) {
-    throw Faults.invalidType(`The ${name} type is available from API version ${handler.definition.minApiVersion.toFixed(1)}; this call uses ${apiVersion.toFixed(1)}. Call a later API version.`);
-  }
-  if (MetadataRegistry.isKnownButNotEmulated(name)) throw Faults.invalidType(MetadataRegistry.notEmulatedMessage(name));
-  throw Faults.invalidType(`Unknown type: ${name}`);
-}
 
 function checkCount(n: number): void {
   if (n > MAX_RECORDS) throw Faults.exceededLimit(`record limit reached. cannot submit more than ${MAX_RECORDS} records in this operation`);
@@ -41,7 +29,7 @@ function recordsOf(input: Record<string, unknown>, apiVersion: number): { handle
   if (types.size > 1) throw Faults.invalidType('All metadata in one call must be of the same type');
   const [type] = types;
   if (records.length && !type) throw Faults.invalidType('Each metadata record needs an xsi:type, e.g. xsi:type="Certificate"');
-  return { handler: handlerFor(type ?? 'Certificate', apiVersion), records };
+  return { handler: handlerForCall(type ?? 'Certificate', apiVersion), records };
 }
 
 const trimStrings = (r: Record<string, unknown>) =>
@@ -108,7 +96,7 @@ const namesOf = (input: Record<string, unknown>): string[] => {
 
 export const readMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type, ctx.apiVersion);
+    const handler = handlerForCall(input.type, ctx.apiVersion);
     const { store } = ctx.services;
     const records = namesOf(input)
       .map((name) => store.components.get(ctx.caller.org.id, handler.definition.xmlName, name))
@@ -120,7 +108,7 @@ export const readMetadata: Operation = {
 
 export const deleteMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type, ctx.apiVersion);
+    const handler = handlerForCall(input.type, ctx.apiVersion);
     const type = handler.definition.xmlName;
     const { org } = ctx.caller;
     const { store } = ctx.services;
@@ -140,7 +128,7 @@ export const deleteMetadata: Operation = {
 
 export const renameMetadata: Operation = {
   handle(input, ctx) {
-    const handler = handlerFor(input.type, ctx.apiVersion);
+    const handler = handlerForCall(input.type, ctx.apiVersion);
     const type = handler.definition.xmlName;
     const { org, user } = ctx.caller;
     const { store } = ctx.services;

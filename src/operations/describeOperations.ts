@@ -2,6 +2,7 @@ import { Faults } from '../errors';
 import { MetadataRegistry } from '../metadata/registry';
 import { componentFileProperties } from './fileProperties';
 import type { Operation } from './operation';
+import { handlerForCall } from './typeHandler';
 
 export const describeMetadata: Operation = {
   handle(input) {
@@ -21,12 +22,11 @@ export const listMetadata: Operation = {
   handle(input, ctx) {
     const queries = (input.queries ?? []) as { type?: string; folder?: string }[];
     if (queries.length > 3) throw Faults.invalidOperation('listMetadata takes at most 3 queries');
+    const version = typeof input.asOfVersion === 'number' ? input.asOfVersion : ctx.apiVersion;
     return queries.flatMap((q) => {
-      const handler = q.type ? MetadataRegistry.get(q.type) : undefined;
-      if (!handler) {
-        if (q.type && MetadataRegistry.isKnownButNotEmulated(q.type)) return [];
-        throw Faults.invalidType(`Unknown type: ${q.type ?? ''}`);
-      }
+      // Listing a type Localforce does not emulate finds nothing, as in an org that has none.
+      if (q.type && MetadataRegistry.isKnownButNotEmulated(q.type)) return [];
+      const handler = handlerForCall(q.type, version);
       const { store } = ctx.services;
       return store.components.stamps(ctx.caller.org.id, handler.definition.xmlName).map((c) => componentFileProperties(store, c));
     });
@@ -36,11 +36,8 @@ export const listMetadata: Operation = {
 /** Field descriptions come straight from the WSDL's declaration of the type. */
 export const describeValueType: Operation = {
   handle(input, ctx) {
-    const raw = String(input.type ?? '');
-    const name = raw.replace(/^\{[^}]*\}/, '').split(':').pop()!;
-    const handler = MetadataRegistry.get(name);
-    if (!handler) throw Faults.invalidType(`Unknown type: ${raw}`);
-    const valueTypeFields = ctx.services.schema.fieldsOf(name).map((f) => ({
+    const handler = handlerForCall(input.type, ctx.apiVersion);
+    const valueTypeFields = ctx.services.schema.fieldsOf(handler.definition.xmlName).map((f) => ({
       fields: [], foreignKeyDomain: [], isForeignKey: false, isNameField: f.name === 'fullName', minOccurs: f.optional ? 0 : 1,
       name: f.name, picklistValues: [], soapType: f.type, valueRequired: !f.optional,
     }));

@@ -87,6 +87,16 @@ describe('the SOAP endpoint', () => {
     expect(faultOf(res.text)).toEqual({ code: 'sf:INVALID_OPERATION', string: 'INVALID_OPERATION: The SOAP message is larger than the 50 MB limit' });
   });
 
+  it.each([
+    ['listMetadata', '<listMetadata><queries><type>Certificate</type></queries></listMetadata>'],
+    ['describeValueType', '<describeValueType><type>{http://soap.sforce.com/2006/04/metadata}Certificate</type></describeValueType>'],
+    ['readMetadata', '<readMetadata><type>Certificate</type><fullNames>X</fullNames></readMetadata>'],
+  ])('agrees in %s that API 35.0 has no Certificate type', async (_op, body) => {
+    const res = await post('/services/Soap/m/35.0', envelope(body));
+    expect(res.status).toBe(500);
+    expect(faultOf(res.text)).toEqual({ code: 'sf:INVALID_TYPE', string: expect.stringMatching(/^INVALID_TYPE: The Certificate type is available from API version 36\.0/) });
+  });
+
   it('answers unknown paths with a JSON 404, not HTML', async () => {
     const res = await fetch(`${server.url}/nowhere`);
     expect(res.status).toBe(404);
