@@ -47,11 +47,13 @@ export interface PlannerContext extends PlanContext {
  */
 export function planDeploy(files: Map<string, Buffer>, options: DeployOptions, ctx: PlannerContext): DeployPlan {
   const plan: DeployPlan = { preDeletions: [], additions: [], postDeletions: [], problems: [], manifestPaths: [] };
-  for (const pkg of splitPackages(files, options.singlePackage)) planPackage(pkg, options, ctx, plan);
+  // Names are unique regardless of case across the whole deploy: two files for one name cannot both be deployed.
+  const seen = new Map<string, string>();
+  for (const pkg of splitPackages(files, options.singlePackage)) planPackage(pkg, options, ctx, plan, seen);
   return plan;
 }
 
-function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerContext, plan: DeployPlan): void {
+function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerContext, plan: DeployPlan, seen: Map<string, string>): void {
   const manifestPath = `${pkg.prefix}package.xml`;
   const fail = (where: MessageWhere, problem: string) => plan.problems.push(failureMessage(where, problem, ctx.createdDate));
   const atManifest = (fullName = 'package.xml', componentType = ''): MessageWhere => ({ fileName: manifestPath, fullName, componentType });
@@ -96,8 +98,6 @@ function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerCon
       else if (!options.allowMissingFiles) fail(atManifest(member, type.name), P.listedButMissing(member, type.name));
     }
   }
-  // Names are unique regardless of case: two files for one name cannot both be deployed.
-  const seen = new Map<string, string>();
   for (const c of components) {
     const where = { fileName: pkg.prefix + (c.contentPath ?? c.metaPath!), fullName: c.fullName, componentType: c.handler.definition.xmlName };
     if (!listed.has(c)) { fail(where, P.notInManifest); continue; }

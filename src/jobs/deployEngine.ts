@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { orgNow } from '../clock';
+import { currentOrgNow, orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
 import { Faults } from '../errors';
@@ -37,7 +37,7 @@ export class DeployEngine {
     // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
     for (const job of store.deploys.unfinished()) {
       store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
-        'Localforce stopped while this deploy was running; nothing was committed. Deploy again.', job.result.createdDate));
+        'Localforce stopped while this deploy was running; nothing was committed. Deploy again.'));
     }
   }
 
@@ -110,7 +110,7 @@ export class DeployEngine {
 
   private async run(caller: Caller, running: RunningDeploy, zip: Buffer, options: DeployOptions): Promise<void> {
     const { org } = caller;
-    const now = () => orgNow(this.store.orgs.get(org.id) ?? org);
+    const now = () => currentOrgNow(this.store, org);
     const end = (status: DeployResult['status'], code?: string, message?: string) => {
       const done = this.finish(running.result, status, code, message, now().toISOString());
       if (status === 'Canceled' && running.cancelRequestedBy) {
@@ -179,13 +179,13 @@ export class DeployEngine {
         const a: PlannedAddition = plan.additions[i]!;
         try {
           writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
-            org: caller.org, user: caller.user, now: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org), keys: this.keys,
+            org: caller.org, user: caller.user, now: currentOrgNow(this.store, caller.org), keys: this.keys,
           });
         } catch (err) {
           failed = true;
           throw err;
         }
-        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: orgNow(this.store.orgs.get(caller.org.id) ?? caller.org).toISOString() }, false);
+        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: currentOrgNow(this.store, caller.org).toISOString() }, false);
       }
     };
     // Settle every worker before failing, so no key is still being made for a deploy already over.
@@ -198,7 +198,7 @@ export class DeployEngine {
   /** All of a deploy's changes in one transaction: pre-deletions, additions, post-deletions. Returns the additions' ids. */
   private commit(plan: DeployPlan, writes: (ComponentWrite | undefined)[], caller: Caller): string[] {
     const { org, user } = caller;
-    const at = orgNow(this.store.orgs.get(org.id) ?? org).toISOString();
+    const at = currentOrgNow(this.store, org).toISOString();
     return this.store.transaction(() => {
       for (const d of plan.preDeletions) this.store.components.delete(org.id, d.existing.type, d.existing.fullName);
       const ids = plan.additions.map((a, i) =>

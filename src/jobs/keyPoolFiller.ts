@@ -87,7 +87,11 @@ export class KeyPoolFiller {
       (key) => {
         this.making = false;
         if (!this.running) return;
-        this.pool.add(bits, key.privateKeyPem);
+        try {
+          this.pool.add(bits, key.privateKeyPem);
+        } catch {
+          return this.later(1000); // the store is busy or failing: try again shortly
+        }
         this.fill();
       },
       () => {

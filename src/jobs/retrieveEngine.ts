@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { orgNow } from '../clock';
+import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
@@ -51,7 +51,7 @@ export class RetrieveEngine {
   }
 
   private async run(caller: Caller, id: string, request: RetrieveRequest): Promise<void> {
-    const at = orgNow(this.store.orgs.get(caller.org.id) ?? caller.org).toISOString();
+    const at = currentOrgNow(this.store, caller.org).toISOString();
     try {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);

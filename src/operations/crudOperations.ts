@@ -1,4 +1,4 @@
-import { orgNow } from '../clock';
+import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { writeComponent } from '../jobs/componentWriter';
 import type { ComponentInput, MetadataTypeHandler } from '../metadata/metadataType';
@@ -44,7 +44,7 @@ async function save(mode: SaveMode, input: Record<string, unknown>, ctx: Operati
   const { store } = ctx.services;
   const type = handler.definition.xmlName;
   return ctx.services.queue.run(org.id, async () => {
-    const now = orgNow(store.orgs.get(org.id) ?? org);
+    const now = currentOrgNow(store, org);
     const seen = new Set<string>();
     const planned = records.map((raw) => {
       const record = trimStrings(raw);

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { to15, to18 } from '../ids';
 import { Repository } from './repository';
 
 /** A deploy or retrieve as stored: its latest result (the API shape, as JSON) and, when needed, its zip. */
@@ -20,8 +21,9 @@ export class JobRepository<R> extends Repository {
   }
 
   get(orgId: string, id: string): StoredJob<R> | undefined {
-    const row = this.sql(`SELECT * FROM ${this.table} WHERE org_id = ? AND substr(id, 1, 15) = substr(?, 1, 15)`)
-      .get(orgId, id) as JobRow | undefined;
+    // Ids may come in their 15- or 18-character form; the primary key holds the 18.
+    const row = this.sql(`SELECT * FROM ${this.table} WHERE org_id = ? AND id = ?`)
+      .get(orgId, to18(to15(id))) as JobRow | undefined;
     return row && {
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,

@@ -257,3 +257,18 @@ describe('deploy progress and cancel', () => {
     await expect(conn.metadata.cancelDeploy(id)).rejects.toMatchObject({ name: 'sf:INVALID_ID_FIELD' });
   });
 });
+
+describe('one name in two packages', () => {
+  it('deploys it once and refuses the second', async () => {
+    const JSZip = (await import('jszip')).default;
+    const zip = new JSZip();
+    for (const dir of ['first', 'second']) {
+      zip.file(`${dir}/package.xml`, packageXml(['Twin']));
+      zip.file(`${dir}/certs/Twin.crt`, '');
+      zip.file(`${dir}/certs/Twin.crt-meta.xml`, certMeta({ label: dir }));
+    }
+    const result = await deployAndWait(conn, await zip.generateAsync({ type: 'nodebuffer' }), { singlePackage: false });
+    expect(result.status).toBe('Failed');
+    expect(failures(result)).toEqual([expect.objectContaining({ fileName: 'second/certs/Twin.crt', fullName: 'Twin' })]);
+  });
+});

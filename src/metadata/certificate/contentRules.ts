@@ -59,6 +59,8 @@ function decideForNew({ fullName, orgId, fields, content }: IncomingCertificate)
       return { ok: true, decision: { kind: fields.caSigned ? 'newCsr' : 'newSelfSigned', ...leafParameters(content.certificates) } };
     case 'csr':
       if (!fields.caSigned) return refuse(M.csrForSelfSigned(fullName));
+      // A request whose own signature fails was damaged or altered: copying its names would spread that.
+      if (!content.csr.signatureValid) return refuse(M.csrSignatureInvalid(fullName));
       return { ok: true, decision: { kind: 'newCsr', subject: content.csr.subject, subjectAltNames: content.csr.subjectAltNames } };
     default:
       return refuse(M.invalidContent(fullName, 'the content could not be read'));

@@ -32,6 +32,8 @@ export const CertificateMessages = {
     `Certificate ${name}: ${reason}. Expected an empty file (to have the org make a new certificate), a PEM certificate or certificate chain, or, for a CA-signed certificate, a certificate signing request.`,
   csrForSelfSigned: (name: string) =>
     `Certificate ${name}: a certificate signing request only applies to a CA-signed certificate. Set caSigned to true, or deploy an empty file or a certificate instead.`,
+  csrSignatureInvalid: (name: string) =>
+    `Certificate ${name}: the certificate signing request's signature does not verify, so the request was damaged or altered. Export it again from where it was made, or leave the content empty to have the org make a new CSR.`,
   csrForExistingSelfSigned: (name: string) =>
     `Certificate ${name}: a certificate signing request only applies to a CA-signed certificate, and this one is self-signed (caSigned cannot change). Deploy an empty file or a certificate to renew it, or deploy the CSR as a new CA-signed certificate under another name.`,
   csrInsteadOfChain: (name: string) =>

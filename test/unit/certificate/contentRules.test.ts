@@ -157,6 +157,14 @@ describe('new component (fullName not in the org)', () => {
     expect(decision(decide(theirCsr, { caSigned: true }))).toEqual({ kind: 'newCsr', subject: theirDn, subjectAltNames: theirSans });
   });
 
+  it('true + a CSR whose signature does not verify: refused as damaged', () => {
+    const der = Buffer.from(theirCsr.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    der[der.length - 1] ^= 0xff; // the last byte belongs to the signature
+    const tampered = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+    const r = refusal(decide(tampered, { caSigned: true }));
+    expect(r.problem).toMatch(/signing request's signature does not verify, so the request was damaged or altered/);
+  });
+
   it.each([false, true])('caSigned %s + a private key: always refused', (caSigned) => {
     const r = refusal(decide(orgKey.privateKeyPem, { caSigned }));
     expect(r.problem).toMatch(/holds a private key\. Salesforce doesn't allow the import or export of the private key via the API/);
