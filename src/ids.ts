@@ -6,7 +6,6 @@ export const IdPrefix = {
   user: '005',
   deploy: '0Af',
   retrieve: '09S',
-  certificate: '0P1',
 } as const;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

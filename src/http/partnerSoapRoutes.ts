@@ -1,3 +1,4 @@
+import { USER_SETTINGS } from '../auth/userSettings';
 import express, { type Request, type Response, type Router } from 'express';
 import { LATEST_API_VERSION, parseApiVersion } from '../apiVersions';
 import { Faults } from '../errors';
@@ -36,9 +37,9 @@ export function partnerSoapRoutes(services: Services): Router {
         const userInfo = elements({
           accessibilityMode: false, currencySymbol: '$', orgAttachmentFileSizeLimit: 5242880, orgDefaultCurrencyIsoCode: 'USD',
           orgDisallowHtmlAttachments: false, orgHasPersonAccounts: false, organizationId: org.id, organizationMultiCurrency: false,
-          organizationName: org.name, profileId: '00e000000000001AAA', roleId: '', sessionSecondsValid: 7200, userDefaultCurrencyIsoCode: '',
-          userEmail: user.email, userFullName: user.fullName, userId: user.id, userLanguage: 'en_US', userLocale: 'en_US',
-          userName: user.username, userTimeZone: 'America/Los_Angeles', userType: 'Standard', userUiSkin: 'Theme3',
+          organizationName: org.name, profileId: USER_SETTINGS.profileId, roleId: '', sessionSecondsValid: 7200, userDefaultCurrencyIsoCode: '',
+          userEmail: user.email, userFullName: user.fullName, userId: user.id, userLanguage: USER_SETTINGS.language, userLocale: USER_SETTINGS.locale,
+          userName: user.username, userTimeZone: USER_SETTINGS.timeZone, userType: 'Standard', userUiSkin: 'Theme3',
         });
         const result = elements({
           metadataServerUrl: `${base}/services/Soap/m/${v}/${org.id}`, passwordExpired: false, sandbox: false,

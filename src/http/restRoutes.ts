@@ -1,3 +1,4 @@
+import { nameParts, USER_SETTINGS } from '../auth/userSettings';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion, supportedVersions } from '../apiVersions';
 import { sameId } from '../ids';
@@ -73,13 +74,13 @@ export function releaseLabel(version: string): string {
 /** The OpenID Connect userinfo of a caller; the identity URL says the same in its own names. */
 function userInfo(req: Request, { org, user }: Caller) {
   const base = baseUrl(req);
-  const [first, ...last] = user.fullName.split(' ');
+  const { firstName, lastName } = nameParts(user.fullName);
   const urls = (path: string) => `${base}${path}`;
   return {
     sub: `${base}/id/${org.id}/${user.id}`, user_id: user.id, organization_id: org.id, preferred_username: user.username,
     nickname: user.username.split('@')[0], name: user.fullName, email: user.email, email_verified: true,
-    given_name: last.length ? first : '', family_name: last.length ? last.join(' ') : user.fullName,
-    zoneinfo: 'America/Los_Angeles', active: true, user_type: 'STANDARD', language: 'en_US', locale: 'en_US', utcOffset: -28800000,
+    given_name: firstName ?? '', family_name: lastName, zoneinfo: USER_SETTINGS.timeZone, active: true, user_type: 'STANDARD',
+    language: USER_SETTINGS.language, locale: USER_SETTINGS.locale, utcOffset: USER_SETTINGS.utcOffsetMs,
     updated_at: org.createdDate, is_app_installed: true,
     urls: {
       metadata: urls(`/services/Soap/m/{version}/${org.id}`), partner: urls(`/services/Soap/u/{version}/${org.id}`),

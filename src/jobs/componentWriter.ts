@@ -1,4 +1,5 @@
-import { IdPrefix, newId } from '../ids';
+import { newId } from '../ids';
+import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentWrite } from '../metadata/metadataType';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';
@@ -11,7 +12,7 @@ export function writeComponent(
   store: Store, org: Org, user: User, type: string, fullName: string, write: ComponentWrite, changed: boolean, at: string,
 ): string {
   const existing = store.components.get(org.id, type, fullName);
-  const id = existing?.id ?? newId(IdPrefix.certificate);
+  const id = existing?.id ?? newId(MetadataRegistry.get(type)!.definition.idPrefix);
   store.components.put({
     orgId: org.id, type, fullName: existing?.fullName ?? fullName, id, fields: write.fields, content: write.content,
     createdById: existing?.createdById ?? user.id, createdDate: existing?.createdDate ?? at,

@@ -9,6 +9,8 @@ export interface MetadataTypeDefinition {
   suffix: string;
   metaFile: boolean;
   inFolder: boolean;
+  /** Key prefix of the ids of its components. */
+  idPrefix: string;
   /** The first API version that knows the type. */
   minApiVersion: number;
 }

@@ -39,7 +39,7 @@ export function deployRequestRoutes(services: Services): Router {
       const zip = parts.get('file');
       if (!zip || zip.length === 0) return restError(res, 400, 'INVALID_OPERATION', 'No zip file content passed in: send the zip in the multipart part "file"');
       const entity = parts.get('entity_content') ?? parts.get('json');
-      const options = parseDeployOptions(entity?.toString('utf8'));
+      const options = parseDeployOptions(entity?.toString('utf8'), services.schema);
       if (typeof options === 'string') return restError(res, 400, 'JSON_PARSER_ERROR', options);
       const { id } = services.deploys.submit(caller, zip.toString('base64'), options);
       res.status(201).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
@@ -114,13 +114,11 @@ function ordered(schema: WsdlSchema, type: string, value: Record<string, unknown
   return Object.fromEntries(schema.fieldsOf(type).map((f) => [f.name, value[f.name] ?? (f.many ? [] : null)]));
 }
 
-const BOOLEAN_OPTIONS = [
-  'allowMissingFiles', 'autoUpdatePackage', 'checkOnly', 'ignoreWarnings', 'performRetrieve', 'purgeOnDelete', 'rollbackOnError', 'singlePackage',
-] as const;
-const TEST_LEVELS = ['NoTestRun', 'RunSpecifiedTests', 'RunLocalTests', 'RunAllTestsInOrg', 'RunRelevantTests'];
-
-/** `{"deployOptions": {…}}` → the options, or a message saying what is wrong. Unknown options are ignored. */
-export function parseDeployOptions(text: string | undefined): Partial<DeployOptions> | string {
+/**
+ * `{"deployOptions": {…}}` → the options, typed by the WSDL's DeployOptions, or a message saying what
+ * is wrong. Unknown options are ignored, as the real REST API does.
+ */
+export function parseDeployOptions(text: string | undefined, schema: WsdlSchema): Partial<DeployOptions> | string {
   if (text === undefined || !text.trim()) return {};
   let body: unknown;
   try {
@@ -132,24 +130,21 @@ export function parseDeployOptions(text: string | undefined): Partial<DeployOpti
   const given = (body as { deployOptions?: unknown }).deployOptions ?? {};
   if (!given || typeof given !== 'object' || Array.isArray(given)) return 'deployOptions must be a JSON object';
   const raw = given as Record<string, unknown>;
-  const options: Partial<DeployOptions> = {};
-  for (const name of BOOLEAN_OPTIONS) {
-    const v = raw[name];
+  const options: Record<string, unknown> = {};
+  for (const field of schema.fieldsOf('DeployOptions')) {
+    const v = raw[field.name];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'boolean') return `deployOptions.${name} must be true or false, not ${JSON.stringify(v)}`;
-    options[name] = v;
-  }
-  if (raw.testLevel !== undefined && raw.testLevel !== null) {
-    if (typeof raw.testLevel !== 'string' || !TEST_LEVELS.includes(raw.testLevel)) {
-      return `deployOptions.testLevel must be one of ${TEST_LEVELS.join(', ')}, not ${JSON.stringify(raw.testLevel)}`;
+    const allowed = schema.enumValues(field.type);
+    if (field.many) {
+      if (!Array.isArray(v) || v.some((t) => typeof t !== 'string')) return `deployOptions.${field.name} must be an array of strings`;
+    } else if (allowed) {
+      if (typeof v !== 'string' || !allowed.includes(v)) return `deployOptions.${field.name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}`;
+    } else if (field.type === 'boolean' && typeof v !== 'boolean') {
+      return `deployOptions.${field.name} must be true or false, not ${JSON.stringify(v)}`;
     }
-    options.testLevel = raw.testLevel;
+    options[field.name] = v;
   }
-  if (raw.runTests !== undefined && raw.runTests !== null) {
-    if (!Array.isArray(raw.runTests) || raw.runTests.some((t) => typeof t !== 'string')) return 'deployOptions.runTests must be an array of test class names';
-    options.runTests = raw.runTests as string[];
-  }
-  return options;
+  return options as Partial<DeployOptions>;
 }
 
 class MultipartError extends Error {

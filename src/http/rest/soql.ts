@@ -1,3 +1,4 @@
+import { nameParts, USER_SETTINGS } from '../../auth/userSettings';
 import type { Caller } from '../../store/orgs';
 
 /**
@@ -81,10 +82,10 @@ export function answerQuery(q: string | undefined, caller: Caller, version: stri
 
 /** The fields of a User record that Localforce can fill in. */
 export function userRow(user: Caller['user']): Record<string, unknown> {
-  const [first, ...last] = user.fullName.split(' ');
+  const { firstName, lastName } = nameParts(user.fullName);
   return {
-    Id: user.id, Username: user.username, Name: user.fullName, FirstName: last.length ? first : null,
-    LastName: last.length ? last.join(' ') : user.fullName, Email: user.email, IsActive: true, UserType: 'Standard',
-    ProfileId: '00e000000000001AAA', LanguageLocaleKey: 'en_US', LocaleSidKey: 'en_US', TimeZoneSidKey: 'America/Los_Angeles',
+    Id: user.id, Username: user.username, Name: user.fullName, FirstName: firstName, LastName: lastName, Email: user.email,
+    IsActive: true, UserType: 'Standard', ProfileId: USER_SETTINGS.profileId, LanguageLocaleKey: USER_SETTINGS.language,
+    LocaleSidKey: USER_SETTINGS.locale, TimeZoneSidKey: USER_SETTINGS.timeZone,
   };
 }

@@ -6,6 +6,7 @@ export const CertificateDefinition: MetadataTypeDefinition = {
   suffix: 'crt',
   metaFile: true,
   inFolder: false,
+  idPrefix: '0P1',
   minApiVersion: 36,
 };
 
