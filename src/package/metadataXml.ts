@@ -159,7 +159,7 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
       before.length, before[before.length - 1]!.length + 1);
   }
   const check = XMLValidator.validate(body);
-  if (check !== true) return fail(check.err.msg, check.err.line, check.err.col);
+  if (check !== true) return fail(inParserWords(check.err.msg), check.err.line, check.err.col);
   let root: XmlElement;
   try {
     root = scan(body);
@@ -224,4 +224,28 @@ function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value
     default:
       return { value: el.text };
   }
+}
+
+/**
+ * fast-xml-parser's well-formedness messages in the words of the Xerces parser the real service
+ * uses, so that users see what they would see from an org. Messages without a match pass through.
+ */
+const XERCES_WORDING: [RegExp, (...m: string[]) => string][] = [
+  [/^Closing tag '(.+?)' (?:doesn't have proper closing|can't have attributes or invalid starting)\.$/,
+    (_, tag) => `The end-tag for element type "${tag}" must end with a '>' delimiter.`],
+  [/^Expected closing tag '(.+?)' \(opened in line \d+, col \d+\) instead of closing tag '.+?'\.$/,
+    (_, tag) => `The element type "${tag}" must be terminated by the matching end-tag "</${tag}>".`],
+  [/^Closing tag '.+?' has not been opened\.$/, () => 'The markup in the document following the root element must be well-formed.'],
+  [/^Unclosed tag '.+?'\.$/, () => 'XML document structures must start and end within the same entity.'],
+  [/^Extra text at the end$/, () => 'Content is not allowed in trailing section.'],
+  [/^Tag '.+?' is an invalid name\.$/, () => 'The content of elements must consist of well-formed character data or markup.'],
+  [/^char '&' is not expected\.$/, () => "The entity name must immediately follow the '&' in the entity reference."],
+];
+
+function inParserWords(message: string): string {
+  for (const [pattern, words] of XERCES_WORDING) {
+    const m = pattern.exec(message);
+    if (m) return words(...m);
+  }
+  return message;
 }

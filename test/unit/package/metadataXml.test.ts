@@ -97,8 +97,18 @@ describe('refusals, each with line and column', () => {
   });
 
   it('a document that is not well-formed', () => {
-    expect(error(cert('    <caSigned>true</caSigned>\n    <masterLabel>x</masterLabl>\n'))).toMatchObject({ lineNumber: 4, problem: expect.stringMatching(/masterLabl/) });
-    expect(error(`${DECL}<Certificate xmlns="${NS}">\n    <caSigned>true</caSigned>\n`)).toMatchObject({ lineNumber: 2, columnNumber: 1, problem: expect.stringMatching(/Unclosed tag 'Certificate'/) });
+    expect(error(cert('    <caSigned>true</caSigned>\n    <masterLabel>x</masterLabl>\n'))).toMatchObject({
+      lineNumber: 4, problem: 'Error parsing file: The element type "masterLabel" must be terminated by the matching end-tag "</masterLabel>".',
+    });
+    expect(error(`${DECL}<Certificate xmlns="${NS}">\n    <caSigned>true</caSigned>\n`)).toMatchObject({
+      lineNumber: 2, columnNumber: 1, problem: 'Error parsing file: XML document structures must start and end within the same entity.',
+    });
+    expect(error(cert('    <caSigned>true</caSigned>\n    <masterLabel>x</masterLabel\n'))).toMatchObject({
+      lineNumber: 4, problem: 'Error parsing file: The end-tag for element type "masterLabel" must end with a \'>\' delimiter.',
+    });
+    expect(error(cert('    <caSigned>true & false</caSigned>\n'))).toMatchObject({
+      problem: "Error parsing file: The entity name must immediately follow the '&' in the entity reference.",
+    });
   });
 
   it('a second root element, or text after the root', () => {
