@@ -1,0 +1,48 @@
+/**
+ * The `localforce` command as a user runs it: `bin/localforce.js` (built by `npm install`) in its own process.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'localforce.js');
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const lines = new Promise<string[]>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.split('\n').length > 2) resolve(out.split('\n'));
+    });
+    child.once('exit', (code) => reject(new Error(`localforce exited with ${code}: ${out}`)));
+  });
+  return { child, lines };
+}
+
+describe('the localforce command', () => {
+  it('starts, prints where it listens and the default org, answers, and stops on SIGTERM', async () => {
+    const { child, lines } = start(['--port', '0', '--in-memory', '--no-key-pool']);
+    try {
+      const [listening, credentials] = await lines;
+      const url = /^Localforce listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(listening!)?.[1];
+      expect(url).toBeDefined();
+      expect(credentials).toBe('Default org 00D000000000001AAA: username admin@localforce.dev, password localforce, access token 00D000000000001AAA!localforce');
+      const health = await (await fetch(`${url}/_localforce/health`)).json();
+      expect(health).toEqual(expect.objectContaining({ status: 'ok', name: 'localforce' }));
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port must be a number from 0 to 65535/],
+    [['--clock', 'yesterday'], /--clock must be an ISO 8601 date/],
+    [['--colour'], /Unknown option '--colour'/],
+  ])('refuses %j with a clear message', (args, message) => {
+    const run = spawnSync(process.execPath, [BIN, 'start', '--in-memory', '--no-key-pool', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+});
