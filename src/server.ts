@@ -67,6 +67,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      services.deploys.stop();
       await services.queue.idle();
       services.keys.close(); // no key lands in the store after this
       services.store.close();

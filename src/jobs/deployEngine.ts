@@ -22,6 +22,7 @@ export const DEFAULT_DEPLOY_OPTIONS: DeployOptions = {
   purgeOnDelete: false, rollbackOnError: true, runTests: [], singlePackage: false,
 };
 
+const STOPPED_MESSAGE = 'Localforce stopped while this deploy was running; nothing was committed. Deploy again.';
 const TERMINAL = new Set(['Succeeded', 'SucceededPartial', 'Failed', 'Canceled']);
 
 /**
@@ -31,13 +32,15 @@ const TERMINAL = new Set(['Succeeded', 'SucceededPartial', 'Failed', 'Canceled']
  */
 export class DeployEngine {
   private readonly running = new Map<string, RunningDeploy>();
+  /** Set on shutdown: running and queued deploys stop at their next step and commit nothing. */
+  private stopping = false;
   private readonly concurrency = Math.max(2, availableParallelism() * 2);
 
   constructor(private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue) {
     // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
     for (const job of store.deploys.unfinished()) {
       store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
-        'Localforce stopped while this deploy was running; nothing was committed. Deploy again.'));
+        STOPPED_MESSAGE));
     }
   }
 
@@ -75,6 +78,11 @@ export class DeployEngine {
     running.cancelRequestedBy = caller.user;
     this.update(running, { status: 'Canceling' });
     return { done: false, id: stored.id };
+  }
+
+  /** Stops every running and queued deploy at its next step, so a shutdown does not wait for them. */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** Deploys again what a successful validation checked, now for real; returns the new deploy's id. */
@@ -121,8 +129,14 @@ export class DeployEngine {
       this.store.deploys.update(running.result.id, running.result, options.checkOnly && status === 'Succeeded' ? zip : undefined);
       this.running.delete(running.result.id);
     };
+    // Between steps: a cancel ends the deploy as Canceled, a shutdown as Failed; neither commits anything.
+    const interrupted = () => {
+      if (this.stopping) end('Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE);
+      else if (running.cancelRequestedBy) end('Canceled');
+      return this.stopping || !!running.cancelRequestedBy;
+    };
     try {
-      if (running.cancelRequestedBy) return end('Canceled');
+      if (interrupted()) return;
       const start = now().toISOString();
       this.update(running, { status: 'InProgress', startDate: start, lastModifiedDate: start, stateDetail: 'Processing package' });
       const files = (await readZip(zip)).files;
@@ -142,13 +156,13 @@ export class DeployEngine {
         details: { ...running.result.details, componentFailures: failures },
         stateDetail: `Processing Type: ${plan.additions[0]?.handler.definition.xmlName ?? 'Package'}`,
       });
-      if (running.cancelRequestedBy) return end('Canceled');
+      if (interrupted()) return;
       const rollback = failures.length > 0 && options.rollbackOnError;
       // Validation-only deploys and deploys that will roll back make no keys: nothing would be kept.
       const writes = rollback || options.checkOnly
         ? plan.additions.map(() => undefined)
         : await this.applyAll(plan, caller, running);
-      if (running.cancelRequestedBy) return end('Canceled');
+      if (interrupted()) return;
       const ids = !rollback && !options.checkOnly ? this.commit(plan, writes, caller) : plan.additions.map((a) => a.existing?.id);
 
       const successes = this.successMessages(plan, ids, createdDate);
@@ -174,7 +188,7 @@ export class DeployEngine {
     let deployed = plan.preDeletions.length;
     this.update(running, { numberComponentsDeployed: deployed }, false);
     const worker = async () => {
-      while (next < plan.additions.length && !running.cancelRequestedBy && !failed) {
+      while (next < plan.additions.length && !running.cancelRequestedBy && !this.stopping && !failed) {
         const i = next++;
         const a: PlannedAddition = plan.additions[i]!;
         try {

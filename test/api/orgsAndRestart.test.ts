@@ -78,3 +78,30 @@ describe('a restart', () => {
     }
   });
 });
+
+describe('a stop during a deploy', () => {
+  let location: string;
+  beforeAll(() => { location = mkdtempSync(join(tmpdir(), 'localforce-')); });
+  afterAll(() => rmSync(location, { recursive: true, force: true }));
+
+  it('does not wait for the deploy, commits none of it, and says so after the restart', async () => {
+    const first = await startTestServer({ inMemory: false, location, keyPool: false });
+    const conn = tokenConnection(first);
+    const names = Array.from({ length: 8 }, (_, i) => `Stopped${i}`);
+    const { id } = await conn.metadata.deploy(await certsZip(names.map((name) => ({ name, keySize: 4096 }))), { singlePackage: true });
+    let status;
+    do status = await conn.metadata.checkDeployStatus(id); while (status.status === 'Pending');
+    await first.close();
+
+    const second = await startTestServer({ inMemory: false, location, keyPool: false });
+    try {
+      const again = tokenConnection(second);
+      const after = await again.metadata.checkDeployStatus(id, true);
+      expect(after).toEqual(expect.objectContaining({ done: true, status: 'Failed', errorStatusCode: 'UNKNOWN_EXCEPTION' }));
+      expect(after.errorMessage).toMatch(/Localforce stopped while this deploy was running; nothing was committed/);
+      expect(asArray(await again.metadata.list([{ type: 'Certificate' }]))).toHaveLength(0);
+    } finally {
+      await second.close();
+    }
+  });
+});
