@@ -7,7 +7,7 @@ import { adminRoutes } from './adminRoutes';
 import { metadataSoapRoutes } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
-import { restError } from './restErrors';
+import { restError, restNotFound } from './restErrors';
 import { restRoutes } from './restRoutes';
 import { sendXml } from './xml';
 
@@ -29,7 +29,7 @@ export function createApp(services: Services, version: string): express.Express 
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version));
   app.use(restRoutes(services));
-  app.use((req: Request, res: Response) => restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${req.method} ${req.path}`));
+  app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON) and anything unexpected: in the client's own terms.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = err.status ?? 500;

@@ -6,6 +6,14 @@ export function restError(res: Response, status: number, errorCode: string, mess
   res.status(status).json([{ message, errorCode }]);
 }
 
+/**
+ * 404 with the sentence the real REST API uses; the sf CLI reads it (on Tooling's SourceMember) as
+ * "this org has no source tracking", so it is written here once.
+ */
+export function restNotFound(res: Response, detail: string): void {
+  restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${detail}`);
+}
+
 /** An ApiFault thrown by the services, in REST terms: 401 for the session, 400 for the rest; anything else is rethrown. */
 export function sendFault(res: Response, err: unknown): void {
   if (!(err instanceof ApiFault)) throw err;

@@ -7,7 +7,7 @@ import type { Caller } from '../store/orgs';
 import { callerOf, requireBearer } from './rest/bearer';
 import { dataRoutes } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';
-import { restError } from './restErrors';
+import { restError, restNotFound } from './restErrors';
 import { baseUrl } from './xml';
 
 /**
@@ -56,7 +56,7 @@ function checkVersion(req: Request, res: Response, next: NextFunction): void {
   const text = req.params.version ?? '';
   const version = text.startsWith('v') ? parseApiVersion(text.slice(1)) : undefined;
   if (version === undefined || !/^v\d+\.0$/.test(text)) {
-    return restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: Localforce serves API versions ${supportedVersions()[0]} to ${supportedVersions().at(-1)} as /services/data/v<version>, not ${text}`);
+    return restNotFound(res, `Localforce serves API versions ${supportedVersions()[0]} to ${supportedVersions().at(-1)} as /services/data/v<version>, not ${text}`);
   }
   res.locals.apiVersion = version.toFixed(1);
   next();

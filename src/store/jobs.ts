@@ -24,10 +24,7 @@ export class JobRepository<R> extends Repository {
     // Ids may come in their 15- or 18-character form; the primary key holds the 18.
     const row = this.sql(`SELECT * FROM ${this.table} WHERE org_id = ? AND id = ?`)
       .get(orgId, to18(to15(id))) as JobRow | undefined;
-    return row && {
-      id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
-      options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,
-    };
+    return row && this.toJob(row);
   }
 
   insert(job: StoredJob<R>): void {
@@ -51,9 +48,13 @@ export class JobRepository<R> extends Repository {
   /** Jobs that were running when the process stopped. */
   unfinished(): StoredJob<R>[] {
     const rows = this.sql(`SELECT * FROM ${this.table} WHERE json_extract(result, '$.done') = 0`).all() as JobRow[];
-    return rows.map((row) => ({
+    return rows.map((row) => this.toJob(row));
+  }
+
+  private toJob(row: JobRow): StoredJob<R> {
+    return {
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,
-    }));
+    };
   }
 }

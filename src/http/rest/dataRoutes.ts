@@ -1,11 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Services } from '../../services';
-import { restError } from '../restErrors';
+import { restError, restNotFound } from '../restErrors';
 import { sameId } from '../../ids';
 import { callerOf } from './bearer';
 import { answerQuery, userRow } from './soql';
 
-const NOT_FOUND = 'The requested resource does not exist';
 
 /** The version a `/services/data/v<ver>/…` route was reached with (`66.0`), set by restRoutes. */
 export const versionOf = (res: Response): string => res.locals.apiVersion as string;
@@ -27,14 +26,14 @@ export function dataRoutes(services: Services): Router {
     // The caller by either id form; other users of the org by their 18-character id.
     const stored = sameId(id, caller.user.id) ? caller.user : services.store.orgs.user(id);
     const user = stored && stored.orgId === caller.org.id ? stored : undefined;
-    if (!user) return restError(res, 404, 'NOT_FOUND', `${NOT_FOUND}: no User with id ${id} in this org`);
+    if (!user) return restNotFound(res, `no User with id ${id} in this org`);
     res.json({ attributes: { type: 'User', url: `/services/data/v${versionOf(res)}/sobjects/User/${user.id}` }, ...userRow(user) });
   });
 
   router.get('/sobjects/Organization/:id', (req: Request, res: Response) => {
     const caller = callerOf(res);
     if (!sameId(req.params.id!, caller.org.id)) {
-      return restError(res, 404, 'NOT_FOUND', `${NOT_FOUND}: no Organization with id ${req.params.id}`);
+      return restNotFound(res, `no Organization with id ${req.params.id}`);
     }
     const answer = answerQuery('SELECT Id, Name, InstanceName, IsSandbox, TrialExpirationDate, NamespacePrefix, OrganizationType FROM Organization', caller, versionOf(res));
     if (!answer.ok) return restError(res, answer.status, answer.errorCode, answer.message);
@@ -50,10 +49,10 @@ export function dataRoutes(services: Services): Router {
 
   // No source tracking: the CLI reads a 404 on SourceMember's describe as "this org does not track source".
   router.get('/tooling/sobjects/SourceMember/describe', (_req: Request, res: Response) => {
-    restError(res, 404, 'NOT_FOUND', `${NOT_FOUND}: Localforce orgs have no source tracking (no SourceMember object)`);
+    restNotFound(res, `Localforce orgs have no source tracking (no SourceMember object)`);
   });
   router.all(['/tooling', '/tooling/*'], (req: Request, res: Response) => {
-    restError(res, 404, 'NOT_FOUND', `${NOT_FOUND}: Localforce has no Tooling API (${req.method} ${req.originalUrl.split('?')[0]})`);
+    restNotFound(res, `Localforce has no Tooling API (${req.method} ${req.originalUrl.split('?')[0]})`);
   });
   return router;
 }

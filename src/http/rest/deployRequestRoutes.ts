@@ -6,7 +6,7 @@ import type { DeployMessage, DeployOptions, DeployResult } from '../../operation
 import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';
-import { restError, sendFault } from '../restErrors';
+import { restError, restNotFound, sendFault } from '../restErrors';
 import { callerOf } from './bearer';
 import { versionOf } from './dataRoutes';
 
@@ -52,12 +52,9 @@ export function deployRequestRoutes(services: Services): Router {
 
   router.get(`${path}/:id`, (req: Request, res: Response) => {
     const { org } = callerOf(res);
-    if (!services.store.deploys.get(org.id, req.params.id!)) return notFound(res, req.params.id!);
-    try {
-      res.json(deployRequest(services, org.id, req.params.id!, versionOf(res), req.query.includeDetails === 'true'));
-    } catch (err) {
-      sendFault(res, err);
-    }
+    const answer = deployRequest(services, org.id, req.params.id!, versionOf(res), req.query.includeDetails === 'true');
+    if (!answer) return notFound(res, req.params.id!);
+    res.json(answer);
   });
 
   router.patch(`${path}/:id`, json, (req: Request, res: Response) => {
@@ -79,11 +76,12 @@ export function deployRequestRoutes(services: Services): Router {
 }
 
 const notFound = (res: Response, id: string) =>
-  restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: no deploy request with id ${id} in this org`);
+  restNotFound(res, `no deploy request with id ${id} in this org`);
 
-/** `{id, url, validatedDeployRequestId, deployOptions, deployResult}` for one deploy, as the REST API answers it. */
+/** `{id, url, validatedDeployRequestId, deployOptions, deployResult}` for one deploy, as the REST API answers it; undefined when the org has no such deploy. */
 function deployRequest(services: Services, orgId: string, id: string, version: string, includeDetails: boolean) {
-  const job = services.store.deploys.get(orgId, id)!;
+  const job = services.store.deploys.get(orgId, id);
+  if (!job) return undefined;
   const { validatedFrom, ...options } = job.options as Partial<DeployOptions> & { validatedFrom?: string };
   return {
     id: job.id,

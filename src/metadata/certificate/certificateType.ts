@@ -87,25 +87,33 @@ export const CertificateType: MetadataTypeHandler<CertificatePlan> = {
   },
 
   files(component: StoredComponent) {
-    return {
-      content: Buffer.from(normalizePem(component.content?.toString('utf8') ?? '')),
-      meta: writeMetadataXml('Certificate', CertificateType.record(component)),
-    };
+    const content = retrievedContent(component);
+    return { content, meta: writeMetadataXml('Certificate', recordOf(component, content)) };
   },
 
   record(component: StoredComponent): Record<string, unknown> {
-    const f = storedFields(component);
-    const record: Record<string, unknown> = {
-      fullName: component.fullName,
-      content: Buffer.from(normalizePem(component.content?.toString('utf8') ?? '')).toString('base64'),
-      caSigned: f.caSigned,
-      encryptedWithPlatformEncryption: f.encryptedWithPlatformEncryption ? true : undefined,
-      expirationDate: f.expirationDate,
-      keySize: f.keySize,
-      masterLabel: f.masterLabel,
-      privateKeyExportable: f.privateKeyExportable,
-    };
-    Object.defineProperty(record, XSI_TYPE, { value: 'Certificate', enumerable: false });
-    return record;
+    return recordOf(component, retrievedContent(component));
   },
 };
+
+/** What a retrieve returns as the `.crt`: the stored certificate, CSR or chain as canonical PEM. */
+function retrievedContent(component: StoredComponent): Buffer {
+  return Buffer.from(normalizePem(component.content?.toString('utf8') ?? ''));
+}
+
+/** The Certificate record of readMetadata, and the fields of the retrieved meta file. */
+function recordOf(component: StoredComponent, content: Buffer): Record<string, unknown> {
+  const f = storedFields(component);
+  const record: Record<string, unknown> = {
+    fullName: component.fullName,
+    content: content.toString('base64'),
+    caSigned: f.caSigned,
+    encryptedWithPlatformEncryption: f.encryptedWithPlatformEncryption ? true : undefined,
+    expirationDate: f.expirationDate,
+    keySize: f.keySize,
+    masterLabel: f.masterLabel,
+    privateKeyExportable: f.privateKeyExportable,
+  };
+  Object.defineProperty(record, XSI_TYPE, { value: 'Certificate', enumerable: false });
+  return record;
+}
