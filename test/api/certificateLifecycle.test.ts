@@ -99,6 +99,15 @@ async function mustRetrieve(name: string, c: Connection = conn): Promise<{ crt: 
   return r;
 }
 
+/** Deploying exactly what a retrieve returned succeeds, changes nothing, and retrieves the same again. */
+async function expectRedeployIsNoOp(name: string): Promise<void> {
+  const before = await mustRetrieve(name);
+  const result = await deployAndWait(conn, await certsZip([{ name, content: before.crt, meta: before.meta }]));
+  expect(result.status).toBe('Succeeded');
+  expect(success(result, name)).toMatchObject({ created: false, changed: false });
+  expect(await mustRetrieve(name)).toEqual(before);
+}
+
 const metaField = (meta: string, field: string): string | undefined => meta.match(new RegExp(`<${field}>([^<]*)</${field}>`))?.[1];
 
 /** A deploy that one component's problem failed, leaving nothing committed. */
@@ -174,11 +183,7 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
   });
 
   it('treats a redeploy of exactly what retrieve returned as a no-op while it waits for its chain', async () => {
-    const before = await mustRetrieve(name);
-    const result = await deployAndWait(conn, await certsZip([{ name, content: before.crt, meta: before.meta }]));
-    expect(result.status).toBe('Succeeded');
-    expect(success(result, name)).toMatchObject({ created: false, changed: false });
-    expect(await mustRetrieve(name)).toEqual(before);
+    await expectRedeployIsNoOp(name);
   });
 
   describe('refuses each wrong chain with its own message, leaving the certificate as it was', () => {
@@ -306,11 +311,7 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
   });
 
   it('treats a redeploy of exactly what retrieve returned as a no-op once active', async () => {
-    const before = await mustRetrieve(name);
-    const result = await deployAndWait(conn, await certsZip([{ name, content: before.crt, meta: before.meta }]));
-    expect(result.status).toBe('Succeeded');
-    expect(success(result, name)).toMatchObject({ created: false, changed: false });
-    expect(await mustRetrieve(name)).toEqual(before);
+    await expectRedeployIsNoOp(name);
   });
 
   it('answers the CSR it had before with a Warning that fails the deploy unless ignoreWarnings', async () => {
