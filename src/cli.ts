@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
 
@@ -13,6 +14,10 @@ Options:
   --key-pool-size <n> 2048-bit keys made ahead while idle and kept in the store (default ${DEFAULT_KEY_POOL_SIZE};
                       a fifth as many 4096-bit ones once that size is used)
   --no-key-pool       make every key when a deploy needs it
+  --api-version <v>   the newest API version answered (default ${DEFAULT_NEWEST_API_VERSION}.0, Winter '27)
+  --apex-test-outcome <policy>
+                      how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
+                      (an org can set its own through the admin API)
   --version           print the version
   --help              print this help`;
 
@@ -26,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' }, port: { type: 'string' }, location: { type: 'string' },
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
+        'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
       },
     });
   } catch (err) {
@@ -48,10 +54,22 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--key-pool-size must be a whole number from 0, not ${poolSize}`);
     return 2;
   }
-  const server = await startLocalforce({
-    host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
-    keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
-  });
+  const apiVersion = values['api-version'];
+  if (apiVersion !== undefined && !/^\d+(\.0)?$/.test(apiVersion)) {
+    console.error(`--api-version must be a version such as ${DEFAULT_NEWEST_API_VERSION}.0, not ${apiVersion}`);
+    return 2;
+  }
+  let server;
+  try {
+    server = await startLocalforce({
+      host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
+      keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
+      apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
+    });
+  } catch (err) {
+    console.error(`localforce: ${(err as Error).message}`);
+    return 2;
+  }
   console.log(`Localforce listening on ${server.url}`);
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
   const stop = () => {

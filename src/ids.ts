@@ -6,6 +6,7 @@ export const IdPrefix = {
   user: '005',
   deploy: '0Af',
   retrieve: '09S',
+  package: '0A2',
 } as const;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

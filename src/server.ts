@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
+import { setNewestApiVersion } from './apiVersions';
+import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
 import { createServices } from './services';
@@ -18,6 +20,13 @@ export interface LocalforceOptions {
   keyPool?: boolean;
   /** 2048-bit keys kept ready in the store (default 20; a fifth as many 4096-bit ones once used). */
   keyPoolSize?: number;
+  /** The newest API version answered (default 68, Winter '27): to act as an org of an older release. */
+  apiVersion?: number;
+  /**
+   * How simulated Apex tests end unless an org sets its own policy: `pass` (the default), `fail`, or
+   * `pass,fail:ClassA,ClassB` (see src/deploy/apexTests/testOutcomePolicy.ts).
+   */
+  apexTestOutcome?: string;
 }
 
 export interface LocalforceServer {
@@ -39,8 +48,10 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const clockOffsetMs = options.clock === undefined ? undefined : Date.parse(options.clock) - Date.now();
   if (Number.isNaN(clockOffsetMs)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
   if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
+  if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
+  const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize });
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
   const org = services.orgs.ensureDefaultOrg();
   if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
   const server: Server = createServer(createApp(services, VERSION));

@@ -1,4 +1,5 @@
 import { OrgService } from './auth/orgService';
+import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { PooledKeySource } from './jobs/keySource';
@@ -24,6 +25,8 @@ export interface KeyPoolOptions {
   keyPool?: boolean;
   /** 2048-bit keys to keep ready (a fifth as many 4096-bit ones once used). */
   keyPoolSize?: number;
+  /** How simulated Apex tests end unless an org sets its own policy. */
+  testPolicy?: TestOutcomePolicy;
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
@@ -36,7 +39,7 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     store,
     schema: metadataSchema(),
     orgs: new OrgService(store),
-    deploys: new DeployEngine(store, keys, queue),
+    deploys: new DeployEngine(store, keys, queue, pool.testPolicy),
     retrieves: new RetrieveEngine(store, queue),
     queue,
     keys,

@@ -1,4 +1,4 @@
-import type { DeployMessage } from '../operations/resultTypes';
+import type { DeployMessage } from '../model/resultTypes';
 
 export interface MessageWhere {
   fileName: string;

@@ -1,12 +1,15 @@
+import { locateComponents } from '../metadata/layout/locateComponents';
 import { MetadataRegistry } from '../metadata/registry';
-import type { ComponentInput, MetadataTypeHandler, PlanContext } from '../metadata/metadataType';
+import {
+  isFileProblem, type ChildInput, type ComponentInput, type LocatedComponent, type MetadataTypeHandler, type PlanContext,
+} from '../metadata/metadataType';
+import { parentNameOf } from '../metadata/stored/parentFile';
 import { parseManifest, type Manifest } from '../package/manifest';
-import { parseMetadataXml } from '../package/metadataXml';
-import type { DeployMessage, DeployOptions } from '../operations/resultTypes';
+import type { DeployMessage, DeployOptions } from '../model/resultTypes';
 import type { StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 import { failureMessage, type MessageWhere } from './deployMessages';
-import { findComponents, splitPackages, type ComponentFiles, type DestructiveKind, type PackageFolder } from './packageLayout';
+import { splitPackages, type DestructiveKind, type PackageFolder } from './packageLayout';
 import { PackageProblems as P } from './packageProblems';
 
 export interface PlannedAddition {
@@ -18,6 +21,13 @@ export interface PlannedAddition {
   changed: boolean;
   warning?: string;
   where: MessageWhere;
+  /** The named package (package.xml `<fullName>`) it is deployed in. */
+  packageName?: string;
+  /**
+   * Made only so that its listed children have a parent (`Account` for `Account.Field__c`):
+   * not a component the manifest named, so not reported or counted.
+   */
+  implicit?: boolean;
 }
 
 export interface PlannedDeletion {
@@ -41,6 +51,8 @@ export interface PlannerContext extends PlanContext {
   createdDate: string;
 }
 
+const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
+
 /**
  * Reads every package of a deploy and decides, component by component, what the deploy would do,
  * without changing anything: the zip is checked through its manifests, not its folders.
@@ -49,130 +61,206 @@ export function planDeploy(files: Map<string, Buffer>, options: DeployOptions, c
   const plan: DeployPlan = { preDeletions: [], additions: [], postDeletions: [], problems: [], manifestPaths: [] };
   // Names are unique regardless of case across the whole deploy: two files for one name cannot both be deployed.
   const seen = new Map<string, string>();
-  for (const pkg of splitPackages(files, options.singlePackage)) planPackage(pkg, options, ctx, plan, seen);
+  for (const pkg of splitPackages(files, options.singlePackage)) new PackagePlanner(pkg, options, ctx, plan, seen).run();
   return plan;
 }
 
-function planPackage(pkg: PackageFolder, options: DeployOptions, ctx: PlannerContext, plan: DeployPlan, seen: Map<string, string>): void {
-  const manifestPath = `${pkg.prefix}package.xml`;
-  const fail = (where: MessageWhere, problem: string) => plan.problems.push(failureMessage(where, problem, ctx.createdDate));
-  const atManifest = (fullName = 'package.xml', componentType = ''): MessageWhere => ({ fileName: manifestPath, fullName, componentType });
-  if (!pkg.manifest) return void fail(atManifest(), P.noManifest);
-  plan.manifestPaths.push(manifestPath);
-  const read = parseManifest(pkg.manifest.toString('utf8'), true);
-  if (!read.ok) return void fail({ ...atManifest(), lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
-  const manifest = read.manifest;
+/** What a package's manifest lists of one located component: all of it, or some of the children its file holds. */
+type Listing = { whole: true } | { whole: false; children: Set<string> };
 
-  const deleted = new Set<string>();
-  const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
-  const stored = (h: MetadataTypeHandler, name: string) =>
-    deleted.has(key(h.definition.xmlName, name)) ? undefined : ctx.store.components.get(ctx.org.id, h.definition.xmlName, name);
+class PackagePlanner {
+  private readonly manifestPath: string;
+  private readonly deleted = new Set<string>();
+  private readonly reads = new Map<LocatedComponent, ComponentInput | ReturnType<MetadataTypeHandler['read']>>();
+  private packageName?: string;
 
-  for (const kind of ['destructiveChangesPre.xml', 'destructiveChanges.xml'] as const) {
-    for (const d of planDeletions(pkg, kind, manifest.version, ctx, plan, stored)) {
-      plan.preDeletions.push(d);
-      deleted.add(key(d.handler.definition.xmlName, d.fullName));
-    }
+  constructor(
+    private readonly pkg: PackageFolder, private readonly options: DeployOptions, private readonly ctx: PlannerContext,
+    private readonly plan: DeployPlan, private readonly seen: Map<string, string>,
+  ) {
+    this.manifestPath = `${pkg.prefix}package.xml`;
   }
 
-  const { components, stray } = findComponents(pkg);
-  const listed = new Set<ComponentFiles>();
-  for (const type of manifest.types) {
-    const handler = MetadataRegistry.resolve(type.name, manifest.version);
-    if (!handler) {
-      if (MetadataRegistry.isKnownButNotEmulated(type.name)) {
-        for (const member of type.members) fail(atManifest(member, type.name), MetadataRegistry.notEmulatedMessage(type.name));
-      } else {
-        fail(atManifest(), P.unknownType(type.name));
+  private fail(where: MessageWhere, problem: string, type: 'Error' | 'Warning' = 'Error'): void {
+    this.plan.problems.push(failureMessage(where, problem, this.ctx.createdDate, type));
+  }
+
+  private atManifest(fullName = 'package.xml', componentType = ''): MessageWhere {
+    return { fileName: this.manifestPath, fullName, componentType };
+  }
+
+  private stored(type: string, name: string): StoredComponent | undefined {
+    return this.deleted.has(key(type, name)) ? undefined : this.ctx.store.components.get(this.ctx.org.id, type, name);
+  }
+
+  private read(c: LocatedComponent) {
+    let read = this.reads.get(c);
+    if (!read) this.reads.set(c, (read = MetadataRegistry.get(c.type.xmlName)!.read(c)));
+    return read;
+  }
+
+  run(): void {
+    const { pkg } = this;
+    if (!pkg.manifest) return this.fail(this.atManifest(), P.noManifest);
+    this.plan.manifestPaths.push(this.manifestPath);
+    const read = parseManifest(pkg.manifest.toString('utf8'), true);
+    if (!read.ok) return this.fail({ ...this.atManifest(), lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
+    const manifest = read.manifest;
+    this.packageName = manifest.fullName;
+
+    for (const kind of ['destructiveChangesPre.xml', 'destructiveChanges.xml'] as const) {
+      for (const d of this.deletions(kind, manifest.version, (type, name) => this.stored(type, name))) {
+        this.plan.preDeletions.push(d);
+        this.deleted.add(key(d.existing.type, d.fullName));
       }
-      continue;
     }
-    const ofType = components.filter((c) => c.handler === handler);
-    for (const member of type.members) {
-      if (member === '*') {
-        ofType.forEach((c) => listed.add(c));
+
+    const { components, stray } = locateComponents(pkg.files);
+    const { listings, named } = this.listings(manifest, components);
+    for (const c of components) {
+      const listing = listings.get(c);
+      const typeNamed = named.has(c.type.xmlName) || c.type.children.some((child) => named.has(child.name));
+      if (listing) this.addComponent(c, listing);
+      // The manifest names the type but not this member: not deployed, and not a problem.
+      else if (!typeNamed) this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
+    }
+    for (const rel of stray) this.fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
+
+    const added = new Set(this.plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
+    this.plan.postDeletions.push(...this.deletions('destructiveChangesPost.xml', manifest.version,
+      (type, name) => this.stored(type, name) ?? (added.has(key(type, name)) ? placeholder(type, name, this.ctx) : undefined)));
+  }
+
+  /** What the manifest lists, matched against the package's components; problems for names it lists that are not there. */
+  private listings(manifest: Manifest, components: LocatedComponent[]) {
+    const listings = new Map<LocatedComponent, Listing>();
+    const named = new Set<string>();
+    const ofType = (type: string) => components.filter((c) => c.type.storedAs === type);
+    const missing = (member: string, type: string) => {
+      if (!this.options.allowMissingFiles) this.fail(this.atManifest(member, type), P.listedButMissing(member, type));
+    };
+    for (const type of manifest.types) {
+      const handler = MetadataRegistry.resolve(type.name, manifest.version);
+      if (!handler) { this.fail(this.atManifest(), P.unknownType(type.name)); continue; }
+      const def = handler.definition;
+      named.add(def.storedAs);
+      if (def.parent) {
+        named.add(def.parent.xmlName);
+        for (const member of type.members) this.listChild(handler, member, ofType(def.parent.xmlName), listings, missing);
         continue;
       }
-      const found = ofType.find((c) => c.fullName === member);
-      if (found) listed.add(found);
-      else if (!options.allowMissingFiles) fail(atManifest(member, type.name), P.listedButMissing(member, type.name));
+      const candidates = ofType(def.storedAs);
+      // An in-folder type's manifest entry lists its folders too (`Report: Sales` and `Report: Sales/Q1`).
+      const folders = def.folderType ? ofType(MetadataRegistry.get(def.folderType)!.definition.storedAs) : [];
+      if (def.folderType) named.add(def.folderType);
+      for (const member of type.members) {
+        if (member === '*') { candidates.forEach((c) => listings.set(c, { whole: true })); continue; }
+        const name = member.replace(/\/$/, '');
+        const found = candidates.find((c) => c.fullName === name || (def.layout === 'document' && withoutExtension(name) === c.fullName))
+          ?? folders.find((c) => c.fullName === name);
+        if (found) listings.set(found, { whole: true });
+        else missing(member, type.name);
+      }
     }
+    return { listings, named };
   }
-  for (const c of components) {
-    const where = { fileName: pkg.prefix + (c.contentPath ?? c.metaPath!), fullName: c.fullName, componentType: c.handler.definition.xmlName };
-    if (!listed.has(c)) { fail(where, P.notInManifest); continue; }
-    const twin = seen.get(key(c.handler.definition.xmlName, c.fullName));
-    if (twin) { fail(where, P.sameNameTwice(c.handler.definition.xmlName, c.fullName, twin)); continue; }
-    seen.set(key(c.handler.definition.xmlName, c.fullName), where.fileName);
-    const addition = planAddition(c, pkg.prefix, where, ctx, stored(c.handler, c.fullName), options.ignoreWarnings);
-    if ('handler' in addition) plan.additions.push(addition);
-    else plan.problems.push(addition);
-  }
-  for (const rel of stray) fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
 
-  const added = new Set(plan.additions.map((a) => key(a.handler.definition.xmlName, a.input.fullName)));
-  const storedOrAdded = (h: MetadataTypeHandler, name: string) =>
-    stored(h, name) ?? (added.has(key(h.definition.xmlName, name)) ? placeholder(h, name, ctx) : undefined);
-  plan.postDeletions.push(...planDeletions(pkg, 'destructiveChangesPost.xml', manifest.version, ctx, plan, storedOrAdded));
+  private listChild(
+    handler: MetadataTypeHandler, member: string, parents: LocatedComponent[], listings: Map<LocatedComponent, Listing>,
+    missing: (member: string, type: string) => void,
+  ): void {
+    const def = handler.definition;
+    let found = false;
+    for (const parent of parents) {
+      const read = this.read(parent);
+      const children = isFileProblem(read) ? [] : (read.children ?? []).filter((c) => c.type.xmlName === def.xmlName);
+      const matches = member === '*' ? children : children.filter((c) => c.fullName === member);
+      // A parent file that cannot be read is reported once, when it is planned: list it so that it is.
+      if (!matches.length && !(isFileProblem(read) && (member === '*' || parentNameOf(def, member) === parent.fullName))) continue;
+      found = true;
+      const listing = listings.get(parent) ?? { whole: false, children: new Set<string>() };
+      if (!listing.whole) matches.forEach((c) => listing.children.add(c.fullName));
+      listings.set(parent, listing);
+    }
+    if (!found && member !== '*') missing(member, def.xmlName);
+  }
+
+  /** Plans a located component: all of it, or only the listed children its file holds. */
+  private addComponent(c: LocatedComponent, listing: Listing): void {
+    const where: MessageWhere = { fileName: this.pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName };
+    const handler = MetadataRegistry.get(c.type.xmlName)!;
+    const nameProblem = handler.validateName(c.fullName);
+    if (nameProblem) return this.fail(where, nameProblem);
+    const input = this.read(c);
+    if (isFileProblem(input)) {
+      const { problem, fileName, lineNumber, columnNumber } = input;
+      return this.fail({ ...where, fileName: this.pkg.prefix + fileName, lineNumber, columnNumber }, problem);
+    }
+    const children = (input.children ?? []).filter((child) => listing.whole || listing.children.has(child.fullName));
+    if (listing.whole) this.addInput(handler, input, where);
+    // Children need their parent: a standard object (Account) exists in every org, so it is made with them.
+    else if (!this.stored(c.type.storedAs, c.fullName)) this.addInput(handler, input, where, true);
+    for (const child of children) this.addChild(child, where);
+  }
+
+  private addChild(child: ChildInput, parentWhere: MessageWhere): void {
+    const handler = MetadataRegistry.get(child.type.xmlName)!;
+    const where: MessageWhere = { fileName: parentWhere.fileName, fullName: child.fullName, componentType: child.type.xmlName };
+    const nameProblem = handler.validateName(child.fullName);
+    if (nameProblem) return this.fail({ ...where, lineNumber: child.lineNumber, columnNumber: child.columnNumber }, nameProblem);
+    this.addInput(handler, { fullName: child.fullName, fields: {}, content: Buffer.from(child.xml), files: new Map() }, where);
+  }
+
+  private addInput(handler: MetadataTypeHandler, input: ComponentInput, where: MessageWhere, implicit = false): void {
+    const type = handler.definition.storedAs;
+    if (!implicit) {
+      const twin = this.seen.get(key(type, input.fullName));
+      if (twin) return this.fail(where, P.sameNameTwice(type, input.fullName, twin));
+      this.seen.set(key(type, input.fullName), where.fileName);
+    }
+    const existing = this.stored(type, input.fullName);
+    const result = handler.plan(input, existing, this.ctx);
+    if (!result.ok) {
+      const at = result.field ? input.fieldsAt?.[result.field] ?? (result.field === 'content' ? undefined : input.rootAt) : undefined;
+      const fileName = at && input.metaPath ? this.pkg.prefix + input.metaPath : where.fileName;
+      return this.fail({ ...where, fileName, ...at }, result.problem);
+    }
+    // A Warning fails the deploy unless ignoreWarnings; then the component deploys and its message carries it.
+    if (result.warning && !this.options.ignoreWarnings) return this.fail(where, result.warning, 'Warning');
+    this.plan.additions.push({
+      handler, input, existing, plan: result.plan, created: result.created, changed: result.changed, warning: result.warning, where,
+      packageName: this.packageName, implicit,
+    });
+  }
+
+  private deletions(kind: DestructiveKind, version: number | undefined, lookup: (type: string, name: string) => StoredComponent | undefined): PlannedDeletion[] {
+    const bytes = this.pkg.destructive[kind];
+    if (!bytes) return [];
+    const fileName = this.pkg.prefix + kind;
+    const read = parseManifest(bytes.toString('utf8'), false);
+    if (!read.ok) {
+      this.fail({ fileName, fullName: kind, componentType: '', lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
+      return [];
+    }
+    const out: PlannedDeletion[] = [];
+    for (const type of read.manifest.types) {
+      const handler = MetadataRegistry.resolve(type.name, read.manifest.version ?? version);
+      if (!handler) { this.fail({ fileName, fullName: kind, componentType: '' }, P.unknownType(type.name, kind)); continue; }
+      for (const member of type.members) {
+        const where = { fileName, fullName: member, componentType: type.name };
+        if (member === '*') { this.fail(where, P.wildcardInDestructive(kind)); continue; }
+        const existing = lookup(handler.definition.storedAs, member.replace(/\/$/, ''));
+        if (!existing) this.fail({ fileName, fullName: kind, componentType: type.name }, P.noSuchComponent(type.name, member), 'Warning');
+        else out.push({ handler, fullName: existing.fullName || member, existing, where });
+      }
+    }
+    return out;
+  }
 }
+
+const withoutExtension = (name: string) => (name.lastIndexOf('.') > name.lastIndexOf('/') ? name.slice(0, name.lastIndexOf('.')) : name);
 
 /** A component that the same deploy adds, so that a post-destructive change of it is no Warning. */
-function placeholder(h: MetadataTypeHandler, fullName: string, ctx: PlannerContext): StoredComponent {
-  return { orgId: ctx.org.id, type: h.definition.xmlName, fullName, id: '', fields: {}, content: null, createdById: '', createdDate: '', lastModifiedById: '', lastModifiedDate: '' };
-}
-
-function planDeletions(
-  pkg: PackageFolder, kind: DestructiveKind, version: number | undefined, ctx: PlannerContext, plan: DeployPlan,
-  lookup: (h: MetadataTypeHandler, name: string) => StoredComponent | undefined,
-): PlannedDeletion[] {
-  const bytes = pkg.destructive[kind];
-  if (!bytes) return [];
-  const fileName = pkg.prefix + kind;
-  const fail = (where: MessageWhere, problem: string, type: 'Error' | 'Warning' = 'Error') =>
-    plan.problems.push(failureMessage(where, problem, ctx.createdDate, type));
-  const read = parseManifest(bytes.toString('utf8'), false);
-  if (!read.ok) {
-    fail({ fileName, fullName: kind, componentType: '', lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
-    return [];
-  }
-  const out: PlannedDeletion[] = [];
-  for (const type of (read.manifest as Manifest).types) {
-    const handler = MetadataRegistry.resolve(type.name, read.manifest.version ?? version);
-    if (!handler) {
-      fail({ fileName, fullName: kind, componentType: '' }, MetadataRegistry.isKnownButNotEmulated(type.name) ? MetadataRegistry.notEmulatedMessage(type.name) : P.unknownType(type.name, kind));
-      continue;
-    }
-    for (const member of type.members) {
-      const where = { fileName, fullName: member, componentType: type.name };
-      if (member === '*') { fail(where, P.wildcardInDestructive(kind)); continue; }
-      const existing = lookup(handler, member);
-      if (!existing) fail({ fileName, fullName: kind, componentType: type.name }, P.noSuchComponent(type.name, member), 'Warning');
-      else out.push({ handler, fullName: existing.fullName || member, existing, where });
-    }
-  }
-  return out;
-}
-
-function planAddition(
-  c: ComponentFiles, prefix: string, where: MessageWhere, ctx: PlannerContext, existing: StoredComponent | undefined, ignoreWarnings: boolean,
-): PlannedAddition | DeployMessage {
-  const problem = (text: string, at?: { lineNumber?: number; columnNumber?: number }, fileName = where.fileName) =>
-    failureMessage({ ...where, fileName, ...at }, text, ctx.createdDate);
-  const nameProblem = c.handler.validateName(c.fullName);
-  if (nameProblem) return problem(nameProblem);
-  const { directoryName, suffix, xmlName } = c.handler.definition;
-  if (!c.meta) return problem(P.missingMetaFile(xmlName, c.fullName, `${prefix}${directoryName}/${c.fullName}.${suffix}-meta.xml`));
-  if (!c.content) return problem(P.missingContentFile(xmlName, c.fullName, `${prefix}${directoryName}/${c.fullName}.${suffix}`));
-  const metaFile = prefix + c.metaPath!;
-  const parsed = parseMetadataXml(c.meta.toString('utf8'), xmlName, c.handler.skippedMetaFields);
-  if (!parsed.ok) return problem(parsed.error.problem, parsed.error, metaFile);
-  const input: ComponentInput = { fullName: c.fullName, fields: parsed.value, content: c.content };
-  const result = c.handler.plan(input, existing, ctx);
-  if (!result.ok) {
-    const at = result.field ? parsed.fieldsAt[result.field] ?? (result.field === 'content' ? undefined : parsed.rootAt) : undefined;
-    return problem(result.problem, at, at ? metaFile : where.fileName);
-  }
-  // A Warning fails the deploy unless ignoreWarnings; then the component deploys and its message carries it.
-  if (result.warning && !ignoreWarnings) return failureMessage(where, result.warning, ctx.createdDate, 'Warning');
-  return { handler: c.handler, input, existing, plan: result.plan, created: result.created, changed: result.changed, warning: result.warning, where };
+function placeholder(type: string, fullName: string, ctx: PlannerContext): StoredComponent {
+  return { orgId: ctx.org.id, type, fullName, id: '', fields: {}, content: null, createdById: '', createdDate: '', lastModifiedById: '', lastModifiedDate: '' };
 }

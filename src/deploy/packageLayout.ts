@@ -1,6 +1,3 @@
-import { MetadataRegistry } from '../metadata/registry';
-import type { MetadataTypeHandler } from '../metadata/metadataType';
-
 export const DESTRUCTIVE_MANIFESTS = ['destructiveChangesPre.xml', 'destructiveChanges.xml', 'destructiveChangesPost.xml'] as const;
 export type DestructiveKind = (typeof DESTRUCTIVE_MANIFESTS)[number];
 
@@ -11,16 +8,6 @@ export interface PackageFolder {
   destructive: Partial<Record<DestructiveKind, Buffer>>;
   /** Paths relative to the package folder. */
   files: Map<string, Buffer>;
-}
-
-/** The files of one component found in a package, by type and name. */
-export interface ComponentFiles {
-  handler: MetadataTypeHandler;
-  fullName: string;
-  contentPath?: string;
-  content?: Buffer;
-  metaPath?: string;
-  meta?: Buffer;
 }
 
 /**
@@ -47,26 +34,4 @@ export function splitPackages(files: Map<string, Buffer>, singlePackage: boolean
     else pkg.files.set(rel, bytes);
   }
   return [...byPrefix.values()].sort((a, b) => a.prefix.localeCompare(b.prefix));
-}
-
-/** Groups a package's files into components of emulated types; `stray` keeps what belongs to none. */
-export function findComponents(pkg: PackageFolder): { components: ComponentFiles[]; stray: string[] } {
-  const components = new Map<string, ComponentFiles>();
-  const stray: string[] = [];
-  for (const [rel, bytes] of pkg.files) {
-    const [dir, ...rest] = rel.split('/');
-    const handler = rest.length === 1 ? MetadataRegistry.byDirectory(dir!) : undefined;
-    const file = rest.join('/');
-    const suffix = handler && `.${handler.definition.suffix}`;
-    let fullName: string | undefined;
-    let isMeta = false;
-    if (handler && suffix && file.endsWith(`${suffix}-meta.xml`)) { fullName = file.slice(0, -`${suffix}-meta.xml`.length); isMeta = true; }
-    else if (handler && suffix && file.endsWith(suffix)) fullName = file.slice(0, -suffix.length);
-    if (!handler || !fullName) { stray.push(rel); continue; }
-    const key = `${handler.definition.xmlName}:${fullName}`;
-    const c: ComponentFiles = components.get(key) ?? { handler, fullName };
-    if (isMeta) { c.metaPath = rel; c.meta = bytes; } else { c.contentPath = rel; c.content = bytes; }
-    components.set(key, c);
-  }
-  return { components: [...components.values()], stray };
 }

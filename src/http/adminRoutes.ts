@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
 import { restError, sendFault } from './restErrors';
 
@@ -34,6 +35,28 @@ export function adminRoutes(services: Services, version: string): Router {
     }
     services.store.orgs.setClockOffset(org.id, Math.round(offset));
     res.json({ orgId: org.id, now: new Date(Date.now() + offset).toISOString(), offsetMs: Math.round(offset) });
+  });
+  /**
+   * The org's simulated Apex test outcomes: GET reads the policy in force, PUT sets the org's own
+   * (`{"default": "pass"|"fail", "classes": {"MyTest": "fail"}}`), DELETE goes back to the server's.
+   */
+  router.all('/_localforce/orgs/:orgId/apex-test-outcomes', express.json(), (req: Request, res: Response) => {
+    const org = services.store.orgs.get(req.params.orgId!);
+    if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
+    if (req.method === 'PUT') {
+      let policy;
+      try {
+        policy = policyFromJson(req.body);
+      } catch (err) {
+        return restError(res, 400, 'INVALID_FIELD', (err as Error).message);
+      }
+      services.store.orgs.setTestOutcomePolicy(org.id, policy);
+    } else if (req.method === 'DELETE') {
+      services.store.orgs.setTestOutcomePolicy(org.id, undefined);
+    } else if (req.method !== 'GET') {
+      return restError(res, 405, 'METHOD_NOT_ALLOWED', `apex-test-outcomes takes GET, PUT or DELETE, not ${req.method}`);
+    }
+    res.json(services.deploys.testPolicy(org.id));
   });
   return router;
 }

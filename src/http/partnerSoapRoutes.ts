@@ -1,6 +1,6 @@
 import { USER_SETTINGS } from '../auth/userSettings';
 import express, { type Request, type Response, type Router } from 'express';
-import { LATEST_API_VERSION, parseApiVersion } from '../apiVersions';
+import { latestApiVersion, parseApiVersion } from '../apiVersions';
 import { Faults } from '../errors';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, sessionIdOf } from '../soap/envelope';
@@ -53,7 +53,7 @@ export function partnerSoapRoutes(services: Services): Router {
         services.orgs.logout(sessionId!);
         return sendXml(res, 200, envelope('<logoutResponse/>'));
       }
-      throw Faults.invalidOperation(`The partner API of Localforce serves login and logout only, not ${request.operation} (API ${LATEST_API_VERSION})`);
+      throw Faults.invalidOperation(`The partner API of Localforce serves login and logout only, not ${request.operation} (API ${latestApiVersion()})`);
     } catch (err) {
       sendXml(res, 500, faultEnvelope(asFault(err), FAULT_NS));
     }

@@ -1,8 +1,12 @@
 import { newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
-import type { ComponentWrite } from '../metadata/metadataType';
+import type { ComponentWrite, MetadataTypeDefinition } from '../metadata/metadataType';
+import { parentNameOf } from '../metadata/stored/parentFile';
+import { pathOf } from '../metadata/stored/storedType';
+import { childrenOf, nodeName, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../package/xmlTree';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';
+import { allChildren } from './retrievedFiles';
 
 /**
  * Stores what applying a plan produced, keeping an existing component's id and creation stamp.
@@ -10,15 +14,66 @@ import type { Store } from '../store/store';
  */
 export function writeComponent(
   store: Store, org: Org, user: User, type: string, fullName: string, write: ComponentWrite, changed: boolean, at: string,
+  packageName?: string,
 ): string {
   const existing = store.components.get(org.id, type, fullName);
   const id = existing?.id ?? newId(MetadataRegistry.get(type)!.definition.idPrefix);
   store.components.put({
-    orgId: org.id, type, fullName: existing?.fullName ?? fullName, id, fields: write.fields, content: write.content,
+    orgId: org.id, type, fullName: existing?.fullName ?? fullName, id, fields: write.fields, content: write.content, files: write.files,
     createdById: existing?.createdById ?? user.id, createdDate: existing?.createdDate ?? at,
     lastModifiedById: changed || !existing ? user.id : existing.lastModifiedById,
-    lastModifiedDate: changed || !existing ? at : existing.lastModifiedDate,
+    lastModifiedDate: changed || !existing ? at : existing.lastModifiedDate, packageName,
   });
   if (write.privateKeyPem) store.components.putPrivateKey(org.id, id, write.privateKeyPem);
   return id;
 }
+
+/** Deletes a component; a parent takes its children with it (an object's fields go with the object). */
+export function deleteComponent(store: Store, orgId: string, type: string, fullName: string): void {
+  const existing = store.components.get(orgId, type, fullName);
+  if (!existing) return;
+  if (MetadataRegistry.get(type)!.definition.children.length) {
+    for (const child of allChildren(store, orgId, existing)) store.components.delete(orgId, child.type, child.fullName);
+  }
+  store.components.delete(orgId, type, fullName);
+}
+
+/**
+ * Makes the parent of a child component when the org has none yet: a standard object such as
+ * Account exists in every org, so fields deployed onto it need no CustomObject of their own.
+ */
+export function ensureParent(store: Store, org: Org, user: User, type: MetadataTypeDefinition, fullName: string, at: string): void {
+  if (!type.parent) return;
+  const parent = MetadataRegistry.get(type.parent.xmlName)!.definition;
+  const name = parentNameOf(type, fullName);
+  if (store.components.get(org.id, parent.storedAs, name)) return;
+  const files = new Map([[pathOf(parent, name), Buffer.from(writeMetadataDocument(parent.xmlName, []))]]);
+  writeComponent(store, org, user, parent.storedAs, name, { fields: {}, content: null, files }, true, at);
+}
+
+/** Renames a component, its files and (for a parent) its children; a child's own element is renamed too. */
+export function renameComponent(store: Store, orgId: string, type: MetadataTypeDefinition, oldName: string, newName: string, userId: string, at: string): void {
+  const oldBase = `${type.directoryName}/${oldName}`;
+  const renamePath = (path: string) => {
+    if (!path.startsWith(oldBase)) return path;
+    const rest = path.slice(oldBase.length);
+    // A bundle's files are named after it (lwc/card/card.js).
+    return `${type.directoryName}/${newName}${rest.replace(new RegExp(`/${escapeRegExp(oldName)}(?=\\.)`, 'g'), `/${newName}`)}`;
+  };
+  store.components.rename(orgId, type.storedAs, oldName, newName, userId, at, renamePath);
+  if (type.parent) {
+    const child = store.components.get(orgId, type.storedAs, newName)!;
+    const node = rootOf(parseXmlTree(child.content?.toString('utf8') ?? ''));
+    const idNode = childrenOf(node).find((n) => nodeName(n) === type.parent!.child.idElement);
+    if (idNode) idNode[type.parent.child.idElement] = [{ '#text': newName.slice(newName.indexOf('.') + 1) } as unknown as XmlNode];
+    store.components.put({ ...child, content: Buffer.from(writeNodes([node])), files: undefined });
+  }
+  for (const { definition } of MetadataRegistry.childrenOf(type.xmlName)) {
+    if (definition.parent!.child.ignoreParentName) continue;
+    for (const child of store.components.withPrefix(orgId, definition.xmlName, `${oldName}.`)) {
+      store.components.rename(orgId, definition.xmlName, child.fullName, `${newName}.${child.fullName.slice(oldName.length + 1)}`, userId, at);
+    }
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -4,10 +4,12 @@ import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
 import { Faults } from '../errors';
 import { IdPrefix, newId, to15 } from '../ids';
-import { writeComponent } from './componentWriter';
+import { runDeployTests } from '../deploy/apexTests/deployTestRun';
+import type { TestOutcomePolicy } from '../deploy/apexTests/testOutcomePolicy';
+import { deleteComponent, writeComponent } from './componentWriter';
 import type { ComponentWrite, KeySource } from '../metadata/metadataType';
 import { PackageError, readZip } from '../package/zipReader';
-import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../operations/resultTypes';
+import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../model/resultTypes';
 import type { Caller, User } from '../store/orgs';
 import type { Store } from '../store/store';
 import { OrgQueue } from './orgQueue';
@@ -36,7 +38,11 @@ export class DeployEngine {
   private stopping = false;
   private readonly concurrency = Math.max(2, availableParallelism() * 2);
 
-  constructor(private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue) {
+  constructor(
+    private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue,
+    /** How simulated Apex tests end unless an org sets its own policy. */
+    private readonly defaultTestPolicy: TestOutcomePolicy = { default: 'pass', classes: {} },
+  ) {
     // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
     for (const job of store.deploys.unfinished()) {
       store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
@@ -96,6 +102,11 @@ export class DeployEngine {
     return this.submit(caller, job.zip.toString('base64'), options, job.id).id;
   }
 
+  /** The org's own test outcome policy, or the server's. */
+  testPolicy(orgId: string): TestOutcomePolicy {
+    return this.store.orgs.get(orgId)?.testOutcomePolicy ?? this.defaultTestPolicy;
+  }
+
   private stored(orgId: string, id: string) {
     const job = this.store.deploys.get(orgId, id);
     if (!job) throw Faults.invalidIdField('Invalid deploy ID');
@@ -145,7 +156,8 @@ export class DeployEngine {
       const plan = planDeploy(files, options, {
         org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c) => this.store.components.privateKey(c.id),
       });
-      const planned = plan.preDeletions.length + plan.additions.length + plan.postDeletions.length;
+      const reported = plan.additions.filter((a) => !a.implicit);
+      const planned = plan.preDeletions.length + reported.length + plan.postDeletions.length;
       const failures = plan.problems.filter((m) => m.problemType === 'Error' || !options.ignoreWarnings);
       // Components that failed count in the total, as on the real service; manifest-level problems do not.
       const total = planned + failures.filter((m) => m.componentType !== '' && m.problemType === 'Error').length;
@@ -157,7 +169,18 @@ export class DeployEngine {
         stateDetail: `Processing Type: ${plan.additions[0]?.handler.definition.xmlName ?? 'Package'}`,
       });
       if (interrupted()) return;
-      const rollback = failures.length > 0 && options.rollbackOnError;
+      const tests = runDeployTests(this.store, org.id, plan, options.testLevel, options.runTests, this.testPolicy(org.id));
+      if (!tests.ok) return end('Failed', 'INVALID_OPERATION', tests.problem);
+      const run = tests.run;
+      if (run) {
+        this.update(running, {
+          runTestsEnabled: true, numberTestsTotal: run.numberTestsTotal, numberTestErrors: run.numberTestErrors,
+          numberTestsCompleted: run.numberTestsTotal - run.numberTestErrors,
+        });
+      }
+      // A failed test fails the whole deploy, whatever rollbackOnError says, as on the real service.
+      const testsFailed = !!run && run.numberTestErrors > 0;
+      const rollback = (failures.length > 0 && options.rollbackOnError) || testsFailed;
       // Validation-only deploys and deploys that will roll back make no keys: nothing would be kept.
       const writes = rollback || options.checkOnly
         ? plan.additions.map(() => undefined)
@@ -167,11 +190,11 @@ export class DeployEngine {
 
       const successes = this.successMessages(plan, ids, createdDate);
       successes.push(...warnings);
-      const status = failures.length === 0 ? 'Succeeded' : !rollback && planned > 0 ? 'SucceededPartial' : 'Failed';
+      const status = testsFailed ? 'Failed' : failures.length === 0 ? 'Succeeded' : !rollback && planned > 0 ? 'SucceededPartial' : 'Failed';
       if (status !== 'Failed') successes.push(...plan.manifestPaths.map((p) => manifestMessage(p, createdDate)));
       this.update(running, {
         numberComponentsDeployed: planned, numberComponentErrors: failures.length,
-        details: { componentFailures: failures, componentSuccesses: successes, runTestResult: emptyRunTestResult() },
+        details: { componentFailures: failures, componentSuccesses: successes, runTestResult: run?.runTestResult ?? emptyRunTestResult() },
       }, false);
       end(status);
     } catch (err) {
@@ -214,10 +237,10 @@ export class DeployEngine {
     const { org, user } = caller;
     const at = currentOrgNow(this.store, org).toISOString();
     return this.store.transaction(() => {
-      for (const d of plan.preDeletions) this.store.components.delete(org.id, d.existing.type, d.existing.fullName);
+      for (const d of plan.preDeletions) deleteComponent(this.store, org.id, d.existing.type, d.existing.fullName);
       const ids = plan.additions.map((a, i) =>
-        writeComponent(this.store, org, user, a.handler.definition.xmlName, a.input.fullName, writes[i]!, a.changed, at));
-      for (const d of plan.postDeletions) this.store.components.delete(org.id, d.existing.type, d.fullName);
+        writeComponent(this.store, org, user, a.handler.definition.storedAs, a.input.fullName, writes[i]!, a.changed, at, a.packageName));
+      for (const d of plan.postDeletions) deleteComponent(this.store, org.id, d.existing.type, d.fullName);
       return ids;
     });
   }
@@ -227,7 +250,8 @@ export class DeployEngine {
       successMessage(d.where, { id: d.existing.id || undefined, created: false, changed: false, deleted: true }, createdDate);
     return [
       ...plan.preDeletions.map(deletion),
-      ...plan.additions.map((a, i) => successMessage(a.where, { id: ids[i], created: a.created, changed: a.changed, warning: a.warning }, createdDate)),
+      ...plan.additions.flatMap((a, i) => (a.implicit ? []
+        : [successMessage(a.where, { id: ids[i], created: a.created, changed: a.changed, warning: a.warning }, createdDate)])),
       ...plan.postDeletions.map(deletion),
     ];
   }

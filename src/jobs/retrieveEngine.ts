@@ -3,10 +3,11 @@ import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
-import type { MetadataTypeHandler } from '../metadata/metadataType';
+import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { writeManifest, type Manifest } from '../package/manifest';
-import { componentFileProperties } from '../operations/fileProperties';
-import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../operations/resultTypes';
+import { componentFileProperties, mainFileOf } from './fileProperties';
+import { retrievedFiles } from './retrievedFiles';
+import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
 import type { StoredComponent } from '../store/components';
 import type { Caller } from '../store/orgs';
 import type { Store } from '../store/store';
@@ -64,58 +65,91 @@ export class RetrieveEngine {
   }
 
   private async build(caller: Caller, request: RetrieveRequest, at: string) {
-    const prefix = request.singlePackage ? '' : 'unpackaged/';
-    const manifestPath = `${prefix}package.xml`;
+    const orgId = caller.org.id;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
-    const found: { component: StoredComponent; handler: MetadataTypeHandler }[] = [];
-    const manifest: Manifest = { version, types: [] };
-    for (const name of request.packageNames ?? []) {
-      messages.push({ fileName: name, problem: `No package named '${name}' found` });
+    const zip = new JSZip();
+    const fileProperties: FileProperties[] = [];
+    const manifestProperties = (fileName: string, fullName: string, id: string): FileProperties => ({
+      createdById: caller.user.id, createdByName: caller.user.fullName, createdDate: at, fileName, fullName, id,
+      lastModifiedById: caller.user.id, lastModifiedByName: caller.user.fullName, lastModifiedDate: at, manageableState: 'unmanaged', type: 'Package',
+    });
+    /** One package folder of the zip: the components' files, their FileProperties and the manifest. */
+    const addPackage = (prefix: string, components: StoredComponent[], manifest: Manifest, manifestId: string, manifestName: string) => {
+      let files = retrievedFiles(this.store, orgId, components);
+      if (request.specificFiles?.length) {
+        const wanted = request.specificFiles.map((f) => f.trim().replace(/^unpackaged\//, ''));
+        const kept = (path: string) => wanted.some((w) => path === w || path.startsWith(`${w}/`));
+        files = new Map([...files].filter(([path]) => kept(path)));
+        const paths = [...files.keys()];
+        components = components.filter((c) => {
+          const main = mainFileOf(MetadataRegistry.get(c.type)!.definition, c.fullName, c.files?.keys());
+          return paths.some((p) => p === main || p.startsWith(`${main}/`));
+        });
+      }
+      for (const [path, bytes] of files) zip.file(prefix + path, bytes);
+      for (const c of components) fileProperties.push(componentFileProperties(this.store, c, prefix));
+      zip.file(`${prefix}package.xml`, writeManifest(manifest));
+      fileProperties.push(manifestProperties(`${prefix}package.xml`, manifestName, manifestId));
+    };
+
+    if (request.unpackaged || !request.packageNames?.length) {
+      const prefix = request.singlePackage ? '' : 'unpackaged/';
+      const { components, manifest } = this.members(orgId, request.unpackaged?.types ?? [], version, messages, `${prefix}package.xml`);
+      addPackage(prefix, components, manifest, '', `${prefix}package.xml`);
     }
-    for (const type of request.unpackaged?.types ?? []) {
+    for (const name of request.packageNames ?? []) {
+      const listed = this.store.components.inPackage(orgId, name);
+      if (!listed.length) { messages.push({ fileName: name, problem: `No package named '${name}' found` }); continue; }
+      const byType = new Map<string, string[]>();
+      for (const { type, fullName } of listed) byType.set(type, [...(byType.get(type) ?? []), fullName]);
+      const types = [...byType].map(([t, members]) => ({ name: t, members })).sort((a, b) => a.name.localeCompare(b.name));
+      const { components, manifest } = this.members(orgId, types, version, messages, `${name}/package.xml`);
+      addPackage(`${name}/`, components, { ...manifest, fullName: name }, newId(IdPrefix.package), 'package');
+    }
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+    return { zip: bytes, fileProperties, messages };
+  }
+
+  /** The stored components a manifest's types name, and the manifest the retrieve writes for them. */
+  private members(orgId: string, types: { members?: string[]; name?: string }[], version: number | undefined, messages: RetrieveMessage[], manifestPath: string) {
+    const found = new Map<string, StoredComponent>();
+    const manifest: Manifest = { version, types: [] };
+    for (const type of types) {
       const typeName = type.name ?? '';
       const handler = MetadataRegistry.resolve(typeName, version);
       if (!handler) {
-        const problem = MetadataRegistry.isKnownButNotEmulated(typeName)
-          ? MetadataRegistry.notEmulatedMessage(typeName) : `Entity type: '${typeName}' is unknown`;
-        messages.push({ fileName: manifestPath, problem });
+        messages.push({ fileName: manifestPath, problem: `Entity type: '${typeName}' is unknown` });
         continue;
       }
+      const def = handler.definition;
+      const get = (name: string) => this.store.components.get(orgId, def.storedAs, name)
+        ?? (def.folderType ? this.store.components.get(orgId, MetadataRegistry.get(def.folderType)!.definition.storedAs, name) : undefined)
+        ?? (def.layout === 'document' ? this.store.components.get(orgId, def.storedAs, name.replace(/\.[^./]*$/, '')) : undefined);
       const members: string[] = [];
       for (const member of type.members ?? []) {
-        const matches = member === '*'
-          ? this.store.components.list(caller.org.id, typeName)
-          : [this.store.components.get(caller.org.id, typeName, member)].filter((c): c is StoredComponent => !!c);
+        const matches = member === '*' ? wildcard(this.store, orgId, def) : [get(member.replace(/\/$/, ''))].filter((c): c is StoredComponent => !!c);
         if (!matches.length && member !== '*') {
           messages.push({ fileName: manifestPath, problem: `Entity of type '${typeName}' named '${member}' cannot be found` });
         }
         for (const component of matches) {
-          if (found.some((f) => f.component.id === component.id)) continue;
-          found.push({ component, handler });
+          if (found.has(component.id)) continue;
+          found.set(component.id, component);
           members.push(component.fullName);
         }
       }
       if (members.length) manifest.types.push({ name: typeName, members: members.sort() });
     }
-
-    const zip = new JSZip();
-    const fileProperties: FileProperties[] = [];
-    for (const { component, handler } of found) {
-      const { directoryName, suffix } = handler.definition;
-      const path = `${prefix}${directoryName}/${component.fullName}.${suffix}`;
-      const files = handler.files(component);
-      zip.file(path, files.content);
-      zip.file(`${path}-meta.xml`, files.meta);
-      fileProperties.push(componentFileProperties(this.store, component, prefix));
-    }
-    zip.file(manifestPath, writeManifest(manifest));
-    fileProperties.push({
-      createdById: caller.user.id, createdByName: caller.user.fullName, createdDate: at, fileName: manifestPath,
-      fullName: manifestPath, id: '', lastModifiedById: caller.user.id, lastModifiedByName: caller.user.fullName,
-      lastModifiedDate: at, manageableState: 'unmanaged', type: 'Package',
-    });
-    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
-    return { zip: bytes, fileProperties, messages };
+    return { components: [...found.values()], manifest };
   }
+}
+
+/**
+ * What `*` retrieves, with the real service's exceptions: nothing for in-folder types (name each
+ * folder and component), and only custom objects for CustomObject (standard ones must be named).
+ */
+function wildcard(store: Store, orgId: string, def: MetadataTypeDefinition): StoredComponent[] {
+  if (def.inFolder) return [];
+  const all = store.components.list(orgId, def.storedAs);
+  return def.xmlName === 'CustomObject' ? all.filter((c) => c.fullName.includes('__')) : all;
 }

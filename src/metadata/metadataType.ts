@@ -1,25 +1,73 @@
 import type { RsaKeyPair } from '../crypto';
 import type { Org, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
+import type { ChildTypeFacts, TypeLayout } from './typeFacts';
 
-/** What describeMetadata and the package layout say of a type (as in source-deploy-retrieve's registry). */
+/** What describeMetadata, the zip layout and the store say of a type: the registry's facts and ours. */
 export interface MetadataTypeDefinition {
   xmlName: string;
   directoryName: string;
-  suffix: string;
+  suffix?: string;
+  layout: TypeLayout;
+  /** Whether its components carry a `-meta.xml` beside their content (describeMetadata's metaFile). */
   metaFile: boolean;
   inFolder: boolean;
+  folderType?: string;
+  folderContentType?: string;
+  /** The type a folder type stores its components as (EmailTemplateFolder is stored as EmailFolder). */
+  storedAs: string;
+  fixedFullName?: string;
+  children: ChildTypeFacts[];
+  /** For a child type (CustomField): its parent type, and how the parent's file holds it. */
+  parent?: { xmlName: string; child: ChildTypeFacts };
   /** Key prefix of the ids of its components. */
   idPrefix: string;
   /** The first API version that knows the type. */
   minApiVersion: number;
 }
 
-/** A component as it arrives, from a package's files or a CRUD call: typed fields and raw content. */
+/** A component's files as found in a deploy package; paths are relative to the package folder. */
+export interface LocatedComponent {
+  type: MetadataTypeDefinition;
+  fullName: string;
+  files: Map<string, Buffer>;
+  /** The file deploy messages name: the content file, the only file, or a bundle's meta file. */
+  mainPath: string;
+}
+
+/** A child component read from its parent's file: the element that holds it, as XML. */
+export interface ChildInput {
+  type: MetadataTypeDefinition;
+  fullName: string;
+  xml: string;
+  lineNumber?: number;
+  columnNumber?: number;
+}
+
+/** A component as it arrives, from a package's files or a CRUD call. */
 export interface ComponentInput {
   fullName: string;
+  /** Typed fields, for types whose meta file is read against the WSDL (Certificate). */
   fields: Record<string, unknown>;
+  /** The content file of such types; for a child component, its element's XML. */
   content: Buffer | null;
+  /** The component's own files as stored and retrieved (paths relative to the package folder). */
+  files: Map<string, Buffer>;
+  /** For a parent file: the child components it holds (its own part is in `files`). */
+  children?: ChildInput[];
+  /** Where each top-level field of the meta file stands, for rule errors. */
+  fieldsAt?: Record<string, { lineNumber: number; columnNumber: number }>;
+  rootAt?: { lineNumber: number; columnNumber: number };
+  metaPath?: string;
+}
+
+/** A file that cannot be read, with the position of the problem when known. */
+export interface FileProblem {
+  problem: string;
+  /** Relative to the package folder. */
+  fileName: string;
+  lineNumber?: number;
+  columnNumber?: number;
 }
 
 export interface PlanContext {
@@ -57,22 +105,28 @@ export interface ApplyContext {
 export interface ComponentWrite {
   fields: Record<string, unknown>;
   content: Buffer | null;
+  files: Map<string, Buffer>;
   privateKeyPem?: string;
 }
 
 /**
- * A metadata type Localforce emulates. Planning is pure and synchronous (the content rules);
- * applying may do slow work (keys, signatures) but no I/O on the store: the engine commits.
+ * The behaviour of a metadata type. Every type has one: most are stored faithfully
+ * (stored/storedType.ts); deep types (Certificate) add rules of their own. Planning is pure and
+ * synchronous; applying may do slow work (keys, signatures) but no I/O on the store: the engine commits.
  */
 export interface MetadataTypeHandler<P = unknown> {
   definition: MetadataTypeDefinition;
-  /** Fields a file or record must not set (they come from elsewhere, e.g. fullName from the file name). */
-  readonly skippedMetaFields: string[];
   validateName(fullName: string): string | undefined;
+  /** Reads a located component's files as the real service's parser would. */
+  read(component: LocatedComponent): ComponentInput | FileProblem;
+  /** Reads a CRUD call's record (the type's fields, content as base64). */
+  fromRecord(fullName: string, record: Record<string, unknown>): ComponentInput | ComponentProblem;
   plan(input: ComponentInput, existing: StoredComponent | undefined, ctx: PlanContext): PlanResult<P>;
   apply(plan: P, input: ComponentInput, existing: StoredComponent | undefined, ctx: ApplyContext): Promise<ComponentWrite>;
-  /** The content file and meta file a retrieve returns. */
-  files(component: StoredComponent): { content: Buffer; meta: string };
-  /** The record readMetadata returns: the type's WSDL fields, content as base64. */
+  /** The files a retrieve returns for the component (a child's parent file is made by the retrieve). */
+  files(component: StoredComponent): Map<string, Buffer>;
+  /** The record readMetadata returns, typed as the type (its xsi:type set). */
   record(component: StoredComponent): Record<string, unknown>;
 }
+
+export const isFileProblem = (r: ComponentInput | FileProblem): r is FileProblem => 'problem' in r;

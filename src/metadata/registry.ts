@@ -1,24 +1,82 @@
-import { CertificateType } from './certificate/certificateType';
-import { KNOWN_TYPES_NOT_EMULATED } from './knownTypes';
-import type { MetadataTypeHandler } from './metadataType';
+import { certificateHandler } from './certificate/certificateType';
+import type { MetadataTypeDefinition, MetadataTypeHandler } from './metadataType';
+import { storedTypeHandler } from './stored/storedType';
+import { FIRST_API_VERSION } from './typeApiVersions';
+import { loadTypeFacts, type TypeFacts } from './typeFacts';
+import { idPrefixOf } from './typeIdPrefixes';
 
-/** Every emulated type, by its XML name; a new type is one more entry here. */
-const HANDLERS: MetadataTypeHandler<any>[] = [CertificateType];
+/** Types with rules of their own; every other type is stored faithfully. A new deep type is one more entry. */
+const DEEP_TYPES: Record<string, (definition: MetadataTypeDefinition) => MetadataTypeHandler<any>> = {
+  Certificate: certificateHandler,
+};
 
-const byName = new Map(HANDLERS.map((h) => [h.definition.xmlName, h]));
-const byDirectory = new Map(HANDLERS.map((h) => [h.definition.directoryName, h]));
-const notEmulated = new Set(KNOWN_TYPES_NOT_EMULATED);
+const META_FILE_LAYOUTS = new Set(['contentFile', 'document', 'experienceBundle']);
 
+function definitionOf(facts: TypeFacts): MetadataTypeDefinition {
+  return {
+    xmlName: facts.name,
+    directoryName: facts.directoryName,
+    suffix: facts.suffix,
+    layout: facts.layout,
+    metaFile: META_FILE_LAYOUTS.has(facts.layout),
+    inFolder: !!facts.inFolder,
+    folderType: facts.folderType,
+    folderContentType: facts.folderContentType,
+    storedAs: facts.aliasFor ?? facts.name,
+    fixedFullName: facts.fixedFullName,
+    children: facts.children,
+    idPrefix: idPrefixOf(facts.name),
+    minApiVersion: FIRST_API_VERSION[facts.name] ?? 31,
+  };
+}
+
+function build() {
+  const table = loadTypeFacts();
+  const handlers = new Map<string, MetadataTypeHandler<any>>();
+  const topLevel: MetadataTypeHandler<any>[] = [];
+  const add = (definition: MetadataTypeDefinition) => {
+    const handler = (DEEP_TYPES[definition.xmlName] ?? storedTypeHandler)(definition);
+    handlers.set(definition.xmlName, handler);
+    return handler;
+  };
+  for (const facts of table.types) {
+    const parent = definitionOf(facts);
+    topLevel.push(add(parent));
+    for (const child of facts.children) {
+      add({
+        xmlName: child.name, directoryName: parent.directoryName, suffix: parent.suffix, layout: 'xml', metaFile: false,
+        inFolder: false, storedAs: child.name, children: [], parent: { xmlName: parent.xmlName, child },
+        idPrefix: idPrefixOf(child.name), minApiVersion: parent.minApiVersion,
+      });
+    }
+  }
+  const byDirectory = new Map<string, MetadataTypeHandler<any>[]>();
+  for (const h of topLevel) {
+    const list = byDirectory.get(h.definition.directoryName) ?? [];
+    list.push(h);
+    byDirectory.set(h.definition.directoryName, list);
+  }
+  return { source: table.source, handlers, topLevel, byDirectory };
+}
+
+let registry: ReturnType<typeof build> | undefined;
+const loaded = () => (registry ??= build());
+
+/** Every metadata type a current org knows, with the handler that emulates it. */
 export const MetadataRegistry = {
-  all: (): MetadataTypeHandler<any>[] => HANDLERS,
-  get: (xmlName: string): MetadataTypeHandler<any> | undefined => byName.get(xmlName),
+  /** Where the type facts come from (library and version). */
+  source: (): string => loaded().source,
+  /** Top-level types (not child types such as CustomField), for describeMetadata. */
+  topLevel: (): MetadataTypeHandler<any>[] => loaded().topLevel,
+  get: (xmlName: string): MetadataTypeHandler<any> | undefined => loaded().handlers.get(xmlName),
   /** The handler of a type as an API version knows it (none given: the latest); undefined before the type existed. */
   resolve: (xmlName: string, apiVersion?: number): MetadataTypeHandler<any> | undefined => {
-    const handler = byName.get(xmlName);
+    const handler = loaded().handlers.get(xmlName);
     return handler && (apiVersion === undefined || apiVersion >= handler.definition.minApiVersion) ? handler : undefined;
   },
-  byDirectory: (directory: string): MetadataTypeHandler<any> | undefined => byDirectory.get(directory),
-  isKnownButNotEmulated: (xmlName: string): boolean => notEmulated.has(xmlName),
-  notEmulatedMessage: (xmlName: string) =>
-    `The ${xmlName} type is not emulated yet by Localforce; only ${HANDLERS.map((h) => h.definition.xmlName).join(', ')} can be deployed.`,
+  /** Top-level types whose files sit in a directory (`wave` holds ten). */
+  inDirectory: (directory: string): MetadataTypeHandler<any>[] => loaded().byDirectory.get(directory) ?? [],
+  /** The child types of a parent type, by the element of the parent file that holds each. */
+  childrenOf: (xmlName: string): MetadataTypeHandler<any>[] =>
+    (loaded().handlers.get(xmlName)?.definition.children ?? []).map((c) => loaded().handlers.get(c.name)!),
 };

@@ -1,11 +1,14 @@
 import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
-import { writeComponent } from '../jobs/componentWriter';
+import { deleteComponent, ensureParent, renameComponent, writeComponent } from '../jobs/componentWriter';
+import { retrievedFiles } from '../jobs/retrievedFiles';
+import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentInput, MetadataTypeHandler } from '../metadata/metadataType';
+import type { StoredComponent } from '../store/components';
 import { XSI_TYPE } from '../soap/xmlWriter';
 import type { Operation, OperationContext } from './operation';
 import { handlerForCall } from './typeHandler';
-import type { ApiError, SaveResult, UpsertResult } from './resultTypes';
+import type { ApiError, SaveResult, UpsertResult } from '../model/resultTypes';
 
 const MAX_RECORDS = 10;
 const ROLLED_BACK: ApiError = {
@@ -32,23 +35,35 @@ function recordsOf(input: Record<string, unknown>, apiVersion: number): { handle
   return { handler: handlerForCall(type ?? 'Certificate', apiVersion), records };
 }
 
-const trimStrings = (r: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && k !== 'content' ? v.trim() : v]));
-
 type SaveMode = 'create' | 'update' | 'upsert';
 
-/** create, update and upsert share one path: plan every record, then make and commit the good ones. */
+interface PlannedSave {
+  handler: MetadataTypeHandler;
+  fullName: string;
+  input: ComponentInput;
+  existing?: StoredComponent;
+  plan: unknown;
+  changed: boolean;
+}
+
+/** create, update and upsert share one path: plan every record (and the children a parent record holds), then make and commit the good ones. */
 async function save(mode: SaveMode, input: Record<string, unknown>, ctx: OperationContext): Promise<UpsertResult[]> {
   const { handler, records } = recordsOf(input, ctx.apiVersion);
   const { org, user } = ctx.caller;
   const { store } = ctx.services;
-  const type = handler.definition.xmlName;
+  const type = handler.definition.storedAs;
   return ctx.services.queue.run(org.id, async () => {
     const now = currentOrgNow(store, org);
+    const planCtx = { org, now, privateKeyOf: (c: StoredComponent) => store.components.privateKey(c.id) };
     const seen = new Set<string>();
-    const planned = records.map((raw) => {
-      const record = trimStrings(raw);
-      const fullName = typeof record.fullName === 'string' ? record.fullName : '';
+    const planOne = (h: MetadataTypeHandler, componentInput: ComponentInput): PlannedSave | ApiError => {
+      const existing = store.components.get(org.id, h.definition.storedAs, componentInput.fullName);
+      const plan = h.plan(componentInput, existing, planCtx);
+      if (!plan.ok) return error(plan.statusCode, plan.problem, plan.field ? [plan.field] : []);
+      return { handler: h, fullName: componentInput.fullName, input: componentInput, existing, plan: plan.plan, changed: plan.changed };
+    };
+    const planned = records.map((record) => {
+      const fullName = typeof record.fullName === 'string' ? record.fullName.trim() : '';
       const fail = (e: ApiError) => ({ fullName, error: e } as const);
       if (!fullName) return fail(error('REQUIRED_FIELD_MISSING', 'Required field is missing: fullName', ['fullName']));
       const nameProblem = handler.validateName(fullName);
@@ -58,28 +73,43 @@ async function save(mode: SaveMode, input: Record<string, unknown>, ctx: Operati
       const existing = store.components.get(org.id, type, fullName);
       if (mode === 'create' && existing) return fail(duplicate(type, fullName));
       if (mode === 'update' && !existing) return fail(notFound(type, fullName));
-      const { fullName: _n, content, ...fields } = record;
-      const componentInput: ComponentInput = {
-        fullName, fields, content: typeof content === 'string' ? Buffer.from(content, 'base64') : null,
-      };
-      const plan = handler.plan(componentInput, existing, { org, now, privateKeyOf: (c) => store.components.privateKey(c.id) });
-      if (!plan.ok) return fail(error(plan.statusCode, plan.problem, plan.field ? [plan.field] : []));
-      return { fullName, plan, componentInput, existing, created: !existing };
+      const componentInput = handler.fromRecord(fullName, record);
+      if ('statusCode' in componentInput) return fail(error(componentInput.statusCode, componentInput.problem, componentInput.field ? [componentInput.field] : []));
+      const saves: PlannedSave[] = [];
+      for (const [h, i] of [[handler, componentInput] as const, ...childInputs(componentInput)]) {
+        const one = planOne(h, i);
+        if ('statusCode' in one) return fail(one);
+        saves.push(one);
+      }
+      return { fullName, saves, created: !existing };
     });
     const anyFailed = planned.some((p) => 'error' in p);
     if (ctx.allOrNone && anyFailed) {
       return planned.map((p) => ({ created: false, errors: ['error' in p ? p.error : ROLLED_BACK], fullName: p.fullName, success: false }));
     }
-    const writes = await Promise.all(planned.map((p) =>
-      'error' in p ? undefined : handler.apply(p.plan.plan, p.componentInput, p.existing, { org, user, now, keys: ctx.services.keys })));
+    const applyCtx = { org, user, now, keys: ctx.services.keys };
+    const writes = await Promise.all(planned.map((p) => ('error' in p ? undefined
+      : Promise.all(p.saves.map((one) => one.handler.apply(one.plan, one.input, one.existing, applyCtx))))));
     const at = now.toISOString();
     store.transaction(() => planned.forEach((p, i) => {
-      if (!('error' in p)) writeComponent(store, org, user, type, p.fullName, writes[i]!, p.plan.changed, at);
+      if ('error' in p) return;
+      p.saves.forEach((one, j) => {
+        ensureParent(store, org, user, one.handler.definition, one.fullName, at);
+        writeComponent(store, org, user, one.handler.definition.storedAs, one.fullName, writes[i]![j]!, one.changed, at);
+      });
     }));
     return planned.map((p) => 'error' in p
       ? { created: false, errors: [p.error], fullName: p.fullName, success: false }
       : { created: p.created, errors: [], fullName: p.fullName, success: true });
   });
+}
+
+/** The child components a parent record holds (a CustomObject's fields), as inputs of their own types. */
+function childInputs(input: ComponentInput): [MetadataTypeHandler, ComponentInput][] {
+  return (input.children ?? []).map((child) => [
+    MetadataRegistry.get(child.type.xmlName)!,
+    { fullName: child.fullName, fields: {}, content: Buffer.from(child.xml), files: new Map() },
+  ]);
 }
 
 const withoutCreated = (results: UpsertResult[]): SaveResult[] => results.map(({ created: _c, ...r }) => r);
@@ -98,10 +128,12 @@ export const readMetadata: Operation = {
   handle(input, ctx) {
     const handler = handlerForCall(input.type, ctx.apiVersion);
     const { store } = ctx.services;
+    const orgId = ctx.caller.org.id;
     const records = namesOf(input)
-      .map((name) => store.components.get(ctx.caller.org.id, handler.definition.xmlName, name))
+      .map((name) => store.components.get(orgId, handler.definition.storedAs, name))
       .filter((c) => c !== undefined)
-      .map((c) => handler.record(c));
+      // A parent is read with its children, as its retrieved file holds them.
+      .map((c) => handler.record(handler.definition.children.length ? { ...c, files: retrievedFiles(store, orgId, [c]) } : c));
     return { records };
   },
 };
@@ -109,7 +141,7 @@ export const readMetadata: Operation = {
 export const deleteMetadata: Operation = {
   handle(input, ctx) {
     const handler = handlerForCall(input.type, ctx.apiVersion);
-    const type = handler.definition.xmlName;
+    const type = handler.definition.storedAs;
     const { org } = ctx.caller;
     const { store } = ctx.services;
     return ctx.services.queue.run(org.id, async () => {
@@ -120,7 +152,7 @@ export const deleteMetadata: Operation = {
       if (ctx.allOrNone && anyMissing) {
         return results.map((r) => ({ errors: [r.exists ? ROLLED_BACK : notFound(type, r.fullName)], fullName: r.fullName, success: false }));
       }
-      store.transaction(() => results.forEach((r) => r.exists && store.components.delete(org.id, type, r.fullName)));
+      store.transaction(() => results.forEach((r) => r.exists && deleteComponent(store, org.id, type, r.fullName)));
       return results.map((r) => ({ errors: r.exists ? [] : [notFound(type, r.fullName)], fullName: r.fullName, success: r.exists }));
     });
   },
@@ -129,7 +161,7 @@ export const deleteMetadata: Operation = {
 export const renameMetadata: Operation = {
   handle(input, ctx) {
     const handler = handlerForCall(input.type, ctx.apiVersion);
-    const type = handler.definition.xmlName;
+    const type = handler.definition.storedAs;
     const { org, user } = ctx.caller;
     const { store } = ctx.services;
     const oldName = String(input.oldFullName ?? '').trim();
@@ -143,7 +175,7 @@ export const renameMetadata: Operation = {
       if (!store.components.get(org.id, type, oldName)) return fail(notFound(type, oldName));
       const clash = store.components.get(org.id, type, newName);
       if (clash && clash.fullName.toLowerCase() !== oldName.toLowerCase()) return fail(duplicate(type, newName));
-      store.components.rename(org.id, type, oldName, newName, user.id, orgNow(org).toISOString());
+      renameComponent(store, org.id, handler.definition, oldName, newName, user.id, orgNow(org).toISOString());
       return { errors: [], fullName: newName, success: true };
     });
   },

@@ -1,5 +1,5 @@
 import { Faults } from '../errors';
-import type { DeployOptions } from './resultTypes';
+import type { DeployOptions } from '../model/resultTypes';
 import type { Operation } from './operation';
 
 export const deploy: Operation = {

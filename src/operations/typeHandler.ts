@@ -14,6 +14,5 @@ export function handlerForCall(type: unknown, apiVersion: number): MetadataTypeH
   if (known) {
     throw Faults.invalidType(`The ${name} type is available from API version ${known.definition.minApiVersion.toFixed(1)}; this call uses ${apiVersion.toFixed(1)}. Call a later API version.`);
   }
-  if (MetadataRegistry.isKnownButNotEmulated(name)) throw Faults.invalidType(MetadataRegistry.notEmulatedMessage(name));
   throw Faults.invalidType(`Unknown type: ${name}`);
 }

@@ -5,6 +5,8 @@ import { parseMetadataXml, type XmlProblem } from './metadataXml';
 
 /** package.xml or a destructiveChanges*.xml, read against the WSDL's Package type. */
 export interface Manifest {
+  /** The server-side package it deploys into (`<fullName>`); absent for the unpackaged package. */
+  fullName?: string;
   version?: number;
   types: { name: string; members: string[] }[];
 }
@@ -15,7 +17,7 @@ export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; error
 export function parseManifest(text: string, requireVersion: boolean): ManifestRead {
   const parsed = parseMetadataXml(text, 'Package');
   if (!parsed.ok) return parsed;
-  const value = parsed.value as { version?: string; types?: { name?: string; members?: string[] }[] };
+  const value = parsed.value as { fullName?: string; version?: string; types?: { name?: string; members?: string[] }[] };
   const at1 = { lineNumber: 1, columnNumber: 1 };
   let version: number | undefined;
   const versionText = value.version?.trim();
@@ -26,7 +28,7 @@ export function parseManifest(text: string, requireVersion: boolean): ManifestRe
     if (version === undefined) return { ok: false, error: { problem: `Invalid version specified:${versionText}`, ...at1 } };
   }
   const types = (value.types ?? []).map((t) => ({ name: (t.name ?? '').trim(), members: (t.members ?? []).map((m) => m.trim()) }));
-  return { ok: true, manifest: { version, types } };
+  return { ok: true, manifest: { fullName: value.fullName?.trim() || undefined, version, types } };
 }
 
 /** Writes a manifest as package.xml for a retrieve. */
@@ -35,5 +37,6 @@ export function writeManifest(manifest: Manifest): string {
     .map((t) => `    <types>\n${t.members.map((m) => `        <members>${escapeXml(m)}</members>\n`).join('')}        <name>${escapeXml(t.name)}</name>\n    </types>\n`)
     .join('');
   const version = manifest.version !== undefined ? `    <version>${manifest.version.toFixed(1)}</version>\n` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="${METADATA_NS}">\n${types}${version}</Package>\n`;
+  const fullName = manifest.fullName ? `    <fullName>${escapeXml(manifest.fullName)}</fullName>\n` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="${METADATA_NS}">\n${fullName}${types}${version}</Package>\n`;
 }

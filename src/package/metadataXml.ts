@@ -15,7 +15,7 @@ export type ParsedXml =
   | { ok: true; value: Record<string, unknown>; rootAt: XmlPosition; fieldsAt: Record<string, XmlPosition> }
   | { ok: false; error: XmlProblem };
 
-interface XmlElement {
+export interface XmlElement {
   name: string;
   /** The namespace its prefix (or the default namespace) is bound to where it stands. */
   ns: string | undefined;
@@ -26,7 +26,7 @@ interface XmlElement {
   column: number;
 }
 
-const fail = (problem: string, line = 1, column = 1): ParsedXml =>
+const fail = (problem: string, line = 1, column = 1): { ok: false; error: XmlProblem } =>
   ({ ok: false, error: { problem: `Error parsing file: ${problem}`, lineNumber: line, columnNumber: column } });
 
 class ScanError extends Error {
@@ -139,15 +139,18 @@ function tagEnd(text: string, from: number): number {
   return text.length;
 }
 
-const localName = (qname: string) => qname.split(':').pop()!;
+/** The namespace some tools write Apex and Aura meta files in; the real service accepts it too. */
+export const TOOLING_METADATA_NS = 'urn:metadata.tooling.soap.sforce.com';
+
+/** The local name of an element, without its prefix. */
+export const localName = (qname: string) => qname.split(':').pop()!;
 
 /**
- * Reads a metadata XML document (package.xml, a `-meta.xml` file) as the real service's validating
- * parser does: well-formed, the expected root in the metadata namespace, only the type's elements,
- * each in WSDL order and at most once unless repeatable, with values of the declared simple type.
- * `skip` names inherited fields that a file must not carry (fullName comes from the file name).
+ * Checks that a document is well formed and that its root is one of `roots` in the metadata
+ * namespace, as the real service's parser does before anything else; the first problem has its position.
  */
-export function parseMetadataXml(text: string, type: string, skip: string[] = [], schema: WsdlSchema = metadataSchema()): ParsedXml {
+export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS]):
+  { ok: true; root: XmlElement } | { ok: false; error: XmlProblem } {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.search(/\S/);
   if (start < 0) return fail('Premature end of file.');
@@ -167,9 +170,22 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
     if (err instanceof ScanError) return fail(err.problem, err.line, err.column);
     throw err;
   }
-  if (localName(root.name) !== type || root.ns !== METADATA_NS) {
-    return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${type}.`, root.line, root.column);
+  if (!roots.includes(localName(root.name)) || !namespaces.includes(root.ns ?? '')) {
+    return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${roots[0]}.`, root.line, root.column);
   }
+  return { ok: true, root };
+}
+
+/**
+ * Reads a metadata XML document (package.xml, a `-meta.xml` file) as the real service's validating
+ * parser does: well-formed, the expected root in the metadata namespace, only the type's elements,
+ * each in WSDL order and at most once unless repeatable, with values of the declared simple type.
+ * `skip` names inherited fields that a file must not carry (fullName comes from the file name).
+ */
+export function parseMetadataXml(text: string, type: string, skip: string[] = [], schema: WsdlSchema = metadataSchema()): ParsedXml {
+  const scanned = readMetadataRoot(text, [type]);
+  if (!scanned.ok) return scanned;
+  const { root } = scanned;
   const fields = schema.fieldsOf(type).filter((f) => !skip.includes(f.name));
   const read = readComplex(root, type, fields, schema);
   if ('error' in read) return { ok: false, error: read.error };

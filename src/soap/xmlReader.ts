@@ -1,6 +1,7 @@
 import { Faults } from '../errors';
 import { METADATA_NS, type FieldDef, type WsdlSchema } from './wsdlSchema';
-import { XSI_TYPE } from './xmlWriter';
+import { element, type XmlNode } from '../package/xmlTree';
+import { XML_BODY, XSI_TYPE } from './xmlWriter';
 
 /** A parsed XML element as fast-xml-parser gives it: text, or children keyed by local name. */
 export type XmlValue = string | { [key: string]: XmlValue | XmlValue[] };
@@ -57,6 +58,8 @@ export class XmlReader {
       // xsi:type names a subtype (`Certificate` for `Metadata`); its prefix, if any, is the metadata namespace.
       const declared = attr(node, 'type')?.split(':').pop();
       const type = declared ?? field.type;
+      // A metadata type our WSDL does not declare: kept as its XML, for the operation to read by the type's registry entry.
+      if (declared && field.type === 'Metadata' && !this.schema.isComplex(declared)) return genericRecord(declared, node);
       if (declared && (!this.schema.isComplex(declared) || !this.schema.isSubtypeOf(declared, field.type))) {
         throw Faults.invalidType(`Unable to find type {${METADATA_NS}}${declared}, or it is not a kind of ${field.type}`);
       }
@@ -91,4 +94,29 @@ export class XmlReader {
         return textOf(node);
     }
   }
+}
+
+/** fast-xml-parser's keyed form of an element's children as ordered nodes (same-name siblings stay together). */
+function toNodes(node: XmlValue): XmlNode[] {
+  if (typeof node !== 'object') return node === '' ? [] : [{ '#text': node } as unknown as XmlNode];
+  const out: XmlNode[] = [];
+  for (const [key, raw] of Object.entries(node)) {
+    if (key.startsWith('@_')) continue;
+    if (key === '#text') { out.push({ '#text': String(raw) } as unknown as XmlNode); continue; }
+    for (const item of Array.isArray(raw) ? raw : [raw]) out.push(element(key, toNodes(item)));
+  }
+  return out;
+}
+
+/** A record of a type the WSDL does not declare: fullName and content as values, every field as XML. */
+function genericRecord(type: string, node: XmlValue): Record<string, unknown> {
+  const body = toNodes(node);
+  const record: Record<string, unknown> = {};
+  if (typeof node === 'object') {
+    if (node.fullName !== undefined) record.fullName = textOf(node.fullName as XmlValue);
+    if (node.content !== undefined) record.content = textOf(node.content as XmlValue).trim();
+  }
+  Object.defineProperty(record, XSI_TYPE, { value: type, enumerable: false });
+  Object.defineProperty(record, XML_BODY, { value: body, enumerable: false });
+  return record;
 }

@@ -1,7 +1,14 @@
+import { writeCompact, type XmlNode } from '../package/xmlTree';
 import type { FieldDef, WsdlSchema } from './wsdlSchema';
 
 /** Marks a value whose runtime type is a subtype of the declared one (ReadResult records). */
 export const XSI_TYPE = Symbol('xsi:type');
+
+/**
+ * Marks a record of a type our WSDL does not declare (every type but Certificate): its fields as
+ * ordered XML nodes (package/xmlTree.ts), written and read as they are.
+ */
+export const XML_BODY = Symbol('xml body');
 
 const SPECIAL = /[&<>"]/;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -55,6 +62,8 @@ export class XmlWriter {
     }
     const actual = (value as { [XSI_TYPE]?: string })[XSI_TYPE] ?? field.type;
     const typeAttr = actual !== field.type ? ` xsi:type="${actual}"` : '';
+    const body = (value as { [XML_BODY]?: XmlNode[] })[XML_BODY];
+    if (body) return `<${name}${typeAttr}>${writeCompact(body)}</${name}>`;
     return `<${name}${typeAttr}>${this.children(value as Record<string, unknown>, actual)}</${name}>`;
   }
 

@@ -12,20 +12,38 @@ export interface StoredComponent {
   createdDate: string;
   lastModifiedById: string;
   lastModifiedDate: string;
+  /** Its files as deployed, paths relative to the package folder (types stored faithfully). */
+  files?: Map<string, Buffer>;
+  /** The named package it was deployed in (package.xml `<fullName>`), if any. */
+  packageName?: string;
 }
 
-export type ComponentStamp = Omit<StoredComponent, 'fields' | 'content'>;
+export type ComponentStamp = Omit<StoredComponent, 'fields' | 'content' | 'files'>;
 
 interface ComponentRow {
   org_id: string; type: string; full_name: string; id: string; fields: string; content: Buffer | null;
-  created_by_id: string; created_date: string; last_modified_by_id: string; last_modified_date: string;
+  created_by_id: string; created_date: string; last_modified_by_id: string; last_modified_date: string; package_name: string | null;
 }
 
-const toComponent = (r: ComponentRow): StoredComponent => ({
+interface FileRow { component_id: string; path: string; bytes: Buffer }
+
+const toComponent = (r: ComponentRow, files?: Map<string, Buffer>): StoredComponent => ({
   orgId: r.org_id, type: r.type, fullName: r.full_name, id: r.id, fields: JSON.parse(r.fields) as Record<string, unknown>,
   content: r.content, createdById: r.created_by_id, createdDate: r.created_date,
-  lastModifiedById: r.last_modified_by_id, lastModifiedDate: r.last_modified_date,
+  lastModifiedById: r.last_modified_by_id, lastModifiedDate: r.last_modified_date, files: files ?? new Map(),
+  packageName: r.package_name ?? undefined,
 });
+
+/** Files of several components, grouped by component id. */
+function groupFiles(rows: FileRow[]): Map<string, Map<string, Buffer>> {
+  const out = new Map<string, Map<string, Buffer>>();
+  for (const r of rows) {
+    let files = out.get(r.component_id);
+    if (!files) out.set(r.component_id, (files = new Map()));
+    files.set(r.path, r.bytes);
+  }
+  return out;
+}
 
 /** Names are unique per org and type regardless of case, as in a real org. */
 export const nameKey = (fullName: string): string => fullName.toLowerCase();
@@ -49,13 +67,38 @@ export class ComponentRepository extends Repository {
   get(orgId: string, type: string, fullName: string): StoredComponent | undefined {
     const row = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key = ?')
       .get(orgId, type, nameKey(fullName)) as ComponentRow | undefined;
-    return row && toComponent(row);
+    return row && toComponent(row, this.filesOf(row.id));
   }
 
+  private filesOf(componentId: string): Map<string, Buffer> {
+    const rows = this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id = ? ORDER BY path').all(componentId) as FileRow[];
+    return groupFiles(rows).get(componentId) ?? new Map();
+  }
+
+  /** Every component of a type, with its files (read in one query for the whole type). */
   list(orgId: string, type: string): StoredComponent[] {
     const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? ORDER BY name_key')
       .all(orgId, type) as ComponentRow[];
-    return rows.map(toComponent);
+    if (!rows.length) return [];
+    const files = groupFiles(this.sql(
+      `SELECT f.component_id, f.path, f.bytes FROM component_files f JOIN components c ON c.id = f.component_id
+       WHERE c.org_id = ? AND c.type = ? ORDER BY f.path`,
+    ).all(orgId, type) as FileRow[]);
+    return rows.map((r) => toComponent(r, files.get(r.id)));
+  }
+
+  /** The components of a type whose names start with `prefix` (the children of one parent: `Account.`). */
+  withPrefix(orgId: string, type: string, prefix: string): StoredComponent[] {
+    const key = nameKey(prefix);
+    const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key >= ? AND name_key < ? ORDER BY name_key')
+      .all(orgId, type, key, `${key}\uffff`) as ComponentRow[];
+    return rows.map((r) => toComponent(r));
+  }
+
+  /** The components deployed in a named package, as (type, name) pairs. */
+  inPackage(orgId: string, packageName: string): { type: string; fullName: string }[] {
+    return (this.sql('SELECT type, full_name FROM components WHERE org_id = ? AND package_name = ? ORDER BY type, name_key')
+      .all(orgId, packageName) as { type: string; full_name: string }[]).map((r) => ({ type: r.type, fullName: r.full_name }));
   }
 
   /** Who made and changed each component of a type, without fields or content: what listings need. */
@@ -74,15 +117,29 @@ export class ComponentRepository extends Repository {
   put(c: StoredComponent): void {
     this.touch(c.orgId);
     this.sql(
-      `INSERT INTO components (org_id, type, name_key, full_name, id, fields, content, created_by_id, created_date, last_modified_by_id, last_modified_date)
-       VALUES (@orgId, @type, @nameKey, @fullName, @id, @fields, @content, @createdById, @createdDate, @lastModifiedById, @lastModifiedDate)
+      `INSERT INTO components (org_id, type, name_key, full_name, id, fields, content, created_by_id, created_date, last_modified_by_id, last_modified_date, package_name)
+       VALUES (@orgId, @type, @nameKey, @fullName, @id, @fields, @content, @createdById, @createdDate, @lastModifiedById, @lastModifiedDate, @packageName)
        ON CONFLICT (org_id, type, name_key) DO UPDATE SET full_name = excluded.full_name, fields = excluded.fields,
-         content = excluded.content, last_modified_by_id = excluded.last_modified_by_id, last_modified_date = excluded.last_modified_date`,
-    ).run({ ...c, nameKey: nameKey(c.fullName), fields: JSON.stringify(c.fields) });
+         content = excluded.content, last_modified_by_id = excluded.last_modified_by_id, last_modified_date = excluded.last_modified_date,
+         package_name = COALESCE(excluded.package_name, package_name)`,
+    ).run({
+      orgId: c.orgId, type: c.type, nameKey: nameKey(c.fullName), fullName: c.fullName, id: c.id, fields: JSON.stringify(c.fields),
+      content: c.content, createdById: c.createdById, createdDate: c.createdDate, lastModifiedById: c.lastModifiedById,
+      lastModifiedDate: c.lastModifiedDate, packageName: c.packageName ?? null,
+    });
+    if (!c.files) return;
+    this.sql('DELETE FROM component_files WHERE component_id = ?').run(c.id);
+    const insert = this.sql('INSERT INTO component_files (component_id, path, bytes) VALUES (?, ?, ?)');
+    for (const [path, bytes] of c.files) insert.run(c.id, path, bytes);
   }
 
-  rename(orgId: string, type: string, oldName: string, newName: string, modifiedById: string, modifiedDate: string): void {
+  /** Renames a component; `renamePath` gives each of its files its new path. */
+  rename(orgId: string, type: string, oldName: string, newName: string, modifiedById: string, modifiedDate: string, renamePath: (path: string) => string = (p) => p): void {
     this.touch(orgId);
+    const existing = this.get(orgId, type, oldName);
+    for (const path of existing?.files?.keys() ?? []) {
+      this.sql('UPDATE component_files SET path = ? WHERE component_id = ? AND path = ?').run(renamePath(path), existing!.id, path);
+    }
     this.sql(
       `UPDATE components SET full_name = ?, name_key = ?, last_modified_by_id = ?, last_modified_date = ?
        WHERE org_id = ? AND type = ? AND name_key = ?`,
@@ -94,6 +151,7 @@ export class ComponentRepository extends Repository {
     const existing = this.get(orgId, type, fullName);
     if (!existing) return;
     this.sql('DELETE FROM private_keys WHERE component_id = ?').run(existing.id);
+    this.sql('DELETE FROM component_files WHERE component_id = ?').run(existing.id);
     this.sql('DELETE FROM components WHERE id = ?').run(existing.id);
   }
 

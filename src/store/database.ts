@@ -66,6 +66,16 @@ const MIGRATIONS: string[] = [
      bits INTEGER NOT NULL,
      private_key_pem TEXT NOT NULL
    );`,
+  // Every type: a component's files as deployed (bundles have many), and a package name per component.
+  `CREATE TABLE component_files (
+     component_id TEXT NOT NULL REFERENCES components(id) ON DELETE CASCADE,
+     path TEXT NOT NULL,
+     bytes BLOB NOT NULL,
+     PRIMARY KEY (component_id, path)
+   );
+   ALTER TABLE components ADD COLUMN package_name TEXT;
+   ALTER TABLE orgs ADD COLUMN test_outcome_policy TEXT;
+   CREATE INDEX components_by_package ON components (org_id, package_name) WHERE package_name IS NOT NULL;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

@@ -1,3 +1,4 @@
+import type { TestOutcomePolicy } from '../deploy/apexTests/testOutcomePolicy';
 import { Repository } from './repository';
 
 export interface Org {
@@ -6,6 +7,8 @@ export interface Org {
   createdDate: string;
   /** Milliseconds added to the machine clock to get the org's "now" (tests move it to check expiry). */
   clockOffsetMs: number;
+  /** How its simulated Apex tests end, when it sets its own policy (else the server's). */
+  testOutcomePolicy?: TestOutcomePolicy;
 }
 
 export interface User {
@@ -23,10 +26,13 @@ export interface Caller {
   user: User;
 }
 
-interface OrgRow { id: string; name: string; created_date: string; clock_offset_ms: number }
+interface OrgRow { id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string }
 
-const toOrg = (r: OrgRow): Org => ({ id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms });
+const toOrg = (r: OrgRow): Org => ({
+  id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
+  testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
+});
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, password: r.password, fullName: r.full_name, email: r.email,
 });
@@ -44,6 +50,11 @@ export class OrgRepository extends Repository {
 
   setClockOffset(id: string, offsetMs: number): void {
     this.sql('UPDATE orgs SET clock_offset_ms = ? WHERE id = ?').run(offsetMs, id);
+  }
+
+  /** Sets the org's test outcome policy; undefined goes back to the server's. */
+  setTestOutcomePolicy(id: string, policy: TestOutcomePolicy | undefined): void {
+    this.sql('UPDATE orgs SET test_outcome_policy = ? WHERE id = ?').run(policy ? JSON.stringify(policy) : null, id);
   }
 
   insertUser(user: User): void {

@@ -4,7 +4,7 @@ import { SessionRepository } from './sessions';
 import { ComponentRepository } from './components';
 import { JobRepository } from './jobs';
 import { KeyPoolRepository } from './keyPool';
-import type { DeployResult, RetrieveResult } from '../operations/resultTypes';
+import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
 export class Store {

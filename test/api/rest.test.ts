@@ -47,12 +47,13 @@ describe('bearer tokens and errors', () => {
 });
 
 describe('what the sf CLI reads to log in and to pick its API version', () => {
-  it('lists API versions 31.0 to 66.0 without a session, newest last', async () => {
+  it('lists API versions 31.0 to 68.0 without a session, newest last', async () => {
     const r = await call('/services/data', { token: null });
     expect(r.status).toBe(200);
-    expect(r.body).toHaveLength(36);
+    expect(r.body).toHaveLength(38);
     expect(r.body[0]).toEqual({ label: "Summer '14", url: '/services/data/v31.0', version: '31.0' });
-    expect(r.body.at(-1)).toEqual({ label: "Spring '26", url: '/services/data/v66.0', version: '66.0' });
+    expect(r.body.at(-1)).toEqual({ label: "Winter '27", url: '/services/data/v68.0', version: '68.0' });
+    expect(r.body.find((v: { version: string }) => v.version === '67.0').label).toBe("Summer '26");
     expect(r.body.find((v: { version: string }) => v.version === '62.0').label).toBe("Winter '25");
   });
 

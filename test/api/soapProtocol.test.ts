@@ -56,7 +56,7 @@ describe('the SOAP endpoint', () => {
     expect(res.status).toBe(200);
   });
 
-  it.each(['v62.0', '30.0', '67.0', 'abc'])('refuses API version %s with UNSUPPORTED_API_VERSION', async (version) => {
+  it.each(['v62.0', '30.0', '69.0', 'abc'])('refuses API version %s with UNSUPPORTED_API_VERSION', async (version) => {
     const res = await post(`/services/Soap/m/${version}`, envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
     expect(res.status).toBe(500);
     expect(faultOf(res.text)).toEqual({ code: 'sf:UNSUPPORTED_API_VERSION', string: 'UNSUPPORTED_API_VERSION: Invalid Api version specified on URL' });

@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
 import { ApiFault } from '../../errors';
 import { DEFAULT_DEPLOY_OPTIONS } from '../../jobs/deployEngine';
-import type { DeployMessage, DeployOptions, DeployResult } from '../../operations/resultTypes';
+import type { DeployMessage, DeployOptions, DeployResult } from '../../model/resultTypes';
 import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';

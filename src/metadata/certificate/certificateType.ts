@@ -1,12 +1,16 @@
 import {
   buildCsr, buildSelfSignedCertificate, classifyContent, normalizePem, publicKeyOf, wholeSeconds,
 } from '../../crypto';
+import { parseMetadataXml } from '../../package/metadataXml';
 import { writeMetadataXml } from '../../package/metadataXmlWriter';
 import { XSI_TYPE } from '../../soap/xmlWriter';
 import type { StoredComponent } from '../../store/components';
-import type { ApplyContext, ComponentInput, ComponentWrite, MetadataTypeHandler, PlanContext, PlanResult } from '../metadataType';
+import type {
+  ApplyContext, ComponentInput, ComponentWrite, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanContext, PlanResult,
+} from '../metadataType';
+import { missingFile, pathOf } from '../stored/storedType';
 import { decideCertificateContent, type ContentDecision } from './contentRules';
-import { CertificateDefinition, DEFAULT_KEY_SIZE, validityYears } from './definition';
+import { DEFAULT_KEY_SIZE, validityYears } from './definition';
 import { readCertificateFields, validateCertificateName, type StoredCertificateFields } from './fields';
 
 interface CertificatePlan {
@@ -24,11 +28,35 @@ function yearsAfter(d: Date, years: number): Date {
 
 const storedFields = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;
 
-export const CertificateType: MetadataTypeHandler<CertificatePlan> = {
-  definition: CertificateDefinition,
-  skippedMetaFields: ['fullName', 'content'],
+/** Fields a meta file or record must not set: fullName comes from the file name, content from the `.crt`. */
+const SKIPPED_META_FIELDS = ['fullName', 'content'];
+
+/** The Certificate type: its meta file read against the WSDL, its content decided by the content rules. */
+export const certificateHandler = (definition: MetadataTypeDefinition): MetadataTypeHandler<CertificatePlan> => ({
+  definition,
 
   validateName: validateCertificateName,
+
+  read(c: LocatedComponent) {
+    const contentPath = pathOf(definition, c.fullName);
+    const metaPath = pathOf(definition, c.fullName, true);
+    const content = c.files.get(contentPath);
+    const meta = c.files.get(metaPath);
+    if (!meta) return { fileName: contentPath, problem: missingFile(definition, c.fullName, 'meta', metaPath) };
+    if (!content) {
+      return { fileName: metaPath, problem: `${missingFile(definition, c.fullName, 'content', contentPath)} (deploy an empty file to have the org make its content)` };
+    }
+    const parsed = parseMetadataXml(meta.toString('utf8'), definition.xmlName, SKIPPED_META_FIELDS);
+    if (!parsed.ok) return { fileName: metaPath, ...parsed.error };
+    return { fullName: c.fullName, fields: parsed.value, content, files: c.files, fieldsAt: parsed.fieldsAt, rootAt: parsed.rootAt, metaPath };
+  },
+
+  fromRecord(fullName: string, record: Record<string, unknown>): ComponentInput {
+    // String values are trimmed on save, as the real service does.
+    const trimmed = Object.fromEntries(Object.entries(record).map(([k, v]) => [k, typeof v === 'string' && k !== 'content' ? v.trim() : v]));
+    const { fullName: _n, content, ...fields } = trimmed;
+    return { fullName, fields, content: typeof content === 'string' ? Buffer.from(content, 'base64') : null, files: new Map() };
+  },
 
   plan(input: ComponentInput, existing: StoredComponent | undefined, ctx: PlanContext): PlanResult<CertificatePlan> {
     const read = readCertificateFields(input.fullName, input.fields);
@@ -63,38 +91,41 @@ export const CertificateType: MetadataTypeHandler<CertificatePlan> = {
         const notAfter = yearsAfter(ctx.now, validityYears(fields.keySize));
         const pem = await buildSelfSignedCertificate({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames, notBefore, notAfter });
         const out: StoredCertificateFields = { ...fields, expirationDate: notAfter.toISOString(), state: 'selfSigned' };
-        return { fields: { ...out }, content: Buffer.from(pem), privateKeyPem: keyPair.privateKeyPem };
+        return { fields: { ...out }, content: Buffer.from(pem), files: new Map(), privateKeyPem: keyPair.privateKeyPem };
       }
       case 'newCsr': {
         const keyPair = await ctx.keys.take(fields.keySize);
         const pem = await buildCsr({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames });
         const expirationDate = yearsAfter(ctx.now, validityYears(fields.keySize)).toISOString();
         const out: StoredCertificateFields = { ...fields, expirationDate, state: 'awaitingChain', csrPem: pem };
-        return { fields: { ...out }, content: Buffer.from(pem), privateKeyPem: keyPair.privateKeyPem };
+        return { fields: { ...out }, content: Buffer.from(pem), files: new Map(), privateKeyPem: keyPair.privateKeyPem };
       }
       case 'uploadChain': {
         const chainPem = normalizePem(decision.chain.map((c) => c.pem).join(''));
         const out: StoredCertificateFields = {
           ...fields, expirationDate: decision.chain[0]!.notAfter.toISOString(), state: 'active', csrPem: stored?.csrPem,
         };
-        return { fields: { ...out }, content: Buffer.from(chainPem) };
+        return { fields: { ...out }, content: Buffer.from(chainPem), files: new Map() };
       }
       case 'keepContent': {
         const out: StoredCertificateFields = { ...stored!, ...fields };
-        return { fields: { ...out }, content: existing!.content };
+        return { fields: { ...out }, content: existing!.content, files: new Map() };
       }
     }
   },
 
   files(component: StoredComponent) {
     const content = retrievedContent(component);
-    return { content, meta: writeMetadataXml('Certificate', recordOf(component, content)) };
+    return new Map([
+      [pathOf(definition, component.fullName), content],
+      [pathOf(definition, component.fullName, true), Buffer.from(writeMetadataXml('Certificate', recordOf(component, content)))],
+    ]);
   },
 
   record(component: StoredComponent): Record<string, unknown> {
     return recordOf(component, retrievedContent(component));
   },
-};
+});
 
 /** What a retrieve returns as the `.crt`: the stored certificate, CSR or chain as canonical PEM. */
 function retrievedContent(component: StoredComponent): Buffer {

@@ -1,15 +1,3 @@
-import type { MetadataTypeDefinition } from '../metadataType';
-
-export const CertificateDefinition: MetadataTypeDefinition = {
-  xmlName: 'Certificate',
-  directoryName: 'certs',
-  suffix: 'crt',
-  metaFile: true,
-  inFolder: false,
-  idPrefix: '0P1',
-  minApiVersion: 36,
-};
-
 export const CERTIFICATE_KEY_SIZES = [2048, 4096] as const;
 export const DEFAULT_KEY_SIZE = 2048;
 export const MASTER_LABEL_MAX = 64;

@@ -3,11 +3,10 @@ import {
   buildCsr, buildSelfSignedCertificate, buildSignedCertificate, classifyContent, defaultSubject, generateRsaKeyPair,
   type ContentClass, type DistinguishedName, type RsaKeyPair, type SubjectAltName,
 } from '../../../src/crypto';
-import { CertificateType } from '../../../src/metadata/certificate/certificateType';
 import { decideCertificateContent, type ExistingCertificate, type RuleOutcome } from '../../../src/metadata/certificate/contentRules';
 import { readCertificateFields, validateCertificateName, type CertificateFields, type StoredCertificateFields } from '../../../src/metadata/certificate/fields';
-import type { PlanContext } from '../../../src/metadata/metadataType';
-import { parseMetadataXml } from '../../../src/package/metadataXml';
+import { isFileProblem, type PlanContext } from '../../../src/metadata/metadataType';
+import { MetadataRegistry } from '../../../src/metadata/registry';
 import type { StoredComponent } from '../../../src/store/components';
 import { withEcKey } from '../crypto/helpers';
 
@@ -364,16 +363,19 @@ describe('fields', () => {
  * The type's plan around the pure rule: the changed/created flags a deploy reports. Components are
  * made with the type's own apply (fixed keys), then what a retrieve would return is planned again.
  */
-describe('CertificateType.plan: no-op, changes and warnings', () => {
+describe('the Certificate type: no-op, changes and warnings', () => {
+  const CertificateType = MetadataRegistry.get('Certificate')!;
+  const CRT = `certs/${NAME}.crt`;
+  const META = `${CRT}-meta.xml`;
   const org = { id: ORG, name: 'Org', createdDate: '2025-01-01T00:00:00.000Z', clockOffsetMs: 0 };
   const user = { id: '005000000000001AAA', orgId: ORG, username: 'u', password: 'p', fullName: 'U', email: 'u@x' };
   const keyOf = new Map<string, string>();
 
   async function make(input: { fields: Record<string, unknown>; content: string }, existing?: StoredComponent): Promise<StoredComponent> {
     const ctx: PlanContext = { org, now, privateKeyOf: (c) => keyOf.get(c.id) };
-    const planned = CertificateType.plan({ fullName: NAME, fields: input.fields, content: Buffer.from(input.content) }, existing, ctx);
+    const planned = CertificateType.plan({ fullName: NAME, fields: input.fields, content: Buffer.from(input.content), files: new Map() }, existing, ctx);
     if (!planned.ok) throw new Error(planned.problem);
-    const write = await CertificateType.apply(planned.plan, { fullName: NAME, fields: input.fields, content: null }, existing, {
+    const write = await CertificateType.apply(planned.plan, { fullName: NAME, fields: input.fields, content: null, files: new Map() }, existing, {
       org, user, now, keys: { take: async () => orgKey },
     });
     const id = existing?.id ?? `0P1${keyOf.size}`;
@@ -387,10 +389,13 @@ describe('CertificateType.plan: no-op, changes and warnings', () => {
   /** Plans a deploy of exactly the files a retrieve of `component` gives, optionally edited. */
   function planRetrieved(component: StoredComponent, edit: { meta?: (m: string) => string; content?: (c: string) => string } = {}) {
     const files = CertificateType.files(component);
-    const meta = parseMetadataXml((edit.meta ?? ((m) => m))(files.meta), 'Certificate', CertificateType.skippedMetaFields);
-    if (!meta.ok) throw new Error(meta.error.problem);
-    const text = (edit.content ?? ((c) => c))(files.content.toString('utf8'));
-    return CertificateType.plan({ fullName: NAME, fields: meta.value, content: Buffer.from(text) }, component, { org, now, privateKeyOf: (c) => keyOf.get(c.id) });
+    const meta = (edit.meta ?? ((m) => m))(files.get(META)!.toString('utf8'));
+    const text = (edit.content ?? ((c) => c))(files.get(CRT)!.toString('utf8'));
+    const input = CertificateType.read({
+      type: CertificateType.definition, fullName: NAME, mainPath: CRT, files: new Map([[CRT, Buffer.from(text)], [META, Buffer.from(meta)]]),
+    });
+    if (isFileProblem(input)) throw new Error(input.problem);
+    return CertificateType.plan(input, component, { org, now, privateKeyOf: (c: StoredComponent) => keyOf.get(c.id) });
   }
 
   it('is a no-op (created false, changed false) for what a retrieve returned, in every state', async () => {
@@ -427,10 +432,10 @@ describe('CertificateType.plan: no-op, changes and warnings', () => {
   it('writes the retrieve files as certificate.md says: LF, trailing newline, fields in WSDL order', async () => {
     const self = await make({ fields: { caSigned: false, masterLabel: 'Self', encryptedWithPlatformEncryption: true }, content: '' });
     const files = CertificateType.files(self);
-    expect(files.content.toString()).toMatch(/^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE-----\n$/);
+    expect(files.get(CRT)!.toString()).toMatch(/^-----BEGIN CERTIFICATE-----\n(?:[A-Za-z0-9+/=]{1,64}\n)+-----END CERTIFICATE-----\n$/);
     const expiration = (self.fields as { expirationDate: string }).expirationDate;
     expect(expiration).toBe('2026-06-01T00:00:00.000Z');
-    expect(files.meta).toBe(
+    expect(files.get(META)!.toString()).toBe(
       '<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
       '    <caSigned>false</caSigned>\n    <encryptedWithPlatformEncryption>true</encryptedWithPlatformEncryption>\n' +
       `    <expirationDate>${expiration}</expirationDate>\n    <keySize>2048</keySize>\n    <masterLabel>Self</masterLabel>\n` +

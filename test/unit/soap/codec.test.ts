@@ -1,7 +1,8 @@
 import { parseEnvelope } from '../../../src/soap/envelope';
 import { metadataSchema } from '../../../src/soap/wsdlSchema';
 import { XmlReader } from '../../../src/soap/xmlReader';
-import { XmlWriter, XSI_TYPE } from '../../../src/soap/xmlWriter';
+import { writeCompact, type XmlNode } from '../../../src/package/xmlTree';
+import { XML_BODY, XmlWriter, XSI_TYPE } from '../../../src/soap/xmlWriter';
 
 const schema = metadataSchema();
 const writer = new XmlWriter(schema);
@@ -67,6 +68,17 @@ describe('XmlReader', () => {
     expect(input.metadata[0]![XSI_TYPE]).toBe('Certificate');
   });
 
+  it('keeps a record of a type the WSDL does not declare as ordered XML, for the registry to read', () => {
+    const req = parseEnvelope(body('<createMetadata><metadata xsi:type="CustomObject"><fullName>Broker__c</fullName><label>Broker</label>' +
+      '<fields><fullName>Email__c</fullName><type>Email</type></fields><fields><fullName>Phone__c</fullName></fields></metadata></createMetadata>'));
+    const input = reader.element(req.operation, req.body) as { metadata: Record<string | symbol, unknown>[] };
+    const record = input.metadata[0]!;
+    expect(record).toEqual({ fullName: 'Broker__c' });
+    expect(record[XSI_TYPE]).toBe('CustomObject');
+    expect(writeCompact(record[XML_BODY] as XmlNode[])).toBe('<fullName>Broker__c</fullName><label>Broker</label>' +
+      '<fields><fullName>Email__c</fullName><type>Email</type></fields><fields><fullName>Phone__c</fullName></fields>');
+  });
+
   it('reads xsi:nil as null', () => {
     const req = parseEnvelope(body('<checkRetrieveStatus><asyncProcessId>09S000000000001AAA</asyncProcessId><includeZip xsi:nil="true"/></checkRetrieveStatus>'));
     expect(reader.element(req.operation, req.body)).toEqual({ asyncProcessId: '09S000000000001AAA', includeZip: null });
@@ -76,7 +88,7 @@ describe('XmlReader', () => {
     ['<checkDeployStatus><includeDetails>yes</includeDetails></checkDeployStatus>', "'yes' is not a valid value for the type xsd:boolean"],
     ['<describeMetadata><asOfVersion>new</asOfVersion></describeMetadata>', "'new' is not a valid value for the type xsd:double"],
     ['<checkDeployStatus><includeDetails>true</includeDetails><includeDetails>true</includeDetails></checkDeployStatus>', 'may occur only once'],
-    ['<createMetadata><metadata xsi:type="Widget"><fullName>X</fullName></metadata></createMetadata>', 'Unable to find type'],
+    ['<listMetadata><queries xsi:type="Widget"><type>X</type></queries></listMetadata>', 'Unable to find type'],
   ])('refuses %s', (inner, message) => {
     const req = parseEnvelope(body(inner));
     expect(() => reader.element(req.operation, req.body)).toThrow(message);

@@ -29,15 +29,44 @@ export interface DeployMessage {
   success: boolean;
 }
 
+export interface RunTestSuccess {
+  id: string;
+  methodName: string;
+  name: string;
+  namespace: string | null;
+  seeAllData?: boolean;
+  time: number;
+}
+
+export interface RunTestFailure {
+  id: string;
+  message: string;
+  methodName: string | null;
+  name: string;
+  namespace: string | null;
+  packageName: string;
+  seeAllData?: boolean;
+  stackTrace: string | null;
+  time: number;
+  type: string;
+}
+
+export interface CodeCoverageWarning {
+  id: string;
+  message: string;
+  name: string | null;
+  namespace: string | null;
+}
+
 export interface RunTestsResult {
   codeCoverage: never[];
-  codeCoverageWarnings: never[];
-  failures: never[];
+  codeCoverageWarnings: CodeCoverageWarning[];
+  failures: RunTestFailure[];
   flowCoverage: never[];
   flowCoverageWarnings: never[];
   numFailures: number;
   numTestsRun: number;
-  successes: never[];
+  successes: RunTestSuccess[];
   totalTime: number;
 }
 

@@ -1,0 +1,48 @@
+import { MetadataRegistry } from '../metadata/registry';
+import { composeParentFile, parentNameOf } from '../metadata/stored/parentFile';
+import { pathOf } from '../metadata/stored/storedType';
+import type { StoredComponent } from '../store/components';
+import type { Store } from '../store/store';
+
+/**
+ * The files a retrieve returns for a set of components, paths relative to the package folder.
+ * Most components are their own files. Parents and children share one file: a parent asked for
+ * comes with all its children; children asked for alone come in a parent file that holds just them.
+ */
+export function retrievedFiles(store: Store, orgId: string, components: StoredComponent[]): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  // Parent files to write: the parent's own part (when asked for) and the children they hold, by name.
+  const parents = new Map<string, { type: string; name: string; own?: StoredComponent; children: Map<string, StoredComponent> }>();
+  const parentEntry = (type: string, name: string) => {
+    const k = `${type}:${name.toLowerCase()}`;
+    let entry = parents.get(k);
+    if (!entry) parents.set(k, (entry = { type, name, children: new Map() }));
+    return entry;
+  };
+  for (const c of components) {
+    const { definition, files: filesOf } = MetadataRegistry.get(c.type)!;
+    if (definition.parent) {
+      parentEntry(definition.parent.xmlName, parentNameOf(definition, c.fullName)).children.set(`${c.type}:${c.fullName}`, c);
+    } else if (definition.children.length) {
+      const entry = parentEntry(c.type, c.fullName);
+      entry.own = c;
+      for (const child of allChildren(store, orgId, c)) entry.children.set(`${child.type}:${child.fullName}`, child);
+    } else {
+      for (const [path, bytes] of filesOf(c)) files.set(path, bytes);
+    }
+  }
+  for (const { type, name, own, children } of parents.values()) {
+    const definition = MetadataRegistry.get(type)!.definition;
+    const ownFile = own?.files?.values().next().value;
+    const xml = composeParentFile(definition, ownFile, [...children.values()].map((c) => ({ fullName: c.fullName, xml: c.content?.toString('utf8') ?? '' })));
+    files.set(pathOf(definition, own?.fullName ?? name), Buffer.from(xml));
+  }
+  return files;
+}
+
+/** Every stored child of a parent component. */
+export function allChildren(store: Store, orgId: string, parent: StoredComponent): StoredComponent[] {
+  return MetadataRegistry.childrenOf(parent.type).flatMap(({ definition }) => (definition.parent!.child.ignoreParentName
+    ? store.components.list(orgId, definition.xmlName)
+    : store.components.withPrefix(orgId, definition.xmlName, `${parent.fullName}.`)));
+}

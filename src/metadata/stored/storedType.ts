@@ -1,0 +1,158 @@
+import { readMetadataRoot, TOOLING_METADATA_NS } from '../../package/metadataXml';
+import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
+import { METADATA_NS } from '../../soap/wsdlSchema';
+import { XML_BODY, XSI_TYPE } from '../../soap/xmlWriter';
+import type { StoredComponent } from '../../store/components';
+import { isBundleMeta } from '../layout/locateComponents';
+import type {
+  ComponentInput, ComponentProblem, FileProblem, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanResult,
+} from '../metadataType';
+import { validateComponentName } from './nameRules';
+import { splitParentFile } from './parentFile';
+
+const META = '-meta.xml';
+const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
+/** Bundles that cannot deploy without their own meta file. */
+const BUNDLE_META_REQUIRED = new Set(['LightningComponentBundle', 'AuraDefinitionBundle']);
+
+/** The root elements a type's XML may have (`settings/Account.settings` holds `<AccountSettings>`). */
+function rootsOf(type: MetadataTypeDefinition, fullName: string): string[] {
+  if (type.xmlName === 'Settings') return [`${fullName}Settings`];
+  if (type.storedAs === 'EmailFolder') return ['EmailFolder', 'EmailTemplateFolder'];
+  return [type.xmlName];
+}
+
+export const missingFile = (type: MetadataTypeDefinition, fullName: string, what: 'meta' | 'content', path: string) =>
+  what === 'meta'
+    ? `${type.xmlName} ${fullName}: the meta file ${path} is missing from the package`
+    : `${type.xmlName} ${fullName}: the content file ${path} is missing from the package`;
+
+/** The path of a component's file in a metadata-format package, from its name. */
+export function pathOf(type: MetadataTypeDefinition, fullName: string, meta = false): string {
+  const base = `${type.directoryName}/${fullName}`;
+  if (type.layout === 'folder') return `${base}${META}`;
+  return `${base}.${type.suffix}${meta ? META : ''}`;
+}
+
+const sameFiles = (a: Map<string, Buffer>, b: Map<string, Buffer>) =>
+  a.size === b.size && [...a].every(([path, bytes]) => b.get(path)?.equals(bytes));
+
+/**
+ * The handler of every type without rules of its own: its files are checked as the real service's
+ * parser would (place, suffix, well-formed XML, root element, files present, name), then stored as
+ * they came and returned as they were. Parent files are split into their children.
+ */
+export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataTypeHandler<null> {
+  const checkXml = (path: string, bytes: Buffer, fullName: string): FileProblem | undefined => {
+    const read = readMetadataRoot(bytes.toString('utf8'), rootsOf(definition, fullName), NAMESPACES);
+    return read.ok ? undefined : { fileName: path, ...read.error };
+  };
+
+  function read(c: LocatedComponent): ComponentInput | FileProblem {
+    const input: ComponentInput = { fullName: c.fullName, fields: {}, content: null, files: c.files };
+    const paths = [...c.files.keys()];
+    switch (definition.layout) {
+      case 'xml': {
+        const bytes = c.files.get(c.mainPath)!;
+        const text = bytes.toString('utf8');
+        const read = readMetadataRoot(text, rootsOf(definition, c.fullName), NAMESPACES);
+        if (!read.ok) return { fileName: c.mainPath, ...read.error };
+        if (!definition.children.length) return input;
+        const split = splitParentFile(definition, c.fullName, text, read.root);
+        if ('problem' in split) return { fileName: c.mainPath, ...split };
+        return { ...input, files: new Map([[c.mainPath, Buffer.from(split.own)]]), children: split.children };
+      }
+      case 'contentFile':
+      case 'document': {
+        const meta = paths.find((p) => p.endsWith(META));
+        const content = paths.find((p) => !p.endsWith(META));
+        if (!meta) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${content}${META}`) };
+        if (!content) return { fileName: meta, problem: missingFile(definition, c.fullName, 'content', meta.slice(0, -META.length)) };
+        return checkXml(meta, c.files.get(meta)!, c.fullName) ?? input;
+      }
+      case 'folder':
+        return checkXml(c.mainPath, c.files.get(c.mainPath)!, c.fullName) ?? input;
+      case 'bundle':
+      case 'digitalExperience': {
+        const depth = definition.layout === 'bundle' ? 1 : 2;
+        const metas = paths.filter((p) => isBundleMeta(p.split('/').slice(depth)));
+        if (!metas.length && BUNDLE_META_REQUIRED.has(definition.xmlName)) {
+          const ext = definition.xmlName === 'LightningComponentBundle' ? 'js' : 'cmp';
+          return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.${ext}${META}`) };
+        }
+        for (const m of metas) {
+          const problem = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName) : undefined;
+          if (problem) return problem;
+        }
+        return input;
+      }
+      case 'experienceBundle': {
+        const meta = `${definition.directoryName}/${c.fullName}.site${META}`;
+        if (!c.files.has(meta)) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', meta) };
+        return checkXml(meta, c.files.get(meta)!, c.fullName) ?? input;
+      }
+    }
+  }
+
+  return {
+    definition,
+    validateName: (fullName) => validateComponentName(definition, fullName),
+    read,
+
+    fromRecord(fullName, record): ComponentInput | ComponentProblem {
+      const body = ((record as { [XML_BODY]?: XmlNode[] })[XML_BODY] ?? []).filter((n) => !('fullName' in n) && !('content' in n));
+      const content = typeof record.content === 'string' ? Buffer.from(record.content, 'base64') : undefined;
+      if (definition.parent) {
+        // A child record is its element in the parent file, named by its own part of the fullName.
+        const { element: name, idElement } = definition.parent.child;
+        const id = definition.parent.child.ignoreParentName ? fullName : fullName.slice(fullName.indexOf('.') + 1);
+        if (!definition.parent.child.ignoreParentName && !fullName.includes('.')) {
+          return { statusCode: 'FIELD_INTEGRITY_EXCEPTION', problem: `The ${definition.xmlName} name '${fullName}' must be Parent.Name`, field: 'fullName' };
+        }
+        const idNode = element(idElement, [{ '#text': id } as unknown as XmlNode]);
+        const xml = writeNodes([element(name, [idNode, ...body.filter((n) => !(idElement in n))])]);
+        return { fullName, fields: {}, content: Buffer.from(xml), files: new Map() };
+      }
+      const xml = Buffer.from(writeMetadataDocument(rootsOf(definition, fullName)[0]!, body));
+      const files = new Map<string, Buffer>();
+      if (definition.layout === 'xml' || definition.layout === 'folder') files.set(pathOf(definition, fullName), xml);
+      else if (definition.layout === 'contentFile') {
+        files.set(pathOf(definition, fullName), content ?? Buffer.alloc(0));
+        files.set(pathOf(definition, fullName, true), xml);
+      } else {
+        return { statusCode: 'INVALID_TYPE', problem: `${definition.xmlName} components are made of several files: deploy them in a package rather than with a CRUD call` };
+      }
+      const input = read({ type: definition, fullName, files, mainPath: pathOf(definition, fullName) });
+      return 'problem' in input ? { statusCode: 'FIELD_INTEGRITY_EXCEPTION', problem: input.problem } : input;
+    },
+
+    plan(input, existing): PlanResult<null> {
+      const changed = !existing || (definition.parent
+        ? existing.content?.toString('utf8') !== input.content?.toString('utf8')
+        : !sameFiles(input.files, existing.files ?? new Map()));
+      return { ok: true, plan: null, created: !existing, changed };
+    },
+
+    async apply(_plan, input) {
+      return { fields: {}, content: definition.parent ? input.content : null, files: definition.parent ? new Map() : input.files };
+    },
+
+    files: (component) => component.files ?? new Map(),
+
+    record(component: StoredComponent): Record<string, unknown> {
+      const files = component.files ?? new Map<string, Buffer>();
+      const body: XmlNode[] = [element('fullName', [{ '#text': component.fullName } as unknown as XmlNode])];
+      if (definition.layout === 'contentFile') {
+        const content = files.get(pathOf(definition, component.fullName));
+        if (content) body.push(element('content', [{ '#text': content.toString('base64') } as unknown as XmlNode]));
+      }
+      const xml = definition.parent ? component.content : files.get(pathOf(definition, component.fullName, definition.layout === 'contentFile'));
+      // A child's stored XML is its element in the parent file; anyone else's, its own file: either way, the fields are its children.
+      if (xml) body.push(...childrenOf(rootOf(parseXmlTree(xml.toString('utf8')))));
+      const record: Record<string, unknown> = {};
+      Object.defineProperty(record, XSI_TYPE, { value: definition.xmlName, enumerable: false });
+      Object.defineProperty(record, XML_BODY, { value: body, enumerable: false });
+      return record;
+    },
+  };
+}
