@@ -170,9 +170,10 @@ describe('sf project deploy start', () => {
     expect(rows.filter((f) => f.state === 'Failed').map(describeRow(dir))).toEqual([]);
     // A first deploy to a fresh org creates everything.
     expect(rows.filter((f) => f.state !== 'Created').map(describeRow(dir))).toEqual([]);
-    // The CLI lists a file only when the server reported its component: every file of the project is there.
+    // The CLI lists a file only when the server reported its component: every file of the project is there, but
+    // for the empty parent of Account's fields, which the CLI leaves out of the manifest (so no org reports it).
     const listed = new Set(rows.map((f) => relative(join(dir, SOURCE), f.filePath ?? '').split(sep).join('/')));
-    expect(filesUnder(join(dir, SOURCE)).filter((f) => !listed.has(f))).toEqual([]);
+    expect(filesUnder(join(dir, SOURCE)).filter((f) => !listed.has(f))).toEqual(['objects/Account/Account.object-meta.xml']);
   });
 
   it('deploys the same components again with --manifest', async () => {

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { readMetadataRoot, TOOLING_METADATA_NS } from '../../package/metadataXml';
 import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
@@ -35,7 +36,27 @@ export function pathOf(type: MetadataTypeDefinition, fullName: string, meta = fa
 }
 
 const sameFiles = (a: Map<string, Buffer>, b: Map<string, Buffer>) =>
-  a.size === b.size && [...a].every(([path, bytes]) => b.get(path)?.equals(bytes));
+  a.size === b.size && [...a].every(([path, bytes]) => sameContent(bytes, b.get(path)));
+
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+
+/**
+ * Two versions of a file hold the same content. A zip (a static resource made from a folder) is
+ * zipped anew, with new timestamps, at every deploy: its entries are compared, not its bytes.
+ */
+function sameContent(a: Buffer, b: Buffer | undefined): boolean {
+  if (!b) return false;
+  if (a.equals(b)) return true;
+  if (!a.subarray(0, 4).equals(ZIP_MAGIC) || !b.subarray(0, 4).equals(ZIP_MAGIC)) return false;
+  try {
+    const [x, y] = [unzipSync(a), unzipSync(b)];
+    const names = Object.keys(x).filter((n) => !n.endsWith('/'));
+    return names.length === Object.keys(y).filter((n) => !n.endsWith('/')).length
+      && names.every((n) => y[n] !== undefined && Buffer.from(x[n]!).equals(Buffer.from(y[n]!)));
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The handler of every type without rules of its own: its files are checked as the real service's
