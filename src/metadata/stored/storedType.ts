@@ -169,7 +169,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
       }
       const xml = definition.parent ? component.content : files.get(pathOf(definition, component.fullName, definition.layout === 'contentFile'));
       // A child's stored XML is its element in the parent file; anyone else's, its own file: either way, the fields are its children.
-      if (xml) body.push(...childrenOf(rootOf(parseXmlTree(xml.toString('utf8')))));
+      if (xml) body.push(...childrenOf(rootOf(parseXmlTree(xml.toString('utf8')))).filter((n) => !('fullName' in n)));
       const record: Record<string, unknown> = {};
       Object.defineProperty(record, XSI_TYPE, { value: definition.xmlName, enumerable: false });
       Object.defineProperty(record, XML_BODY, { value: body, enumerable: false });
