@@ -27,5 +27,15 @@ export function parseApiVersion(text: string): number | undefined {
   return v >= MIN_API_VERSION && v <= newest ? v : undefined;
 }
 
+/**
+ * A package.xml `<version>`: any release up to the newest. Older packages than 31.0 still deploy
+ * (client libraries' own test packages say 12.0); a version newer than the org's is refused.
+ */
+export function parseManifestVersion(text: string): number | undefined {
+  if (!/^\d+(\.\d)?$/.test(text)) return undefined;
+  const v = Number(text);
+  return v >= 1 && v <= newest ? v : undefined;
+}
+
 export const supportedVersions = (): string[] =>
   Array.from({ length: newest - MIN_API_VERSION + 1 }, (_, i) => `${MIN_API_VERSION + i}.0`);

@@ -1,3 +1,4 @@
+import { MIN_API_VERSION } from '../apiVersions';
 import { certificateHandler } from './certificate/certificateType';
 import type { MetadataTypeDefinition, MetadataTypeHandler } from './metadataType';
 import { storedTypeHandler } from './stored/storedType';
@@ -26,7 +27,7 @@ function definitionOf(facts: TypeFacts): MetadataTypeDefinition {
     fixedFullName: facts.fixedFullName,
     children: facts.children,
     idPrefix: idPrefixOf(facts.name),
-    minApiVersion: FIRST_API_VERSION[facts.name] ?? 31,
+    minApiVersion: FIRST_API_VERSION[facts.name] ?? MIN_API_VERSION,
   };
 }
 
@@ -69,10 +70,13 @@ export const MetadataRegistry = {
   /** Top-level types (not child types such as CustomField), for describeMetadata. */
   topLevel: (): MetadataTypeHandler<any>[] => loaded().topLevel,
   get: (xmlName: string): MetadataTypeHandler<any> | undefined => loaded().handlers.get(xmlName),
-  /** The handler of a type as an API version knows it (none given: the latest); undefined before the type existed. */
+  /**
+   * The handler of a type as an API version knows it (none given: the latest); undefined before the
+   * type existed. Types known at 31.0 are taken as known in the older versions old packages name.
+   */
   resolve: (xmlName: string, apiVersion?: number): MetadataTypeHandler<any> | undefined => {
     const handler = loaded().handlers.get(xmlName);
-    return handler && (apiVersion === undefined || apiVersion >= handler.definition.minApiVersion) ? handler : undefined;
+    return handler && (apiVersion === undefined || Math.max(apiVersion, MIN_API_VERSION) >= handler.definition.minApiVersion) ? handler : undefined;
   },
   /** Top-level types whose files sit in a directory (`wave` holds ten). */
   inDirectory: (directory: string): MetadataTypeHandler<any>[] => loaded().byDirectory.get(directory) ?? [],

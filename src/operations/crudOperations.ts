@@ -176,7 +176,8 @@ export const renameMetadata: Operation = {
       const clash = store.components.get(org.id, type, newName);
       if (clash && clash.fullName.toLowerCase() !== oldName.toLowerCase()) return fail(duplicate(type, newName));
       renameComponent(store, org.id, handler.definition, oldName, newName, user.id, orgNow(org).toISOString());
-      return { errors: [], fullName: newName, success: true };
+      // The real service answers a rename with the name the component had.
+      return { errors: [], fullName: oldName, success: true };
     });
   },
 };

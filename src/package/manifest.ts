@@ -1,4 +1,4 @@
-import { parseApiVersion } from '../apiVersions';
+import { parseManifestVersion } from '../apiVersions';
 import { METADATA_NS } from '../soap/wsdlSchema';
 import { escapeXml } from '../soap/xmlWriter';
 import { parseMetadataXml, type XmlProblem } from './metadataXml';
@@ -24,7 +24,7 @@ export function parseManifest(text: string, requireVersion: boolean): ManifestRe
   if (!versionText) {
     if (requireVersion) return { ok: false, error: { problem: 'No version specified', ...at1 } };
   } else {
-    version = parseApiVersion(versionText);
+    version = parseManifestVersion(versionText);
     if (version === undefined) return { ok: false, error: { problem: `Invalid version specified:${versionText}`, ...at1 } };
   }
   const types = (value.types ?? []).map((t) => ({ name: (t.name ?? '').trim(), members: (t.members ?? []).map((m) => m.trim()) }));

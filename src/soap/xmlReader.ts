@@ -103,7 +103,8 @@ function toNodes(node: XmlValue): XmlNode[] {
   for (const [key, raw] of Object.entries(node)) {
     if (key.startsWith('@_')) continue;
     if (key === '#text') { out.push({ '#text': String(raw) } as unknown as XmlNode); continue; }
-    for (const item of Array.isArray(raw) ? raw : [raw]) out.push(element(key, toNodes(item)));
+    // xsi:nil is how clients clear a field: a nil field is left out, as if never set.
+    for (const item of Array.isArray(raw) ? raw : [raw]) if (attr(item, 'nil') !== 'true') out.push(element(key, toNodes(item)));
   }
   return out;
 }

@@ -146,8 +146,8 @@ describe('package problems', () => {
   it('reports an unknown type and a bad version', async () => {
     await expectFailure(await certsZip([], { manifest: packageXml(['X'], '66.0', 'Frobnicator') }),
       { fileName: 'package.xml', problem: "Unknown type name 'Frobnicator' specified in package.xml" });
-    await expectFailure(await certsZip([{ name: 'Old' }], { manifest: packageXml(['Old'], '12.0') }),
-      { fileName: 'package.xml', problem: 'Invalid version specified:12.0', lineNumber: 1, columnNumber: 1 });
+    await expectFailure(await certsZip([{ name: 'Old' }], { manifest: packageXml(['Old'], '69.0') }),
+      { fileName: 'package.xml', problem: 'Invalid version specified:69.0', lineNumber: 1, columnNumber: 1 });
     await expectFailure(await certsZip([{ name: 'Old' }], { manifest: packageXml(['Old'], '35.0') }),
       { problem: "Unknown type name 'Certificate' specified in package.xml" });
   });
