@@ -9,7 +9,4 @@ export const PackageProblems = {
   wildcardInDestructive: (manifest: string) => `Wildcards are not allowed in ${manifest}: name each component to delete`,
   sameNameTwice: (type: string, name: string, other: string) =>
     `${type} ${name}: ${other} in the same deploy has the same name (names are unique regardless of case). Deploy one of them, or rename the other.`,
-  missingMetaFile: (type: string, name: string, path: string) => `${type} ${name}: the meta file ${path} is missing from the package`,
-  missingContentFile: (type: string, name: string, path: string) =>
-    `${type} ${name}: the content file ${path} is missing from the package (deploy an empty file to have the org make its content)`,
 };

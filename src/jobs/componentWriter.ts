@@ -2,7 +2,7 @@ import { newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentWrite, MetadataTypeDefinition } from '../metadata/metadataType';
 import { parentNameOf } from '../metadata/stored/parentFile';
-import { pathOf } from '../metadata/stored/storedType';
+import { pathOf } from '../metadata/layout/componentPaths';
 import { childrenOf, nodeName, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../package/xmlTree';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';

@@ -1,7 +1,7 @@
 import { MetadataRegistry } from '../metadata/registry';
 import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { parentNameOf } from '../metadata/stored/parentFile';
-import { pathOf } from '../metadata/stored/storedType';
+import { pathOf } from '../metadata/layout/componentPaths';
 import type { FileProperties } from '../model/resultTypes';
 import type { ComponentStamp } from '../store/components';
 import type { Store } from '../store/store';

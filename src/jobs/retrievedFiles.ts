@@ -1,6 +1,6 @@
 import { MetadataRegistry } from '../metadata/registry';
 import { composeParentFile, parentNameOf } from '../metadata/stored/parentFile';
-import { pathOf } from '../metadata/stored/storedType';
+import { pathOf } from '../metadata/layout/componentPaths';
 import type { StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 

@@ -1,4 +1,4 @@
-import type { TestOutcomePolicy } from '../deploy/apexTests/testOutcomePolicy';
+import type { TestOutcomePolicy } from '../model/testOutcomePolicy';
 import { Repository } from './repository';
 
 export interface Org {

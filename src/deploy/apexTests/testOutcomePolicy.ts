@@ -4,13 +4,9 @@
  * case-insensitively, as Apex names do.
  */
 
-export type TestOutcome = 'pass' | 'fail';
+import type { TestOutcome, TestOutcomePolicy } from '../../model/testOutcomePolicy';
 
-export interface TestOutcomePolicy {
-  default: TestOutcome;
-  /** Per-class overrides, keyed by class name as given (looked up case-insensitively). */
-  classes: Record<string, TestOutcome>;
-}
+export type { TestOutcome, TestOutcomePolicy };
 
 const OUTCOMES: readonly TestOutcome[] = ['pass', 'fail'];
 const CLASS_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;

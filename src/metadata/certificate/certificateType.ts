@@ -8,7 +8,8 @@ import type { StoredComponent } from '../../store/components';
 import type {
   ApplyContext, ComponentInput, ComponentWrite, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanContext, PlanResult,
 } from '../metadataType';
-import { missingFile, pathOf } from '../stored/storedType';
+import { pathOf } from '../layout/componentPaths';
+import { missingFile } from '../stored/storedType';
 import { decideCertificateContent, type ContentDecision } from './contentRules';
 import { DEFAULT_KEY_SIZE, validityYears } from './definition';
 import { readCertificateFields, validateCertificateName, type StoredCertificateFields } from './fields';

@@ -1,7 +1,7 @@
 import { MetadataRegistry } from '../registry';
 import type { LocatedComponent, MetadataTypeDefinition } from '../metadataType';
+import { isBundleMeta, META } from './componentPaths';
 
-const META = '-meta.xml';
 
 /** What one file of a package is: a file of a type's component, named. */
 interface FileMatch {
@@ -45,7 +45,7 @@ function matchFile(type: MetadataTypeDefinition, rest: string[]): FileMatch | un
       return name && !dotted(file.slice(0, -META.length)) ? { type, fullName: name, main: true } : undefined;
     }
     case 'bundle':
-      return rest.length >= 2 ? { type, fullName: rest[0]!, main: file === `${rest[0]}.js${META}` || isBundleMeta(rest) } : undefined;
+      return rest.length >= 2 ? { type, fullName: rest[0]!, main: isBundleMeta(rest) } : undefined;
     case 'experienceBundle': {
       if (rest.length === 1) {
         const name = strip(file, `.site${META}`);
@@ -57,9 +57,6 @@ function matchFile(type: MetadataTypeDefinition, rest: string[]): FileMatch | un
       return rest.length >= 3 ? { type, fullName: `${rest[0]}/${rest[1]}`, main: rest.length === 3 && file.endsWith(META) } : undefined;
   }
 }
-
-/** A bundle's own meta file: `Name/Name.<kind>-meta.xml` at the bundle's top. */
-export const isBundleMeta = (rest: string[]) => rest.length === 2 && rest[1]!.startsWith(`${rest[0]}.`) && rest[1]!.endsWith(META);
 
 /**
  * Groups a package's files into components of every type the registry knows, by directory and

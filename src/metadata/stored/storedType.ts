@@ -4,14 +4,13 @@ import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, write
 import { METADATA_NS } from '../../soap/wsdlSchema';
 import { XML_BODY, XSI_TYPE } from '../../soap/xmlWriter';
 import type { StoredComponent } from '../../store/components';
-import { isBundleMeta } from '../layout/locateComponents';
+import { isBundleMeta, META, pathOf } from '../layout/componentPaths';
 import type {
   ComponentInput, ComponentProblem, FileProblem, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanResult,
 } from '../metadataType';
 import { validateComponentName } from './nameRules';
 import { splitParentFile } from './parentFile';
 
-const META = '-meta.xml';
 const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
 /** Bundles that cannot deploy without their own meta file. */
 const BUNDLE_META_REQUIRED = new Set(['LightningComponentBundle', 'AuraDefinitionBundle']);
@@ -27,13 +26,6 @@ export const missingFile = (type: MetadataTypeDefinition, fullName: string, what
   what === 'meta'
     ? `${type.xmlName} ${fullName}: the meta file ${path} is missing from the package`
     : `${type.xmlName} ${fullName}: the content file ${path} is missing from the package`;
-
-/** The path of a component's file in a metadata-format package, from its name. */
-export function pathOf(type: MetadataTypeDefinition, fullName: string, meta = false): string {
-  const base = `${type.directoryName}/${fullName}`;
-  if (type.layout === 'folder') return `${base}${META}`;
-  return `${base}.${type.suffix}${meta ? META : ''}`;
-}
 
 const sameFiles = (a: Map<string, Buffer>, b: Map<string, Buffer>) =>
   a.size === b.size && [...a].every(([path, bytes]) => sameContent(bytes, b.get(path)));

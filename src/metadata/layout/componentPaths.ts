@@ -1,0 +1,13 @@
+import type { MetadataTypeDefinition } from '../metadataType';
+
+export const META = '-meta.xml';
+
+/** The path of a component's file in a metadata-format package, from its name (its meta file with `meta`). */
+export function pathOf(type: MetadataTypeDefinition, fullName: string, meta = false): string {
+  const base = `${type.directoryName}/${fullName}`;
+  if (type.layout === 'folder') return `${base}${META}`;
+  return `${base}.${type.suffix}${meta ? META : ''}`;
+}
+
+/** A bundle's own meta file: `Name/Name.<kind>-meta.xml` at the bundle's top. */
+export const isBundleMeta = (rest: string[]) => rest.length === 2 && rest[1]!.startsWith(`${rest[0]}.`) && rest[1]!.endsWith(META);
