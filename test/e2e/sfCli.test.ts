@@ -139,7 +139,7 @@ describe('sf org login access-token and sf org display', () => {
     expect(r.code).toBe(0);
     expect(r.json.result).toMatchObject({
       username: server.org.username, orgId: server.org.id, isDevHub: false, isSandbox: false, isScratch: false,
-      instanceApiVersion: '66.0', name: 'Localforce Default Org', orgEdition: 'Developer Edition',
+      instanceApiVersion: '68.0', name: 'Localforce Default Org', orgEdition: 'Developer Edition',
     });
     expect(r.json.result.instanceUrl.replace(/\/$/, '')).toBe(server.url);
   });
@@ -148,7 +148,7 @@ describe('sf org login access-token and sf org display', () => {
     const r = await sf(['org', 'display', '--target-org', ALIAS]);
     expect(r.code).toBe(0);
     expect(r.json.result).toMatchObject({
-      id: server.org.id, username: server.org.username, connectedStatus: 'Connected', apiVersion: '66.0', alias: ALIAS,
+      id: server.org.id, username: server.org.username, connectedStatus: 'Connected', apiVersion: '68.0', alias: ALIAS,
     });
   });
 });
