@@ -23,13 +23,19 @@ export interface SignedCertificateSpec extends Omit<CertificateSpec, 'keyPair'> 
   issuer: DistinguishedName;
   issuerKeyPair: RsaKeyPair;
   isCa?: boolean;
-  /** Hex; a positive random 16-byte serial when omitted. */
+  /** Hex; a positive random 16-byte serial when omitted (14 bytes in the org profile). */
   serial?: string;
+  /** `org`: the extensions and serial of an org's self-signed certificate (see buildSelfSignedCertificate). */
+  profile?: 'org';
 }
 
-/** Self-signed leaf (issuer = subject, signed with its own key). Returns PEM. */
+/**
+ * A self-signed certificate as a Salesforce org makes one (measured on certificates retrieved from
+ * real orgs): basicConstraints CA:TRUE (critical), a subject key identifier, an authority key
+ * identifier with key id, issuer name and serial, and a 14-byte serial. Returns PEM.
+ */
 export function buildSelfSignedCertificate(spec: CertificateSpec): Promise<string> {
-  return buildSignedCertificate({ ...spec, issuer: spec.subject, issuerKeyPair: spec.keyPair });
+  return buildSignedCertificate({ ...spec, issuer: spec.subject, issuerKeyPair: spec.keyPair, profile: 'org' });
 }
 
 /** X.509 v3 certificate signed by `issuerKeyPair` (SHA-256 with RSA). Returns PEM. */
@@ -40,7 +46,8 @@ export async function buildSignedCertificate(spec: SignedCertificateSpec): Promi
 
   const cert = forge.pki.createCertificate();
   cert.version = 2; // v3
-  cert.serialNumber = spec.serial ? derIntegerHex(spec.serial) : randomSerial();
+  const org = spec.profile === 'org';
+  cert.serialNumber = spec.serial ? derIntegerHex(spec.serial) : org ? orgSerial(notBefore) : randomSerial();
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   cert.setSubject(dnToForge(spec.subject));
@@ -50,7 +57,14 @@ export async function buildSignedCertificate(spec: SignedCertificateSpec): Promi
   cert.siginfo.algorithmOid = SIGNATURE_ALGORITHM_OID;
 
   const sans = spec.subjectAltNames ?? [];
-  cert.setExtensions([
+  const altNames = sans.length > 0 ? [{ name: 'subjectAltName', altNames: subjectAltNamesToForge(sans) }] : [];
+  const authorityKeyId = keyIdentifier(spec.issuerKeyPair.publicKeyPem);
+  cert.setExtensions(org ? [
+    { name: 'subjectKeyIdentifier' },
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId, authorityCertIssuer: true, serialNumber: true },
+    ...altNames,
+  ] : [
     spec.isCa
       ? { name: 'basicConstraints', cA: true, critical: true }
       : { name: 'basicConstraints', cA: false },
@@ -59,8 +73,8 @@ export async function buildSignedCertificate(spec: SignedCertificateSpec): Promi
       : { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
     { name: 'subjectKeyIdentifier' },
     // forge's `keyIdentifier: true` would take the subject's key, wrong for CA-issued certificates.
-    { name: 'authorityKeyIdentifier', keyIdentifier: keyIdentifier(spec.issuerKeyPair.publicKeyPem) },
-    ...(sans.length > 0 ? [{ name: 'subjectAltName', altNames: subjectAltNamesToForge(sans) }] : []),
+    { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId },
+    ...altNames,
   ]);
 
   const der = await signEnvelope(pkiInternals.getTBSCertificate(cert), spec.issuerKeyPair.privateKeyPem);
@@ -78,6 +92,13 @@ function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] & 0x7f) | 0x40;
   return bytes.toString('hex');
+}
+
+// Real orgs' serials are 14 bytes: the creation time in milliseconds (6 bytes), 4 zero bytes and
+// 4 random ones. The time's top bit is clear until the year 10889, so the INTEGER stays positive.
+function orgSerial(created: Date): string {
+  const time = created.getTime().toString(16).padStart(12, '0');
+  return `${time}00000000${randomBytes(4).toString('hex')}`;
 }
 
 // Minimal two's-complement content octets of a positive hex serial, since forge does not normalise.

@@ -60,13 +60,14 @@ export function sameDn(a: DistinguishedName, b: DistinguishedName): boolean {
 }
 
 export function defaultSubject(fullName: string, orgId: string): DistinguishedName {
+  // As real orgs write it: the 15-character org id, and `ST=CA, C=USA`.
   return [
     { shortName: 'CN', value: fullName },
-    { shortName: 'OU', value: orgId },
+    { shortName: 'OU', value: orgId.slice(0, 15) },
     { shortName: 'O', value: 'Salesforce.com' },
     { shortName: 'L', value: 'San Francisco' },
-    { shortName: 'ST', value: 'California' },
-    { shortName: 'C', value: 'US' },
+    { shortName: 'ST', value: 'CA' },
+    { shortName: 'C', value: 'USA' },
   ];
 }
 

@@ -10,7 +10,9 @@ export type XmlNode = { [name: string]: XmlNode[] | string } & { ':@'?: Record<s
 
 const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
-  trimValues: false, processEntities: true, commentPropName: '#comment', cdataPropName: '#cdata', ignoreDeclaration: true,
+  // htmlEntities decodes character references (&#233;); metadataXml.ts has already refused any
+  // entity but the five predefined ones, so no HTML name can reach it.
+  trimValues: false, processEntities: true, htmlEntities: true, commentPropName: '#comment', cdataPropName: '#cdata', ignoreDeclaration: true,
   ignorePiTags: true,
 });
 
@@ -73,6 +75,7 @@ export function writeNodes(nodes: XmlNode[], depth = 0, pretty = true): string {
   for (const node of nodes) {
     const name = nodeName(node);
     if (name === TEXT) out += `${indent}${escapeText(String(node[TEXT]))}${eol}`;
+    else if (name === '#cdata') out += `${indent}<![CDATA[${textOfCdata(node)}]]>${eol}`;
     else if (name === '#comment') out += `${indent}<!--${(node[name] as XmlNode[]).map((t) => t[TEXT]).join('')}-->${eol}`;
     else out += `${indent}${writeElement(node, depth, pretty)}${eol}`;
   }
@@ -84,10 +87,8 @@ function writeElement(node: XmlNode, depth: number, pretty: boolean): string {
   const attributes = Object.entries(node[':@'] ?? {}).map(([k, v]) => ` ${k}="${escapeText(v)}"`).join('');
   const children = childrenOf(node);
   if (children.length === 0) return `<${name}${attributes}/>`;
-  if (!children.some((c) => isElement(c) || nodeName(c) === '#comment')) {
-    const text = children.map((c) => (nodeName(c) === '#cdata' ? `<![CDATA[${textOfCdata(c)}]]>` : escapeText(String(c[TEXT])))).join('');
-    return `<${name}${attributes}>${text}</${name}>`;
-  }
+  // Text content (with any comments among it) stays on one line, exactly as it was.
+  if (!children.some(isElement)) return `<${name}${attributes}>${writeNodes(children, 0, false)}</${name}>`;
   const close = pretty ? '    '.repeat(depth) : '';
   return `<${name}${attributes}>${pretty ? '\n' : ''}${writeNodes(children, depth + 1, pretty)}${close}</${name}>`;
 }

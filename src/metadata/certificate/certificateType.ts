@@ -20,11 +20,12 @@ interface CertificatePlan {
   fields: Omit<StoredCertificateFields, 'expirationDate' | 'state' | 'csrPem'>;
 }
 
-/** Whole seconds, as X.509 carries them: expirationDate says exactly what the certificate says. */
-function yearsAfter(d: Date, years: number): Date {
-  const out = wholeSeconds(d);
-  out.setUTCFullYear(out.getUTCFullYear() + years);
-  return out;
+/**
+ * When a certificate the org makes expires: on the anniversary of the org clock's date, at
+ * 00:00:00 UTC, as real orgs set it (whole seconds, so expirationDate says what the certificate says).
+ */
+function anniversary(d: Date, years: number): Date {
+  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate()));
 }
 
 const storedFields = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;
@@ -89,7 +90,7 @@ export const certificateHandler = (definition: MetadataTypeDefinition): Metadata
       case 'newSelfSigned': {
         const keyPair = await ctx.keys.take(fields.keySize);
         const notBefore = wholeSeconds(ctx.now);
-        const notAfter = yearsAfter(ctx.now, validityYears(fields.keySize));
+        const notAfter = anniversary(ctx.now, validityYears(fields.keySize));
         const pem = await buildSelfSignedCertificate({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames, notBefore, notAfter });
         const out: StoredCertificateFields = { ...fields, expirationDate: notAfter.toISOString(), state: 'selfSigned' };
         return { fields: { ...out }, content: Buffer.from(pem), files: new Map(), privateKeyPem: keyPair.privateKeyPem };
@@ -97,7 +98,7 @@ export const certificateHandler = (definition: MetadataTypeDefinition): Metadata
       case 'newCsr': {
         const keyPair = await ctx.keys.take(fields.keySize);
         const pem = await buildCsr({ keyPair, subject: decision.subject, subjectAltNames: decision.subjectAltNames });
-        const expirationDate = yearsAfter(ctx.now, validityYears(fields.keySize)).toISOString();
+        const expirationDate = anniversary(ctx.now, validityYears(fields.keySize)).toISOString();
         const out: StoredCertificateFields = { ...fields, expirationDate, state: 'awaitingChain', csrPem: pem };
         return { fields: { ...out }, content: Buffer.from(pem), files: new Map(), privateKeyPem: keyPair.privateKeyPem };
       }
@@ -140,7 +141,8 @@ function recordOf(component: StoredComponent, content: Buffer): Record<string, u
     fullName: component.fullName,
     content: content.toString('base64'),
     caSigned: f.caSigned,
-    encryptedWithPlatformEncryption: f.encryptedWithPlatformEncryption ? true : undefined,
+    // Real retrieves always write it, false included.
+    encryptedWithPlatformEncryption: !!f.encryptedWithPlatformEncryption,
     expirationDate: f.expirationDate,
     keySize: f.keySize,
     masterLabel: f.masterLabel,

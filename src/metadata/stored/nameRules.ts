@@ -21,15 +21,18 @@ export function validateComponentName(type: MetadataTypeDefinition, fullName: st
   if (fullName !== fullName.trim()) return bad('it begins or ends with a space');
   if (FORBIDDEN.test(fullName)) return bad('it holds a control character or one of \\ : * ? " < > |');
   if (fullName.length > MAX_NAME) return bad(`it is longer than ${MAX_NAME} characters`);
-  const slashes = fullName.split('/').length - 1;
-  const allowedSlashes = type.inFolder || type.folderContentType ? 4 : type.layout === 'digitalExperience' ? 1 : 0;
-  if (slashes > allowedSlashes || fullName.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-    return bad(type.inFolder ? 'it must be Folder/Name' : 'it cannot hold a /');
+  const parts = fullName.split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..')) return bad('each part between slashes must be a name, not empty, . or ..');
+  // Folders nest up to four deep; what they hold sits one level below, and is always in a folder.
+  const [minSlashes, maxSlashes] = type.inFolder ? [1, 4] : type.folderContentType ? [0, 3] : type.layout === 'digitalExperience' ? [1, 1] : [0, 0];
+  if (parts.length - 1 < minSlashes || parts.length - 1 > maxSlashes) {
+    return bad(type.inFolder ? 'it must be Folder/Name (folders nest at most four deep)'
+      : type.folderContentType ? 'folders nest at most four deep' : type.layout === 'digitalExperience' ? 'it must be kind/Name' : 'it cannot hold a /');
   }
   const own = type.inFolder ? fullName.slice(fullName.lastIndexOf('/') + 1) : fullName;
   const developerNamed = DEVELOPER_NAMED.has(type.xmlName) || type.folderContentType !== undefined;
-  const parts = type.folderContentType ? own.split('/') : [own];
-  if (developerNamed && parts.some((p) => !DEVELOPER_NAME.test(p) || p.endsWith('_'))) {
+  const named = type.folderContentType ? parts : [own];
+  if (developerNamed && named.some((p) => !DEVELOPER_NAME.test(p) || p.endsWith('_'))) {
     return bad('it can only contain underscores and alphanumeric characters, must begin with a letter, not end with an underscore, and not contain two consecutive underscores');
   }
   if (type.xmlName === 'LightningComponentBundle' && !/^[a-z]/.test(own)) return bad('a Lightning web component name must begin with a lowercase letter');
