@@ -55,6 +55,10 @@ function childrenOf(type) {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+function partsOf(type) {
+  return Object.values((type.children && type.children.types) || {}).filter((c) => c.strategies !== undefined).map((c) => c.name);
+}
+
 const byId = registry.types;
 const types = Object.values(byId).map((t) => ({
   name: t.name,
@@ -67,6 +71,8 @@ const types = Object.values(byId).map((t) => ({
   ...(t.aliasFor ? { aliasFor: byId[t.aliasFor].name } : {}),
   ...(t.ignoreParsedFullName ? { fixedFullName: t.name } : {}),
   children: childrenOf(t),
+  // Pieces with files of their own inside the parent's directory (DigitalExperience in a bundle).
+  ...(partsOf(t).length ? { parts: partsOf(t) } : {}),
 })).sort((a, b) => a.name.localeCompare(b.name));
 
 mkdirSync(dirname(OUT), { recursive: true });

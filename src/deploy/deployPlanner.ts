@@ -144,6 +144,16 @@ class PackagePlanner {
       if (!handler) { this.fail(this.atManifest(), P.unknownType(type.name)); continue; }
       const def = handler.definition;
       named.add(def.storedAs);
+      if (def.partOf) {
+        // A piece names its whole component (`site/S.sfdc_cms__view/home` is in `site/S`): the component deploys whole.
+        named.add(def.partOf);
+        for (const member of type.members) {
+          const found = ofType(def.storedAs).filter((c) => member === '*' || sameName(c.fullName, member.split('.')[0]!));
+          if (!found.length && member !== '*') missing(member, type.name);
+          for (const c of found) listings.set(c, { whole: true });
+        }
+        continue;
+      }
       if (def.parent) {
         named.add(def.parent.xmlName);
         for (const member of type.members) this.listChild(handler, member, ofType(def.parent.xmlName), listings, missing);
@@ -156,8 +166,8 @@ class PackagePlanner {
       for (const member of type.members) {
         if (member === '*') { candidates.forEach((c) => listings.set(c, { whole: true })); continue; }
         const name = member.replace(/\/$/, '');
-        const found = candidates.find((c) => c.fullName === name || (def.layout === 'document' && withoutExtension(name) === c.fullName))
-          ?? folders.find((c) => c.fullName === name);
+        const found = candidates.find((c) => sameName(c.fullName, name) || (def.layout === 'document' && sameName(withoutExtension(name), c.fullName)))
+          ?? folders.find((c) => sameName(c.fullName, name));
         if (found) listings.set(found, { whole: true });
         else missing(member, type.name);
       }
@@ -174,9 +184,9 @@ class PackagePlanner {
     for (const parent of parents) {
       const read = this.read(parent);
       const children = isFileProblem(read) ? [] : (read.children ?? []).filter((c) => c.type.xmlName === def.xmlName);
-      const matches = member === '*' ? children : children.filter((c) => c.fullName === member);
+      const matches = member === '*' ? children : children.filter((c) => sameName(c.fullName, member));
       // A parent file that cannot be read is reported once, when it is planned: list it so that it is.
-      if (!matches.length && !(isFileProblem(read) && (member === '*' || parentNameOf(def, member) === parent.fullName))) continue;
+      if (!matches.length && !(isFileProblem(read) && (member === '*' || sameName(parentNameOf(def, member), parent.fullName)))) continue;
       found = true;
       const listing = listings.get(parent) ?? { whole: false, children: new Set<string>() };
       if (!listing.whole) matches.forEach((c) => listing.children.add(c.fullName));
@@ -257,6 +267,9 @@ class PackagePlanner {
     return out;
   }
 }
+
+/** Manifest members name components regardless of case, as the real service matches them. */
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 const withoutExtension = (name: string) => (name.lastIndexOf('.') > name.lastIndexOf('/') ? name.slice(0, name.lastIndexOf('.')) : name);
 

@@ -35,7 +35,7 @@ export function createApp(services: Services, version: string): express.Express 
     const status = err.status ?? 500;
     if (req.path.startsWith('/services/Soap/')) {
       const fault = err.type === 'entity.too.large'
-        ? Faults.invalidOperation(`The SOAP message is larger than the ${PackageLimits.maxSoapMessageBytes / 1024 / 1024} MB limit`)
+        ? Faults.malformedRequest(`Maximum size of request reached. Maximum size of request is ${PackageLimits.maxSoapMessageBytes} bytes.`)
         : Faults.unknownException(err.message);
       return sendXml(res, 500, faultEnvelope(fault));
     }

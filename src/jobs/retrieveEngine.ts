@@ -4,7 +4,9 @@ import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
 import type { MetadataTypeDefinition } from '../metadata/metadataType';
+import { PackageLimits } from '../package/limits';
 import { writeManifest, type Manifest } from '../package/manifest';
+import { PackageError } from '../package/zipReader';
 import { componentFileProperties, mainFileOf } from './fileProperties';
 import { retrievedFiles } from './retrievedFiles';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
@@ -57,8 +59,9 @@ export class RetrieveEngine {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
     } catch (err) {
+      const code = err instanceof PackageError ? err.statusCode : 'UNKNOWN_EXCEPTION';
       this.store.retrieves.update(id, {
-        done: true, errorMessage: `UNKNOWN_EXCEPTION: ${(err as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION', fileProperties: [], id,
+        done: true, errorMessage: `${code}: ${(err as Error).message}`, errorStatusCode: code, fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
       });
     }
@@ -69,6 +72,7 @@ export class RetrieveEngine {
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
     const zip = new JSZip();
+    let fileCount = 0;
     const fileProperties: FileProperties[] = [];
     const manifestProperties = (fileName: string, fullName: string, id: string): FileProperties => ({
       createdById: caller.user.id, createdByName: caller.user.fullName, createdDate: at, fileName, fullName, id,
@@ -87,6 +91,8 @@ export class RetrieveEngine {
           return paths.some((p) => p === main || p.startsWith(`${main}/`));
         });
       }
+      fileCount += files.size + 1;
+      if (fileCount > PackageLimits.maxFiles) throw new PackageError('LIMIT_EXCEEDED', `Too many files in retrieve call, limit is: ${PackageLimits.maxFiles}`);
       for (const [path, bytes] of files) zip.file(prefix + path, bytes);
       for (const c of components) fileProperties.push(componentFileProperties(this.store, c, prefix));
       zip.file(`${prefix}package.xml`, writeManifest(manifest));
@@ -108,6 +114,9 @@ export class RetrieveEngine {
       addPackage(`${name}/`, components, { ...manifest, fullName: name }, newId(IdPrefix.package), 'package');
     }
     const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+    if (bytes.length > PackageLimits.maxZipBytes) {
+      throw new PackageError('LIMIT_EXCEEDED', `The retrieved zip file is ${bytes.length} bytes; the limit is ${PackageLimits.maxZipBytes} bytes. Retrieve fewer components at a time.`);
+    }
     return { zip: bytes, fileProperties, messages };
   }
 
@@ -123,7 +132,7 @@ export class RetrieveEngine {
         continue;
       }
       const def = handler.definition;
-      const get = (name: string) => this.store.components.get(orgId, def.storedAs, name)
+      const get = (name: string) => this.store.components.get(orgId, def.storedAs, def.partOf ? name.split('.')[0]! : name)
         ?? (def.folderType ? this.store.components.get(orgId, MetadataRegistry.get(def.folderType)!.definition.storedAs, name) : undefined)
         ?? (def.layout === 'document' ? this.store.components.get(orgId, def.storedAs, name.replace(/\.[^./]*$/, '')) : undefined);
       const members: string[] = [];

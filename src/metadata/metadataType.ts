@@ -20,6 +20,8 @@ export interface MetadataTypeDefinition {
   children: ChildTypeFacts[];
   /** For a child type (CustomField): its parent type, and how the parent's file holds it. */
   parent?: { xmlName: string; child: ChildTypeFacts };
+  /** For a piece of another type's component (DigitalExperience): that type. Its members name the whole component up to the first dot. */
+  partOf?: string;
   /** Key prefix of the ids of its components. */
   idPrefix: string;
   /** The first API version that knows the type. */

@@ -43,6 +43,7 @@ function build() {
   for (const facts of table.types) {
     const parent = definitionOf(facts);
     topLevel.push(add(parent));
+    for (const part of facts.parts ?? []) add({ ...parent, xmlName: part, storedAs: parent.storedAs, children: [], partOf: parent.xmlName });
     for (const child of facts.children) {
       add({
         xmlName: child.name, directoryName: parent.directoryName, suffix: parent.suffix, layout: 'xml', metaFile: false,

@@ -42,6 +42,11 @@ export interface TypeFacts {
   /** A type with one component whose fullName never changes (CustomLabels). */
   fixedFullName?: string;
   children: ChildTypeFacts[];
+  /**
+   * Types whose components are pieces of this type's component, files inside its directory
+   * (DigitalExperience `site/S.sfdc_cms__view/home` in the DigitalExperienceBundle `site/S`).
+   */
+  parts?: string[];
 }
 
 interface DerivedTable {

@@ -219,9 +219,33 @@ describe('checks on every type, each a component failure with its file and posit
       { fileName: 'pages/P.page-meta.xml', problem: expect.stringContaining('the content file pages/P.page is missing') });
   });
 
-  it('refuses names the type does not allow', async () => {
-    await expectFailure({ 'classes/Bad__Name.cls': 'x', 'classes/Bad__Name.cls-meta.xml': APEX_META }, { ApexClass: ['Bad__Name'] },
-      { fullName: 'Bad__Name', problem: expect.stringContaining("The ApexClass name 'Bad__Name' is not valid") });
+  it('refuses names the type does not allow, and components of another namespace', async () => {
+    await expectFailure({ 'classes/Bad_Name_.cls': 'x', 'classes/Bad_Name_.cls-meta.xml': APEX_META }, { ApexClass: ['Bad_Name_'] },
+      { fullName: 'Bad_Name_', problem: expect.stringContaining("The ApexClass name 'Bad_Name_' is not valid") });
+    await expectFailure({ 'remoteSiteSettings/slackv2__Slack.remoteSite': xml('RemoteSiteSetting', '    <isActive>true</isActive>\n    <url>https://slack.com</url>\n') },
+      { RemoteSiteSetting: ['slackv2__Slack'] }, { fullName: 'slackv2__Slack',
+        problem: 'Cannot create a new component with the namespace: slackv2. Only components in the same namespace as the organization can be created through the API' });
+  });
+
+  it('matches manifest members regardless of case, as the real service does', async () => {
+    const result = await deployAndWait(conn, await zipOf({ 'package.xml': manifest({ CustomField: ['Account.Total_till_now__c'] }),
+      'objects/Account.object': xml('CustomObject', field('Total_Till_Now__c')) }));
+    expect(failures(result)).toEqual([]);
+    expect(successes(result).map((m) => m.fullName)).toContain('Account.Total_Till_Now__c');
+  });
+
+  it('deploys a digital experience bundle when the manifest names its pieces', async () => {
+    const site = 'digitalExperiences/site/ESA';
+    const result = await deployAndWait(conn, await zipOf({
+      'package.xml': manifest({ DigitalExperience: ['site/ESA.sfdc_cms__view/home'], DigitalExperienceBundle: ['site/ESA'] }),
+      [`${site}/ESA.digitalExperience-meta.xml`]: xml('DigitalExperienceBundle', '    <label>ESA</label>\n'),
+      [`${site}/sfdc_cms__view/home/_meta.json`]: '{"apiName":"home","type":"sfdc_cms__view"}',
+      [`${site}/sfdc_cms__view/home/content.json`]: '{"type":"sfdc_cms__view"}',
+    }));
+    expect(failures(result)).toEqual([]);
+    expect(result.status).toBe('Succeeded');
+    const { files } = await retrieve(conn, { unpackaged: { types: [{ name: 'DigitalExperience', members: ['site/ESA.sfdc_cms__view/home'] }], version: '66.0' } });
+    expect(files[`${site}/sfdc_cms__view/home/content.json`]!.toString()).toBe('{"type":"sfdc_cms__view"}');
   });
 
   it('keeps "Unknown type name" for names no org knows, and accepts a 67.0 manifest', async () => {

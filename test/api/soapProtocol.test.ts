@@ -84,7 +84,7 @@ describe('the SOAP endpoint', () => {
   it('faults a SOAP message over the 50 MB limit without reading it all', async () => {
     const res = await post('/services/Soap/m/66.0', envelope(`<deploy><ZipFile>${'A'.repeat(51 * 1024 * 1024)}</ZipFile></deploy>`));
     expect(res.status).toBe(500);
-    expect(faultOf(res.text)).toEqual({ code: 'sf:INVALID_OPERATION', string: 'INVALID_OPERATION: The SOAP message is larger than the 50 MB limit' });
+    expect(faultOf(res.text)).toEqual({ code: 'soapenv:Client', string: 'Maximum size of request reached. Maximum size of request is 52428800 bytes.' });
   });
 
   it.each([

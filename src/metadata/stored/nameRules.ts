@@ -32,6 +32,11 @@ export function validateComponentName(type: MetadataTypeDefinition, fullName: st
   const own = type.inFolder ? fullName.slice(fullName.lastIndexOf('/') + 1) : fullName;
   const developerNamed = DEVELOPER_NAMED.has(type.xmlName) || type.folderContentType !== undefined;
   const named = type.folderContentType ? parts : [own];
+  // `ns__Name` is a component of the package with namespace `ns`; an org makes only its own (it has none).
+  const namespace = developerNamed ? /^([A-Za-z][A-Za-z0-9]*)__[A-Za-z]/.exec(own)?.[1] : undefined;
+  if (namespace) {
+    return `Cannot create a new component with the namespace: ${namespace}. Only components in the same namespace as the organization can be created through the API`;
+  }
   if (developerNamed && named.some((p) => !DEVELOPER_NAME.test(p) || p.endsWith('_'))) {
     return bad('it can only contain underscores and alphanumeric characters, must begin with a letter, not end with an underscore, and not contain two consecutive underscores');
   }

@@ -455,7 +455,9 @@ describe('validateComponentName', () => {
   it('ApexClass: a developer name', () => {
     for (const n of ['A', 'My_Class2', 'x1']) ok('ApexClass', n);
     bad('ApexClass', '2A', /begin with a letter/);
-    bad('ApexClass', 'A__B', /two consecutive underscores/);
+    bad('ApexClass', 'A___B', /two consecutive underscores/);
+    // `ns__Name` belongs to the package of namespace ns, which an org without it cannot make.
+    expect(validateComponentName(def('ApexClass'), 'acme__Helper')).toMatch(/^Cannot create a new component with the namespace: acme\. /);
     bad('ApexClass', 'A_', /not end with an underscore/);
     for (const n of ['A-B', 'A B', 'A.B', 'Ä']) bad('ApexClass', n, /only contain underscores and alphanumeric characters/);
     bad('ApexClass', '', /empty/);
@@ -467,7 +469,7 @@ describe('validateComponentName', () => {
     for (const n of ['card', 'myCard', 'my_card2']) ok('LightningComponentBundle', n);
     bad('LightningComponentBundle', 'Card', /lowercase letter/);
     bad('LightningComponentBundle', 'my-card');
-    bad('LightningComponentBundle', 'my__card');
+    bad('LightningComponentBundle', 'my___card');
   });
 
   it('Layout: Object-Layout name, spaces and dots allowed, no slash', () => {
