@@ -7,8 +7,8 @@ import {
   type CertSpec, type LocalforceServer,
 } from '../support/localforce';
 import {
-  foreignCertificate, foreignCsr, intermediate, makeTestCa, openssl, opensslOrSkip, pemBlocks, readCsr, samePublicKey, signCsr,
-  withEcKey, type TestCa,
+  anniversaryAtMidnight, expectOrgMade, foreignCertificate, foreignCsr, intermediate, makeTestCa, openssl, opensslOrSkip, orgSubject,
+  pemBlocks, readCsr, samePublicKey, signCsr, withEcKey, type TestCa,
 } from '../support/testCa';
 
 /*
@@ -70,7 +70,8 @@ const success = (r: Result, fullName: string): Message | undefined => successes(
 const deletion = (r: Result, fullName: string): Message | undefined => successes(r).find((m) => m.fullName === fullName && m.deleted);
 
 const DAY = 24 * 3600 * 1000;
-const defaultSubject = (name: string): string => `CN=${name}\nOU=${server.org.id}\nO=Salesforce.com\nL=San Francisco\nST=California\nC=US`;
+/** The subject a real org writes: the 15-character org id (00D000000000001 for the default org), ST=CA, C=USA. */
+const defaultSubject = (name: string): string => orgSubject(name, server.org.id);
 
 /** Content given as a Buffer (DER) is written to the zip byte for byte. */
 type Spec = Omit<CertSpec, 'content'> & { content?: string | Buffer };
@@ -158,15 +159,17 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
     const info = readCsr(csr);
     expect(info.signatureVerifies).toBe(true);
     expect(info.subject).toEqual([
-      { shortName: 'CN', value: name }, { shortName: 'OU', value: server.org.id }, { shortName: 'O', value: 'Salesforce.com' },
-      { shortName: 'L', value: 'San Francisco' }, { shortName: 'ST', value: 'California' }, { shortName: 'C', value: 'US' },
+      { shortName: 'CN', value: name }, { shortName: 'OU', value: server.org.id.slice(0, 15) }, { shortName: 'O', value: 'Salesforce.com' },
+      { shortName: 'L', value: 'San Francisco' }, { shortName: 'ST', value: 'CA' }, { shortName: 'C', value: 'USA' },
     ]);
+    expect(server.org.id.slice(0, 15)).toBe('00D000000000001');
     expect(metaField(meta, 'caSigned')).toBe('true');
     expect(metaField(meta, 'keySize')).toBe('2048');
-    // Until the chain arrives the expiry is as for a self-signed 2048-bit certificate: a year on.
-    const expires = Date.parse(metaField(meta, 'expirationDate')!);
-    const created = Date.parse(String(result.createdDate));
-    expect(Math.round((expires - created) / (365 * DAY))).toBe(1);
+    // Until the chain arrives the expiry is as for a self-signed 2048-bit certificate: the anniversary
+    // of the org date it was made on, at midnight UTC (made between the deploy's start and its end).
+    const expires = metaField(meta, 'expirationDate')!;
+    expect(expires).toMatch(/T00:00:00\.000Z$/);
+    expect([anniversaryAtMidnight(String(result.createdDate), 1), anniversaryAtMidnight(String(result.completedDate), 1)]).toContain(expires);
     if (opensslOrSkip('the CSR')) {
       const verified = openssl(['req', '-in', '{csr.pem}', '-noout', '-verify'], { 'csr.pem': csr });
       expect(verified.status).toBe(0);
@@ -226,7 +229,7 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
       await setClock(server.org.id, { offsetMs: 200 * DAY });
       try {
         const m = await expectRefusedUnchanged(name, { caSigned: true, content: signed + ca.inter }, /certificate chain is not valid/);
-        expect(m.problem).toContain(`certificate 1 (CN=${name}, OU=${server.org.id}, O=Salesforce.com, L=San Francisco, ST=California, C=US) expired on ${notAfter}`);
+        expect(m.problem).toContain(`certificate 1 (CN=${name}, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA) expired on ${notAfter}`);
         expect(m.problem).toMatch(/Have the CA issue a new certificate/);
       } finally {
         await setClock(server.org.id, {});
@@ -390,8 +393,12 @@ describe('a self-signed certificate', () => {
     expect(first.verify(first.publicKey)).toBe(true);
     expect(first.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(metaField(meta, 'expirationDate')).toBe(isoOf(first.validTo));
-    expect(Date.parse(first.validTo) - Date.parse(first.validFrom)).toBeGreaterThanOrEqual(365 * DAY);
+    // Valid from the second it was made to the anniversary of that date, at midnight UTC.
+    expect(isoOf(first.validFrom)).toMatch(/\.000Z$/);
+    expect(isoOf(first.validTo)).toBe(anniversaryAtMidnight(first.validFrom, 1));
+    expect(Date.parse(first.validTo) - Date.parse(first.validFrom)).toBeGreaterThan(364 * DAY);
     expect(Date.parse(first.validTo) - Date.parse(first.validFrom)).toBeLessThanOrEqual(366 * DAY);
+    expectOrgMade(crt);
     if (opensslOrSkip('the self-signed certificate')) {
       const r = openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt });
       expect(r.status).toBe(0);
@@ -435,7 +442,9 @@ describe('a self-signed certificate', () => {
     expect(renewed.publicKey.equals(new X509Certificate(theirs.pem).publicKey)).toBe(false);
     expect(renewed.serialNumber).not.toBe(first.serialNumber);
     expect(metaField(meta, 'expirationDate')).toBe(isoOf(renewed.validTo));
+    expect(isoOf(renewed.validTo)).toBe(anniversaryAtMidnight(renewed.validFrom, 1));
     expect(Date.parse(renewed.validTo)).toBeGreaterThanOrEqual(Date.parse(first.validTo));
+    expectOrgMade(crt);
     if (opensslOrSkip('the renewed certificate')) {
       expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt }).status).toBe(0);
       expect(openssl(['x509', '-in', '{c.pem}', '-noout', '-ext', 'subjectAltName'], { 'c.pem': crt }).stdout).toMatch(/DNS:renewed\.example\.com, DNS:www\.renewed\.example\.com, IP Address:10\.1\.2\.3/);
@@ -480,8 +489,12 @@ describe('new components from uploaded content', () => {
     const result = await deploy([{ name: 'From_Chain', content: theirs.pem + ca.inter }, { name: 'From_Der', content: der }]);
     expect(result.status).toBe('Succeeded');
     for (const n of ['From_Chain', 'From_Der']) {
-      const made = new X509Certificate((await mustRetrieve(n)).crt);
+      const { crt } = await mustRetrieve(n);
+      const made = new X509Certificate(crt);
       expect(made.subject).toBe('CN=api.example.org\nO=Example Org\nC=DE');
+      // The uploaded certificate's X.509 parameters, on a certificate made as the org makes its own.
+      expectOrgMade(crt);
+      expect(isoOf(made.validTo)).toBe(anniversaryAtMidnight(made.validFrom, 1));
       expect(made.subjectAltName).toBe('DNS:api.example.org, email:ops@example.org');
       expect(made.verify(made.publicKey)).toBe(true);
       expect(made.publicKey.equals(new X509Certificate(theirs.pem).publicKey)).toBe(false);
@@ -694,9 +707,11 @@ describe('the org clock', () => {
     const { crt, meta } = await mustRetrieve('Clock_Cert', orgConn);
     const x509 = new X509Certificate(crt);
     expect(isoOf(x509.validFrom)).toMatch(/^2030-01-01T/);
-    expect(isoOf(x509.validTo)).toMatch(/^2031-01-01T/);
+    expect(isoOf(x509.validTo)).toBe('2031-01-01T00:00:00.000Z');
     expect(metaField(meta, 'expirationDate')).toBe(isoOf(x509.validTo));
-    expect(x509.subject).toContain(`OU=${org.id}`);
+    expect(x509.subject).toBe(orgSubject('Clock_Cert', org.id));
+    expect(x509.subject).toContain(`\nOU=${org.id.slice(0, 15)}\n`);
+    expect(x509.subject).not.toContain(org.id);
     const [listed] = asArray(await orgConn.metadata.list([{ type: 'Certificate' }]));
     expect(listed).toMatchObject({ fullName: 'Clock_Cert', createdDate: expect.stringMatching(/^2030-01-01T/), lastModifiedDate: expect.stringMatching(/^2030-01-01T/) });
     expect(String(result.completedDate)).toMatch(/^2030-01-01T/);
@@ -717,7 +732,9 @@ describe('the org clock', () => {
       expect(result.status).toBe('Succeeded');
       const { files } = await retrieveCerts(c, ['Start_Clock']);
       const x509 = new X509Certificate(files['unpackaged/certs/Start_Clock.crt']!);
-      expect(isoOf(x509.validTo)).toMatch(/^2036-06-15T/);
+      // Made at noon: still the anniversary at midnight UTC.
+      expect(isoOf(x509.validFrom)).toMatch(/^2035-06-15T12:00:/);
+      expect(isoOf(x509.validTo)).toBe('2036-06-15T00:00:00.000Z');
     } finally {
       await clocked.close();
     }

@@ -3,7 +3,9 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Connection } from 'jsforce';
 import { generateRsaKeyPair } from '../../src/crypto';
 import { asArray, soapLogin, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
-import { foreignCsr, makeTestCa, openssl, opensslOrSkip, pemBlocks, readCsr, signCsr, type TestCa } from '../support/testCa';
+import {
+  anniversaryAtMidnight, expectOrgMade, foreignCsr, makeTestCa, openssl, opensslOrSkip, orgSubject, pemBlocks, readCsr, signCsr, type TestCa,
+} from '../support/testCa';
 
 /*
  * The CRUD calls for Certificate through jsforce over HTTP (createMetadata, updateMetadata,
@@ -79,17 +81,23 @@ describe('createMetadata and readMetadata', () => {
     const [r] = await create([{ fullName: 'Crud_Self', caSigned: false, masterLabel: '  Crud self-signed  ' }]);
     expect(r).toEqual({ fullName: 'Crud_Self', success: true, errors: [] });
     const record = await readOne('Crud_Self');
-    expect(record).toMatchObject({ fullName: 'Crud_Self', caSigned: false, keySize: 2048, masterLabel: 'Crud self-signed', privateKeyExportable: true });
+    expect(record).toMatchObject({
+      fullName: 'Crud_Self', caSigned: false, encryptedWithPlatformEncryption: false, keySize: 2048, masterLabel: 'Crud self-signed', privateKeyExportable: true,
+    });
     const pem = unb64(record.content);
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);
     const x509 = new X509Certificate(pem);
     expect(x509.verify(x509.publicKey)).toBe(true);
-    expect(x509.subject).toBe(`CN=Crud_Self\nOU=${server.org.id}\nO=Salesforce.com\nL=San Francisco\nST=California\nC=US`);
+    expect(x509.subject).toBe(orgSubject('Crud_Self', server.org.id));
+    expect(x509.subject).toBe('CN=Crud_Self\nOU=00D000000000001\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA');
     expect(record.expirationDate).toBe(isoOf(x509.validTo));
+    expect(record.expirationDate).toBe(anniversaryAtMidnight(x509.validFrom, 1));
+    expectOrgMade(pem);
     if (opensslOrSkip('the created certificate')) expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': pem }).status).toBe(0);
   });
 
   it('ignores expirationDate on input (in either form) and stores encryptedWithPlatformEncryption', async () => {
+    const before = new Date();
     const [a, b] = await create([
       { fullName: 'Crud_Dated', caSigned: false, masterLabel: 'Dated', expirationDate: '2017-03-19' },
       { fullName: 'Crud_Encrypted', caSigned: true, masterLabel: 'Encrypted', encryptedWithPlatformEncryption: true, expirationDate: '2017-03-19T00:00:00.000Z' },
@@ -97,10 +105,13 @@ describe('createMetadata and readMetadata', () => {
     expect([a!.success, b!.success]).toEqual([true, true]);
     const dated = await readOne('Crud_Dated');
     expect(dated.expirationDate).toBe(isoOf(new X509Certificate(unb64(dated.content)).validTo));
-    expect(dated.encryptedWithPlatformEncryption).toBeUndefined();
+    // readMetadata always carries it, false included, as a real retrieve does.
+    expect(dated.encryptedWithPlatformEncryption).toBe(false);
     const encrypted = await readOne('Crud_Encrypted');
     expect(encrypted.encryptedWithPlatformEncryption).toBe(true);
-    expect(Date.parse(encrypted.expirationDate!)).toBeGreaterThan(Date.now());
+    // A CSR waiting for its chain: the anniversary of the date it was made, at midnight UTC.
+    const after = new Date();
+    expect([anniversaryAtMidnight(before, 1), anniversaryAtMidnight(after, 1)]).toContain(encrypted.expirationDate);
   });
 
   it('returns no record for a name that does not exist', async () => {

@@ -30,7 +30,10 @@ describe('orgs', () => {
     expect(asArray(await tokenConnection(server, other.accessToken).metadata.list([{ type: 'Certificate' }])).map((p) => p.fullName)).toEqual(['OnlyTheirs']);
     expect(asArray(await theirs.metadata.read('Certificate', ['OnlyMine']))).toHaveLength(0);
     const { files } = await retrieveCerts(theirs, ['OnlyTheirs']);
-    expect(new X509Certificate(files['unpackaged/certs/OnlyTheirs.crt']!).subject).toContain(`OU=${other.id}`);
+    // Their org's id in the subject, in its 15-character form as real orgs write it.
+    const subject = new X509Certificate(files['unpackaged/certs/OnlyTheirs.crt']!).subject;
+    expect(subject).toBe(`CN=OnlyTheirs\nOU=${other.id.slice(0, 15)}\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA`);
+    expect(other.id.slice(0, 15)).not.toBe(server.org.id.slice(0, 15));
   });
 
   it('keeps one org\'s deploy ids out of another\'s reach', async () => {

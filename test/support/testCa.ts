@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,3 +135,92 @@ export function openssl(args: string[], files: Record<string, string | Buffer> =
 
 /** Splits a PEM chain into its certificates' PEM blocks. */
 export const pemBlocks = (text: string): string[] => text.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----\n?/g) ?? [];
+
+/**
+ * A certificate's extensions read with node-forge (an independent reader): names in certificate
+ * order with their criticality, CA flag, subject key identifier, and the authority key identifier
+ * decoded into key id, issuer directory name and serial. Hex values are upper case.
+ */
+export interface CertificateExtensions {
+  extensions: { name: string; critical: boolean }[];
+  cA?: boolean;
+  subjectKeyId?: string;
+  authorityKeyId?: { keyId?: string; issuer?: string[]; serial?: string };
+}
+
+const hexOf = (bytes: string): string => forge.util.bytesToHex(bytes).toUpperCase();
+
+export function extensionsOf(pem: string): CertificateExtensions {
+  type Ext = { name: string; critical?: boolean; cA?: boolean; subjectKeyIdentifier?: string; value: string };
+  const exts = forge.pki.certificateFromPem(pem).extensions as Ext[];
+  const out: CertificateExtensions = { extensions: exts.map((e) => ({ name: e.name, critical: !!e.critical })) };
+  const bc = exts.find((e) => e.name === 'basicConstraints');
+  if (bc) out.cA = !!bc.cA;
+  const ski = exts.find((e) => e.name === 'subjectKeyIdentifier');
+  if (ski) out.subjectKeyId = ski.subjectKeyIdentifier!.toUpperCase();
+  const aki = exts.find((e) => e.name === 'authorityKeyIdentifier');
+  if (aki) {
+    // AuthorityKeyIdentifier ::= SEQUENCE { [0] keyIdentifier, [1] authorityCertIssuer GeneralNames, [2] serial }
+    const rdn = (forge.pki as unknown as { RDNAttributesAsArray(n: forge.asn1.Asn1): { shortName?: string; type: string; value: string }[] }).RDNAttributesAsArray;
+    const akid: NonNullable<CertificateExtensions['authorityKeyId']> = {};
+    for (const part of forge.asn1.fromDer(aki.value).value as forge.asn1.Asn1[]) {
+      if (part.tagClass !== forge.asn1.Class.CONTEXT_SPECIFIC) throw new Error('authorityKeyIdentifier: untagged element');
+      const tag = part.type as number;
+      if (tag === 0) akid.keyId = hexOf(part.value as string);
+      else if (tag === 2) akid.serial = hexOf(part.value as string);
+      else if (tag === 1) {
+        // GeneralNames holding one directoryName, [4] EXPLICIT Name.
+        const names = part.value as forge.asn1.Asn1[];
+        if (names.length !== 1 || (names[0]!.type as number) !== 4) throw new Error('authorityKeyIdentifier: expected one directoryName');
+        const name = (names[0]!.value as forge.asn1.Asn1[])[0]!;
+        akid.issuer = rdn(name).map((a) => `${a.shortName ?? a.type}=${forge.util.decodeUtf8(a.value)}`);
+      }
+    }
+    out.authorityKeyId = akid;
+  }
+  return out;
+}
+
+/** RFC 5280 4.2.1.2 method 1: SHA-1 of the RSAPublicKey, upper-case hex. */
+export const keyIdOf = (publicKeyPem: string): string =>
+  createHash('sha1').update(createPublicKey(publicKeyPem).export({ type: 'pkcs1', format: 'der' })).digest('hex').toUpperCase();
+
+/** The subject (and issuer) a Salesforce org writes, as node's X509Certificate shows it: the 15-character org id, ST=CA, C=USA. */
+export const orgSubject = (fullName: string, orgId: string): string =>
+  `CN=${fullName}\nOU=${orgId.slice(0, 15)}\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA`;
+
+/** When a certificate the org makes expires: the anniversary of the given time's UTC date, at 00:00:00 UTC (ISO). */
+export function anniversaryAtMidnight(from: Date | string | number, years: number): string {
+  const d = new Date(from);
+  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate())).toISOString();
+}
+
+/**
+ * Checks that a certificate has the profile of a self-signed certificate a Salesforce org makes:
+ * X.509 v3; subject key identifier, basicConstraints CA:TRUE (critical) and an authority key
+ * identifier with the key id, the issuer's name and the serial, in that order (then any SANs), and
+ * nothing else (no keyUsage); a 14-byte serial of 6 bytes of creation time in milliseconds (the
+ * notBefore second), 4 zero bytes and 4 random ones. Key ids are checked against the certificate's
+ * own key.
+ */
+export function expectOrgMade(pem: string): void {
+  const x509 = new X509Certificate(pem);
+  const serial = x509.serialNumber.toUpperCase();
+  const keyId = keyIdOf(x509.publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  expect(forge.pki.certificateFromPem(pem).version).toBe(2); // v3
+  expect(x509.issuer).toBe(x509.subject);
+  expect(extensionsOf(pem)).toEqual({
+    extensions: [
+      { name: 'subjectKeyIdentifier', critical: false },
+      { name: 'basicConstraints', critical: true },
+      { name: 'authorityKeyIdentifier', critical: false },
+      ...(x509.subjectAltName === undefined ? [] : [{ name: 'subjectAltName', critical: false }]),
+    ],
+    cA: true,
+    subjectKeyId: keyId,
+    authorityKeyId: { keyId, issuer: x509.issuer.split('\n'), serial },
+  });
+  expect(x509.ca).toBe(true);
+  const created = Date.parse(x509.validFrom).toString(16).toUpperCase().padStart(12, '0');
+  expect(serial).toMatch(new RegExp(`^${created}00000000[0-9A-F]{8}$`));
+}

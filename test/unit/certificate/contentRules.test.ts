@@ -8,6 +8,7 @@ import { readCertificateFields, validateCertificateName, type CertificateFields,
 import { isFileProblem, type PlanContext } from '../../../src/metadata/metadataType';
 import { MetadataRegistry } from '../../../src/metadata/registry';
 import type { StoredComponent } from '../../../src/store/components';
+import { expectOrgMade } from '../../support/testCa';
 import { withEcKey } from '../crypto/helpers';
 
 /*
@@ -127,7 +128,7 @@ describe('new component (fullName not in the org)', () => {
   it('false + empty: new key pair and a self-signed certificate with the org subject', () => {
     expect(decision(decide('', { caSigned: false }))).toEqual({ kind: 'newSelfSigned', subject: defaultSubject(NAME, ORG), subjectAltNames: [] });
     expect(defaultSubject(NAME, ORG).map((a) => `${a.shortName}=${a.value}`).join(', '))
-      .toBe(`CN=${NAME}, OU=${ORG}, O=Salesforce.com, L=San Francisco, ST=California, C=US`);
+      .toBe('CN=My_Cert, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA');
   });
 
   it.each([
@@ -251,7 +252,7 @@ describe('existing component', () => {
     it('a chain whose leaf key does not match: refused, naming the component and how to fix it', async () => {
       const wrong = await signed(otherKey, '2025-01-01', '2026-01-01');
       const r = refusal(decide(wrong + inter, { caSigned: true }, stored('awaitingChain', csr)));
-      expect(r.problem).toMatch(/^Certificate My_Cert: the certificate chain does not match this certificate's private key: certificate 1 \(CN=My_Cert, OU=00D000000000001AAA, O=Salesforce\.com, L=San Francisco, ST=California, C=US\) holds another public key/);
+      expect(r.problem).toMatch(/^Certificate My_Cert: the certificate chain does not match this certificate's private key: certificate 1 \(CN=My_Cert, OU=00D000000000001, O=Salesforce\.com, L=San Francisco, ST=CA, C=USA\) holds another public key/);
       expect(r.problem).toMatch(/Have the CA sign that CSR/);
       expect(r.problem).not.toMatch(/To renew/);
     });
@@ -300,7 +301,7 @@ describe('existing component', () => {
 
   describe('chain validation: each failure its own message with position and subject', () => {
     const waiting = () => stored('awaitingChain', csr);
-    const leafName = `certificate 1 (CN=${NAME}, OU=${ORG}, O=Salesforce.com, L=San Francisco, ST=California, C=US)`;
+    const leafName = 'certificate 1 (CN=My_Cert, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA)';
 
     it('wrong order', () => {
       expect(refusal(decide(leaf + root + inter, { caSigned: true }, waiting())).problem)
@@ -371,18 +372,20 @@ describe('the Certificate type: no-op, changes and warnings', () => {
   const user = { id: '005000000000001AAA', orgId: ORG, username: 'u', password: 'p', fullName: 'U', email: 'u@x' };
   const keyOf = new Map<string, string>();
 
-  async function make(input: { fields: Record<string, unknown>; content: string }, existing?: StoredComponent): Promise<StoredComponent> {
-    const ctx: PlanContext = { org, now, privateKeyOf: (c) => keyOf.get(c.id) };
+  async function make(
+    input: { fields: Record<string, unknown>; content: string }, existing?: StoredComponent, at = now,
+  ): Promise<StoredComponent> {
+    const ctx: PlanContext = { org, now: at, privateKeyOf: (c) => keyOf.get(c.id) };
     const planned = CertificateType.plan({ fullName: NAME, fields: input.fields, content: Buffer.from(input.content), files: new Map() }, existing, ctx);
     if (!planned.ok) throw new Error(planned.problem);
     const write = await CertificateType.apply(planned.plan, { fullName: NAME, fields: input.fields, content: null, files: new Map() }, existing, {
-      org, user, now, keys: { take: async () => orgKey },
+      org, user, now: at, keys: { take: async () => orgKey },
     });
     const id = existing?.id ?? `0P1${keyOf.size}`;
     if (write.privateKeyPem) keyOf.set(id, write.privateKeyPem);
     return {
       orgId: ORG, type: 'Certificate', fullName: NAME, id, fields: write.fields, content: write.content,
-      createdById: user.id, createdDate: now.toISOString(), lastModifiedById: user.id, lastModifiedDate: now.toISOString(),
+      createdById: user.id, createdDate: at.toISOString(), lastModifiedById: user.id, lastModifiedDate: at.toISOString(),
     };
   }
 
@@ -420,8 +423,10 @@ describe('the Certificate type: no-op, changes and warnings', () => {
     // A change of another field is a change; the content stays.
     const relabelled = planRetrieved(active, { meta: (m) => m.replace('<masterLabel>Signed<', '<masterLabel>Signed, renamed<') });
     expect(relabelled).toMatchObject({ ok: true, changed: true, plan: { decision: { kind: 'keepContent' }, fields: { masterLabel: 'Signed, renamed' } } });
-    const encrypted = planRetrieved(self, { meta: (m) => m.replace('</caSigned>', '</caSigned>\n    <encryptedWithPlatformEncryption>true</encryptedWithPlatformEncryption>') });
-    expect(encrypted).toMatchObject({ ok: true, changed: true });
+    // A retrieve always carries encryptedWithPlatformEncryption, false included; turning it on is a change.
+    expect(CertificateType.files(self).get(META)!.toString()).toContain('    <caSigned>false</caSigned>\n    <encryptedWithPlatformEncryption>false</encryptedWithPlatformEncryption>\n');
+    const encrypted = planRetrieved(self, { meta: (m) => m.replace('<encryptedWithPlatformEncryption>false<', '<encryptedWithPlatformEncryption>true<') });
+    expect(encrypted).toMatchObject({ ok: true, changed: true, plan: { fields: { encryptedWithPlatformEncryption: true } } });
 
     // The CSR after the chain: a Warning, nothing changed.
     const warned = planRetrieved(active, { content: () => orgCsr });
@@ -442,5 +447,35 @@ describe('the Certificate type: no-op, changes and warnings', () => {
       '    <privateKeyExportable>true</privateKeyExportable>\n</Certificate>\n',
     );
     expect(JSON.stringify(CertificateType.record(self))).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('expires on the anniversary of the org date at 00:00:00 UTC: one year for 2048-bit keys, two for 4096, CSRs included', async () => {
+    const fieldsOf = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;
+    // A time of day that is neither midnight nor noon, and the last millisecond of a day.
+    const afternoon = new Date('2025-06-01T15:42:10.123Z');
+    const lastMoment = new Date('2025-12-31T23:59:59.999Z');
+
+    const self = await make({ fields: { caSigned: false, masterLabel: 'Self' }, content: '' }, undefined, afternoon);
+    const x509 = new X509Certificate(self.content!);
+    expect(new Date(x509.validFrom).toISOString()).toBe('2025-06-01T15:42:10.000Z');
+    expect(new Date(x509.validTo).toISOString()).toBe('2026-06-01T00:00:00.000Z');
+    expect(fieldsOf(self).expirationDate).toBe('2026-06-01T00:00:00.000Z');
+    expect(x509.subject).toBe('CN=My_Cert\nOU=00D000000000001\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA');
+    expectOrgMade(self.content!.toString('utf8'));
+
+    const late = await make({ fields: { caSigned: false, masterLabel: 'Self' }, content: '' }, undefined, lastMoment);
+    expect(new Date(new X509Certificate(late.content!).validTo).toISOString()).toBe('2026-12-31T00:00:00.000Z');
+    expect(fieldsOf(late).expirationDate).toBe('2026-12-31T00:00:00.000Z');
+
+    const waiting = await make({ fields: { caSigned: true, masterLabel: 'Signed' }, content: '' }, undefined, lastMoment);
+    expect(fieldsOf(waiting)).toMatchObject({ state: 'awaitingChain', expirationDate: '2026-12-31T00:00:00.000Z' });
+
+    // keySize 4096: two years. (The key handed out here is the file's 2048-bit one, to spare a 4096-bit
+    // generation; deploy.test.ts checks a real 4096-bit certificate end to end.)
+    const big = await make({ fields: { caSigned: false, keySize: 4096, masterLabel: 'Big' }, content: '' }, undefined, afternoon);
+    expect(new Date(new X509Certificate(big.content!).validTo).toISOString()).toBe('2027-06-01T00:00:00.000Z');
+    expect(fieldsOf(big).expirationDate).toBe('2027-06-01T00:00:00.000Z');
+    const bigCsr = await make({ fields: { caSigned: true, keySize: 4096, masterLabel: 'Big' }, content: '' }, undefined, lastMoment);
+    expect(fieldsOf(bigCsr).expirationDate).toBe('2027-12-31T00:00:00.000Z');
   });
 });

@@ -36,6 +36,7 @@ describe('buildCsr', () => {
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n[\s\S]+\n-----END CERTIFICATE REQUEST-----\n$/);
     const csr = parseCsr(pem);
     expect(csr.subject).toEqual(subject);
+    expect(formatDn(csr.subject)).toBe('CN=Signed_Cert, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA');
     expect(csr.subjectAltNames).toEqual(sans);
     expect(samePublicKey(csr.publicKeyPem, key.publicKeyPem)).toBe(true);
     expect(csr.keyBits).toBe(2048);
@@ -62,7 +63,7 @@ describe('buildCsr', () => {
     expect(r.stderr + r.stdout).toMatch(/verify OK/);
     expect(r.stdout).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
     expect(r.stdout).toMatch(
-      /Subject: CN ?= ?Signed_Cert, OU ?= ?00D000000000001EAA, O ?= ?Salesforce.com, L ?= ?San Francisco, ST ?= ?California, C ?= ?US/,
+      /Subject: CN ?= ?Signed_Cert, OU ?= ?00D000000000001, O ?= ?Salesforce\.com, L ?= ?San Francisco, ST ?= ?CA, C ?= ?USA\n/,
     );
     expect(r.stdout).toMatch(/DNS:login.example.com, IP Address:192.168.0.1/);
 

@@ -18,9 +18,13 @@ describe('distinguished names', () => {
     expect(formatDn([{ shortName: 'O', value: 'Acme, Inc.' }])).toBe('O=Acme\\, Inc.');
   });
 
-  it('builds the default Salesforce subject', () => {
+  it('builds the default Salesforce subject as real orgs write it: the 15-character org id, ST=CA, C=USA', () => {
     expect(formatDn(defaultSubject('My_Cert', '00D000000000001EAA'))).toBe(
-      'CN=My_Cert, OU=00D000000000001EAA, O=Salesforce.com, L=San Francisco, ST=California, C=US',
+      'CN=My_Cert, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA',
+    );
+    // A 15-character id is taken as it is.
+    expect(formatDn(defaultSubject('My_Cert', '00D000000000001'))).toBe(
+      'CN=My_Cert, OU=00D000000000001, O=Salesforce.com, L=San Francisco, ST=CA, C=USA',
     );
   });
 
