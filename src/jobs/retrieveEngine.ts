@@ -1,10 +1,10 @@
-import JSZip from 'jszip';
 import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
 import { MetadataRegistry } from '../metadata/registry';
 import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { writeManifest, type Manifest } from '../package/manifest';
+import { writeZip } from '../package/zipWriter';
 import { componentFileProperties, mainFileOf } from './fileProperties';
 import { retrievedFiles } from './retrievedFiles';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
@@ -68,7 +68,7 @@ export class RetrieveEngine {
     const orgId = caller.org.id;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
-    const zip = new JSZip();
+    const zipFiles = new Map<string, Buffer>();
     const fileProperties: FileProperties[] = [];
     const manifestProperties = (fileName: string, fullName: string, id: string): FileProperties => ({
       createdById: caller.user.id, createdByName: caller.user.fullName, createdDate: at, fileName, fullName, id,
@@ -87,9 +87,9 @@ export class RetrieveEngine {
           return paths.some((p) => p === main || p.startsWith(`${main}/`));
         });
       }
-      for (const [path, bytes] of files) zip.file(prefix + path, bytes);
+      for (const [path, bytes] of files) zipFiles.set(prefix + path, bytes);
       for (const c of components) fileProperties.push(componentFileProperties(this.store, c, prefix));
-      zip.file(`${prefix}package.xml`, writeManifest(manifest));
+      zipFiles.set(`${prefix}package.xml`, Buffer.from(writeManifest(manifest)));
       fileProperties.push(manifestProperties(`${prefix}package.xml`, manifestName, manifestId));
     };
 
@@ -107,8 +107,7 @@ export class RetrieveEngine {
       const { components, manifest } = this.members(orgId, types, version, messages, `${name}/package.xml`);
       addPackage(`${name}/`, components, { ...manifest, fullName: name }, newId(IdPrefix.package), 'package');
     }
-    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
-    return { zip: bytes, fileProperties, messages };
+    return { zip: await writeZip(zipFiles), fileProperties, messages };
   }
 
   /** The stored components a manifest's types name, and the manifest the retrieve writes for them. */
