@@ -47,7 +47,7 @@ export class RetrieveEngine {
     const job = this.store.retrieves.get(orgId, id);
     if (!job) throw Faults.invalidIdField('Retrieve result has been deleted.');
     const result = { ...job.result };
-    if (result.done && includeZip && job.zip) result.zipFile = job.zip.toString('base64');
+    if (result.done && includeZip && job.zip) result.zipFile = job.zip;
     return result;
   }
 
