@@ -16,13 +16,35 @@ export interface MetadataSoapOptions {
   answerCache?: boolean;
 }
 
+/**
+ * The request's text. A body past `limit` is read to its end and dropped (so the client gets the
+ * fault rather than a reset connection), never kept.
+ */
+function readBody(req: Request, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    let size = 0;
+    let text = '';
+    let tooLarge = declared > limit;
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      if (tooLarge) return;
+      size += Buffer.byteLength(chunk);
+      if (size > limit) { tooLarge = true; text = ''; } else text += chunk;
+    });
+    req.on('end', () => (tooLarge
+      ? reject(Faults.invalidOperation(`The SOAP message is larger than the ${limit / 1024 / 1024} MB limit`))
+      : resolve(text)));
+    req.on('error', reject);
+  });
+}
+
 /** The Metadata API's SOAP endpoint: `/services/Soap/m/<version>[/<orgId>]`, and its WSDL on GET `?wsdl`. */
 export function metadataSoapRoutes(services: Services, options: MetadataSoapOptions = {}): Router {
   const router = express.Router();
   const reader = new RequestReader(services.schema, (operation) => OPERATIONS[operation]?.aliases);
   const writer = new XmlWriter(services.schema);
   const cache = options.answerCache === false ? undefined : new ReadResponseCache(services.store);
-  const text = express.text({ type: () => true, limit: PackageLimits.maxSoapMessageBytes });
 
   router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
     const version = parseApiVersion(req.params.version!);
@@ -30,11 +52,11 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
     sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${version.toFixed(1)}`));
   });
 
-  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], text, async (req: Request, res: Response) => {
+  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], async (req: Request, res: Response) => {
     try {
+      const body = await readBody(req, PackageLimits.maxSoapMessageBytes);
       const apiVersion = parseApiVersion(req.params.version!);
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
-      const body = typeof req.body === 'string' ? req.body : '';
       const cached = cache?.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = reader.read(body);
