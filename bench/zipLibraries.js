@@ -92,7 +92,7 @@ const LIBRARIES = {
     },
   },
   localforce: {
-    label: 'Localforce: yauzl directory + node zlib inflateRaw, 8 at a time (src/package/zipReader.ts) / yazl fed 8 entries ahead (src/package/zipWriter.ts)',
+    label: 'Localforce: yauzl reads the directory, node zlib inflates entry by entry (src/package/zipReader.ts); node zlib deflates entry by entry into fflate\'s streaming Zip container (src/package/zipWriter.ts)',
     async read(zip) {
       return (await require(path.join(ROOT, 'dist/package/zipReader')).readZip(zip)).files;
     },
@@ -143,6 +143,12 @@ function compare(rounds = 3, log = console.log) {
   for (const pkg of Object.keys(PACKAGES)) {
     for (const op of ['read', 'write']) {
       for (const lib of Object.keys(LIBRARIES)) {
+        if (lib === 'yauzl-yazl-streams' && op === 'write' && pkg === 'mixed') {
+          // yazl's addBuffer starts a zlib stream per entry at once: +400 MB for the 2,001 certificate entries already.
+          log(`   ${pkg} ${op} ${lib}: not run (one zlib stream per entry at once)`);
+          rows.push({ pkg, op, lib, label: LIBRARIES[lib].label, skipped: true });
+          continue;
+        }
         const runs = [];
         for (let r = 0; r < rounds; r++) {
           const res = spawnSync(process.execPath, ['--expose-gc', __filename, 'one', lib, op, pkg], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
