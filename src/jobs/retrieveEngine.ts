@@ -122,7 +122,10 @@ export class RetrieveEngine {
         continue;
       }
       const def = handler.definition;
-      const get = (name: string) => this.store.components.get(orgId, def.storedAs, name)
+      // Named members are read at once; only a name not found that way is looked up one by one (folders, documents).
+      const named = (type.members ?? []).filter((m) => m !== '*').map((m) => m.replace(/\/$/, ''));
+      const byName = new Map(this.store.components.getMany(orgId, def.storedAs, named).map((c) => [c.fullName.toLowerCase(), c]));
+      const get = (name: string) => byName.get(name.toLowerCase()) ?? this.store.components.get(orgId, def.storedAs, name)
         ?? (def.folderType ? this.store.components.get(orgId, MetadataRegistry.get(def.folderType)!.definition.storedAs, name) : undefined)
         ?? (def.layout === 'document' ? this.store.components.get(orgId, def.storedAs, name.replace(/\.[^./]*$/, '')) : undefined);
       const members: string[] = [];
