@@ -6,8 +6,8 @@
  *
  *   npm run bench                 all figures
  *   npm run bench -- --save       also write bench/RESULTS.md
- *   npm run bench -- cold latency soap large startup   only those steps
- *   BENCH_ROUNDS=5 BENCH_LARGE=1000   rounds of each timed figure, size of the large package (the defaults)
+ *   npm run bench -- cold latency soap pool large mixed zips startup   only those steps
+ *   BENCH_ROUNDS=5 BENCH_LARGE=1000 BENCH_MIXED=10000   rounds of each timed figure, sizes of the large packages (the defaults)
  */
 const { spawn } = require('node:child_process');
 const { generateKeyPair } = require('node:crypto');
@@ -19,10 +19,14 @@ const { promisify } = require('node:util');
 const Database = require('better-sqlite3');
 const { Connection } = require('jsforce');
 const JSZip = require('jszip');
+const { XMLParser, XMLValidator } = require('fast-xml-parser');
+const { certificatePackage, mixedPackage, remoteSitesPackage } = require('./packages');
+const zipLibraries = require('./zipLibraries');
 
 const ROOT = path.join(__dirname, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const LARGE = Number(process.env.BENCH_LARGE ?? 1000);
+const MIXED = Number(process.env.BENCH_MIXED ?? 10_000);
 const SAVE = process.argv.includes('--save');
 const NOTES_MARKER = '<!-- notes: kept by --save -->';
 const API = '66.0';
@@ -148,24 +152,32 @@ function post(server, body, agent = server.agent) {
   });
 }
 
-const envelope = (token, operation) =>
+const envelope = (token, operation, client) =>
   '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
   'xmlns="http://soap.sforce.com/2006/04/metadata"><soapenv:Header><SessionHeader><sessionId>' + token +
-  `</sessionId></SessionHeader></soapenv:Header><soapenv:Body>${operation}</soapenv:Body></soapenv:Envelope>`;
+  `</sessionId></SessionHeader>${client === undefined ? '' : `<CallOptions><client>bench-${client}</client></CallOptions>`}</soapenv:Header><soapenv:Body>${operation}</soapenv:Body></soapenv:Envelope>`;
+/** Types the benchmark's orgs hold none of: a second query of each, so that listings vary but answer alike. */
+const OTHER_TYPES = ['ApexClass', 'ApexTrigger', 'Layout', 'Flow', 'PermissionSet', 'CustomObject', 'StaticResource', 'CustomLabels',
+  'LightningComponentBundle', 'AuraDefinitionBundle', 'ApexPage', 'ApexComponent', 'CustomTab', 'Profile', 'Queue', 'Group', 'Role',
+  'CustomApplication', 'FlexiPage', 'GlobalValueSet', 'NamedCredential', 'CustomMetadata', 'PathAssistant', 'QuickAction', 'SharingRules'];
+/** Distinct requests, as real clients send them: the i-th of each kind differs from every other (query, id or names, and client). */
+const distinct = {
+  listMetadata: (token) => (i) => envelope(token, `<listMetadata><queries><type>Certificate</type></queries><queries><type>${OTHER_TYPES[i % OTHER_TYPES.length]}</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`, i),
+  checkDeployStatus: (token, ids) => (i) => envelope(token, `<checkDeployStatus><asyncProcessId>${ids[i % ids.length]}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`, i),
+  readMetadata: (token, names) => (i) => envelope(token, `<readMetadata><type>Certificate</type><fullNames>${names[i % names.length]}</fullNames></readMetadata>`, i),
+};
 const listMetadataXml = (token) => envelope(token, `<listMetadata><queries><type>Certificate</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`);
 const checkDeployStatusXml = (token, id) => envelope(token, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`);
 
-/** A deploy zip of `count` new self-signed certificates (empty content), as the sf CLI builds it. */
-async function certsZip(prefix, count, keySize = 2048) {
+/** A zip of { path: content }, as a client (jsforce users, the sf CLI) builds it: JSZip, deflated. */
+function zipOf(files) {
   const zip = new JSZip();
-  const names = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
-  zip.file('package.xml', `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n    <types>\n${names.map((n) => `        <members>${n}</members>\n`).join('')}        <name>Certificate</name>\n    </types>\n    <version>${API}</version>\n</Package>\n`);
-  for (const n of names) {
-    zip.file(`certs/${n}.crt`, '');
-    zip.file(`certs/${n}.crt-meta.xml`, `<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata">\n    <caSigned>false</caSigned>\n    <keySize>${keySize}</keySize>\n    <masterLabel>${n}</masterLabel>\n</Certificate>\n`);
-  }
+  for (const [p, content] of Object.entries(files)) zip.file(p, content);
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
+
+/** A deploy zip of `count` new self-signed certificates (empty content), as the sf CLI builds it. */
+const certsZip = (prefix, count, keySize = 2048) => zipOf(certificatePackage(prefix, count, { keySize, version: API }));
 
 /** Deploys through jsforce and waits for the end; polls every `pollMs` so the poll interval does not dominate. */
 async function deploy(conn, zip, pollMs = 50) {
@@ -276,21 +288,35 @@ async function sample(server, xml, until, gapMs = 10, max = 5000) {
   return ms;
 }
 
+/** Like sample(), with a new request each time: `xml(i)`. */
+async function sampleDistinct(server, xml, until, gapMs = 10, max = 5000) {
+  let i = 0;
+  const ms = [];
+  while (ms.length < max && !until(ms.length)) {
+    const t0 = now();
+    const res = await post(server, xml(i++));
+    ms.push(now() - t0);
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.toString().slice(0, 300)}`);
+    await sleep(gapMs);
+  }
+  return ms;
+}
+
 async function latencyDuringDeploy() {
-  const server = await startLocalforce('--in-memory', '--no-key-pool');
+  const server = await startLocalforce('--in-memory', '--no-key-pool', '--no-answer-cache');
   try {
     await deploy(server.conn, await certsZip('Small', 2));
     const count = 8;
     const zip = await certsZip('Big', count, 4096);
     const { id } = await server.conn.metadata.deploy(zip, { singlePackage: true, rollbackOnError: true });
     const statusXml = checkDeployStatusXml(server.token, id);
-    const listXml = listMetadataXml(server.token);
+    const listXml = distinct.listMetadata(server.token);
     let done = false;
     const t0 = now();
-    // Two clients at once: one polls checkDeployStatus, one lists metadata.
+    // Two clients at once: one polls checkDeployStatus, one lists metadata (every listing a new request: no answer is reused).
     const [busy, busyList] = await Promise.all([
       sample(server, statusXml, () => done, 10),
-      sample(server, listXml, () => done, 10),
+      sampleDistinct(server, listXml, () => done, 10),
       (async () => { // a third client, as jsforce would, watching for the end
         while (!done && now() - t0 < 600_000) {
           if ((await post(server, statusXml)).body.includes('<done>true</done>')) done = true;
@@ -301,12 +327,12 @@ async function latencyDuringDeploy() {
     const deployMs = now() - t0;
     const [idle, idleList] = await Promise.all([
       sample(server, statusXml, (n) => n >= busy.length, 10),
-      sample(server, listXml, (n) => n >= busyList.length, 10),
+      sampleDistinct(server, listXml, (n) => n >= busyList.length, 10),
     ]);
     const ratio = percentile(busy, 99) / percentile(idle, 99);
-    report(`checkDeployStatus p99 latency while a ${count}-certificate 4096-bit deploy makes keys vs idle`,
+    report(`checkDeployStatus p99 latency while a ${count}-certificate 4096-bit deploy makes keys vs idle (answer cache off)`,
       `p99 ${percentile(busy, 99).toFixed(2)} ms during (${busy.length} calls over ${(deployMs / 1000).toFixed(1)} s; median ${median(busy).toFixed(2)} ms) vs ${percentile(idle, 99).toFixed(2)} ms idle (median ${median(idle).toFixed(2)} ms). ` +
-      `listMetadata alongside: p99 ${percentile(busyList, 99).toFixed(2)} ms during vs ${percentile(idleList, 99).toFixed(2)} ms idle`,
+      `listMetadata alongside, every request distinct: p99 ${percentile(busyList, 99).toFixed(2)} ms during vs ${percentile(idleList, 99).toFixed(2)} ms idle`,
       ratio, { op: '<=', value: 3 });
   } finally {
     await server.close();
@@ -344,77 +370,250 @@ async function throughput(target, body, clients = 16, ms = 4000, warmupMs = 1000
   }
 }
 
+/** A bare express server answering every POST with `bytes` (the size of the Localforce answer it is compared with). */
+async function bareExpress(bytes) {
+  const file = path.join(tempDir(), 'answer.xml');
+  writeFileSync(file, bytes);
+  const bare = await spawnUntil(['bench/bareExpress.js', file], /listening on (\S+)/);
+  return { child: bare.child, url: bare.match[1] };
+}
+
 async function soapThroughput() {
-  // Default settings (the pool on); filled first so its filling is not part of the figure.
+  // Repeated identical requests, default settings (answer cache and key pool on; the pool filled first).
   const location = tempDir();
-  const server = await startLocalforce('--location', location);
-  let bare;
-  const file = path.join(tempDir(), 'listMetadata.xml');
+  const cached = await startLocalforce('--location', location);
+  // Every request distinct, the answer cache off: each is parsed, queried and serialized.
+  const fresh = await startLocalforce('--in-memory', '--no-key-pool', '--no-answer-cache');
+  const bares = [];
   try {
-    await deploy(server.conn, await certsZip('Listed', 10));
+    await deploy(cached.conn, await certsZip('Listed', 10));
     await waitForPool(location, 20);
-    const body = listMetadataXml(server.token);
-    const response = await post(server, body);
-    if (response.status !== 200 || !response.body.includes('<fullName>Listed0009</fullName>')) throw new Error('listMetadata did not list the certificates');
-    writeFileSync(file, response.body);
-    bare = await spawnUntil(['bench/bareExpress.js', file], /listening on (\S+)/);
-    const bareTarget = { url: bare.match[1] };
-    // The same request again and again, as polling clients send it (Localforce reuses its answer while
-    // the org is unchanged), and every request distinct (a CallOptions client name per request), which
-    // makes it parse, query and serialize each time.
-    const distinct = (i) => body.replace('</SessionHeader>', `</SessionHeader><CallOptions><client>bench-${i}</client></CallOptions>`);
-    if (distinct(1) === body) throw new Error('the distinct requests are not distinct');
-    const lf = [];
-    const lfDistinct = [];
-    const ex = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      lf.push(await throughput(server, body));
-      lfDistinct.push(await throughput(server, distinct));
-      ex.push(await throughput(bareTarget, body));
-      console.log(`   round ${r + 1}: localforce ${lf[r].toFixed(0)} req/s (${lfDistinct[r].toFixed(0)} with distinct requests), bare express ${ex[r].toFixed(0)} req/s`);
+    const names = Array.from({ length: 10 }, (_, i) => `Listed${String(i).padStart(4, '0')}`);
+    await deploy(fresh.conn, await certsZip('Listed', 10));
+    // Ten finished deploys to poll (Apex classes: no keys to wait for).
+    const ids = [];
+    for (let d = 0; d < 10; d++) {
+      const cls = `Polled${d}`;
+      ids.push((await deploy(fresh.conn, await zipOf({
+        'package.xml': `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><types><members>${cls}</members><name>ApexClass</name></types><version>${API}</version></Package>`,
+        [`classes/${cls}.cls`]: `public class ${cls} {}`,
+        [`classes/${cls}.cls-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?><ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>${API}</apiVersion><status>Active</status></ApexClass>`,
+      }))).result.id);
     }
-    report(`SOAP listMetadata requests per second at 16 concurrent clients vs a bare express server (static ${response.body.length}-byte response)`,
-      `${median(lf).toFixed(0)} req/s vs ${median(ex).toFixed(0)} req/s (medians of ${ROUNDS})`, median(lf) / median(ex), { op: '>=', value: 0.5 });
-    report('The same, every request distinct (nothing reused: parse, query and serialize each time) vs the bare express server',
-      `${median(lfDistinct).toFixed(0)} req/s vs ${median(ex).toFixed(0)} req/s (medians of ${ROUNDS})`, median(lfDistinct) / median(ex));
+    const repeated = listMetadataXml(cached.token);
+    const answer = await post(cached, repeated);
+    if (answer.status !== 200 || !answer.body.includes('<fullName>Listed0009</fullName>')) throw new Error('listMetadata did not list the certificates');
+    const kinds = [
+      ['listMetadata with varied queries (Certificate and one of 25 other types)', distinct.listMetadata(fresh.token)],
+      ['checkDeployStatus of 10 deploy ids in turn', distinct.checkDeployStatus(fresh.token, ids)],
+      ['readMetadata of 10 certificates in turn', distinct.readMetadata(fresh.token, names)],
+    ];
+    // Each kind is compared with a bare express server sending an answer of the same size.
+    const rows = [];
+    for (const [label, body] of kinds) {
+      const sampleAnswer = await post(fresh, body(0));
+      if (sampleAnswer.status !== 200) throw new Error(`${label}: HTTP ${sampleAnswer.status} ${sampleAnswer.body.toString().slice(0, 300)}`);
+      const bare = await bareExpress(sampleAnswer.body);
+      bares.push(bare);
+      rows.push({ label, body, bare, bytes: sampleAnswer.body.length, lf: [], ex: [] });
+    }
+    const bareRepeated = await bareExpress(answer.body);
+    bares.push(bareRepeated);
+    const lfRepeated = [];
+    const exRepeated = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const row of rows) {
+        // Side by side, alternating which goes first.
+        const pair = [async () => row.lf.push(await throughput(fresh, row.body)), async () => row.ex.push(await throughput(row.bare, row.body(0)))];
+        if (r % 2) pair.reverse();
+        for (const run of pair) await run();
+      }
+      lfRepeated.push(await throughput(cached, repeated));
+      exRepeated.push(await throughput(bareRepeated, repeated));
+      console.log(`   round ${r + 1}: ${rows.map((row) => `${row.label.split(' ')[0]} ${row.lf[r].toFixed(0)} vs ${row.ex[r].toFixed(0)}`).join(', ')}; repeated (cache) ${lfRepeated[r].toFixed(0)} vs ${exRepeated[r].toFixed(0)} req/s`);
+    }
+    for (const row of rows) {
+      const ratios = row.lf.map((x, i) => x / row.ex[i]);
+      report(`Distinct SOAP requests per second, answer cache off: ${row.label}, 16 concurrent clients, vs a bare express server sending a ${row.bytes}-byte answer`,
+        `${median(row.lf).toFixed(0)} req/s vs ${median(row.ex).toFixed(0)} req/s (medians of ${ROUNDS}); ratio per round ${ratios.map((x) => x.toFixed(2)).join(', ')}, median taken`,
+        median(ratios), { op: '>=', value: 0.5 });
+    }
+    report(`The same listMetadata request repeated (answered from the answer cache: a polling client) vs the bare express server (${answer.body.length}-byte answer)`,
+      `${median(lfRepeated).toFixed(0)} req/s vs ${median(exRepeated).toFixed(0)} req/s (medians of ${ROUNDS})`, median(lfRepeated) / median(exRepeated));
   } finally {
-    await server.close();
-    if (bare) await stop(bare.child);
+    await cached.close();
+    await fresh.close();
+    for (const bare of bares) await stop(bare.child);
   }
 }
 
+/** listMetadata p99 (distinct requests) while the key pool fills on every key thread, vs once it is full; and the fill rate vs raw generation. */
+async function poolFilling() {
+  const KEYS = 40;
+  const location = tempDir();
+  const t0 = now();
+  const server = await startLocalforce('--location', location, '--key-pool-size', String(KEYS), '--no-answer-cache');
+  try {
+    const list = distinct.listMetadata(server.token);
+    let full = false;
+    const [busy] = await Promise.all([
+      sampleDistinct(server, list, () => full, 10),
+      waitForPool(location, KEYS).then(() => { full = true; }),
+    ]);
+    const fillMs = now() - t0;
+    await sleep(500); // the last keys' threads wind down
+    const idle = await sampleDistinct(server, list, (n) => n >= busy.length, 10);
+    const raw = await rawKeys(KEYS);
+    report(`listMetadata p99 latency (distinct requests, answer cache off) while the key pool fills on ${os.availableParallelism()} key threads vs once it is full`,
+      `p99 ${percentile(busy, 99).toFixed(2)} ms while filling (${busy.length} calls; median ${median(busy).toFixed(2)} ms) vs ${percentile(idle, 99).toFixed(2)} ms full (median ${median(idle).toFixed(2)} ms)`,
+      percentile(busy, 99) / percentile(idle, 99), { op: '<=', value: 2 });
+    report(`Time to fill a pool of ${KEYS} 2048-bit keys from start-up (the server answering the listMetadata calls above meanwhile) vs raw native generation of ${KEYS} keys on all cores`,
+      `${(fillMs / 1000).toFixed(2)} s vs ${(raw / 1000).toFixed(2)} s (one run each: the pool's threads run at the lowest priority, so other load on the machine slows them first)`,
+      fillMs / raw);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Peak RSS of the server over `work` against its RSS just before it (the peak is reset first). */
+async function peakGrowth(server, work) {
+  const before = memory(server.child.pid).rss;
+  const peak = peakMeter(server.child.pid);
+  const value = await work();
+  return { value, growth: peak() - before, before };
+}
+
 async function largePackage() {
-  const server = await startLocalforce('--in-memory', '--no-key-pool');
+  // A store on disk, as users run it: an in-memory store would count the org's own data in the process's memory.
+  const server = await startLocalforce('--location', tempDir(), '--no-key-pool');
   try {
     await deploy(server.conn, await certsZip('Warmup', 2));
     const zip = await certsZip('Large', LARGE);
-    const idle = memory(server.child.pid).rss;
-    let peak = peakMeter(server.child.pid);
-    const deployed = await deploy(server.conn, zip, 500);
-    const deployPeak = peak();
-    const afterDeploy = memory(server.child.pid).rss;
-
-    peak = peakMeter(server.child.pid);
+    const deployed = await peakGrowth(server, () => deploy(server.conn, zip, 500));
     server.conn.metadata.pollInterval = 100;
     server.conn.metadata.pollTimeout = 600_000;
-    const t0 = now();
-    const retrieved = await server.conn.metadata.retrieve({
-      apiVersion: API, singlePackage: true, unpackaged: { types: [{ name: 'Certificate', members: ['*'] }], version: API },
-    }).complete();
-    const retrieveMs = now() - t0;
-    const retrievePeak = peak();
-    const retrievedZip = Buffer.from(retrieved.zipFile, 'base64');
+    const retrieved = await peakGrowth(server, async () => {
+      const t0 = now();
+      const result = await server.conn.metadata.retrieve({
+        apiVersion: API, singlePackage: true, unpackaged: { types: [{ name: 'Certificate', members: ['*'] }], version: API },
+      }).complete();
+      return { result, ms: now() - t0 };
+    });
+    const retrievedZip = Buffer.from(retrieved.value.result.zipFile, 'base64');
     const entries = Object.keys((await JSZip.loadAsync(retrievedZip)).files).filter((f) => f.endsWith('.crt')).length;
     if (entries < LARGE) throw new Error(`the retrieve returned ${entries} certificates, not ${LARGE}`);
-    report(`Retrieve of ${LARGE} certificates vs the deploy of the same package`,
-      `retrieve ${(retrieveMs / 1000).toFixed(2)} s, peak RSS ${mb(retrievePeak)} (zip ${mb(retrievedZip.length)}); ` +
-      `deploy ${(deployed.ms / 1000).toFixed(1)} s, peak RSS ${mb(deployPeak)} (zip ${mb(zip.length)}). ` +
-      `Server RSS ${mb(idle)} idle before the deploy, ${mb(afterDeploy)} after it. Peak growth: deploy ${mb(deployPeak - idle)} ` +
-      `(${((deployPeak - idle) / zip.length).toFixed(0)}× its zip), retrieve ${mb(retrievePeak - afterDeploy)} (${((retrievePeak - afterDeploy) / retrievedZip.length).toFixed(0)}× its zip)`,
-      retrieveMs / deployed.ms);
-    figures[figures.length - 1].ratio = `${(retrieveMs / deployed.ms).toFixed(3)} (time), ${(retrievePeak / deployPeak).toFixed(2)} (peak RSS)`;
+    report(`Peak RSS growth of the server during a deploy of ${LARGE} new self-signed certificates (keys made on demand, store on disk) vs the deploy's zip`,
+      `+${mb(deployed.growth)} over ${mb(deployed.before)} before; zip ${mb(zip.length)}; the deploy took ${(deployed.value.ms / 1000).toFixed(1)} s`,
+      deployed.growth / zip.length, { op: '<=', value: 5 });
+    report(`Peak RSS growth during the retrieve of those ${LARGE} certificates (jsforce, until the zip is received) vs the retrieved zip`,
+      `+${mb(retrieved.growth)} over ${mb(retrieved.before)} before; zip ${mb(retrievedZip.length)}; the retrieve took ${(retrieved.value.ms / 1000).toFixed(2)} s`,
+      retrieved.growth / retrievedZip.length, { op: '<=', value: 5 });
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * The baseline of the 10,000-file figures: unzip the package and parse every XML file in it in this
+ * process, with the libraries the server uses (src/package/zipReader.ts; fast-xml-parser's validator
+ * and parser, as src/package/metadataXml.ts and xmlTree.ts use them).
+ */
+async function unzipAndParse(zip) {
+  const { readZip } = require(path.join(ROOT, 'dist/package/zipReader'));
+  const parser = new XMLParser({ ignoreAttributes: false, preserveOrder: true, parseTagValue: false });
+  const t0 = now();
+  const { files } = await readZip(zip);
+  let parsed = 0;
+  for (const bytes of files.values()) {
+    const text = bytes.toString('utf8');
+    if (!text.startsWith('<?xml')) continue;
+    if (XMLValidator.validate(text) !== true) throw new Error('a file of the package is not well formed');
+    parser.parse(text);
+    parsed++;
+  }
+  return { ms: now() - t0, files: files.size, parsed };
+}
+
+async function mixedTypes() {
+  const files = mixedPackage(MIXED, { version: API });
+  const zip = await zipOf(files);
+  const types = {};
+  for (const m of files['package.xml'].matchAll(/<types>([\s\S]*?)<name>(\w+)<\/name>/g)) types[m[2]] = [...m[1].matchAll(/<members>([^<]+)<\/members>/g)].map((x) => x[1]);
+  const server = await startLocalforce('--location', tempDir(), '--no-key-pool', '--no-answer-cache');
+  try {
+    await deploy(server.conn, await zipOf(remoteSitesPackage(API))); // warm-up, and what the small org will hold
+    const baselines = [];
+    for (let r = 0; r < 3; r++) baselines.push((await unzipAndParse(zip)).ms);
+    const base = await unzipAndParse(zip);
+    baselines.push(base.ms);
+    const baseMs = median(baselines);
+    console.log(`   baseline: unzip ${base.files} files and parse ${base.parsed} XML files in ${baseMs.toFixed(0)} ms (median of ${baselines.length})`);
+    const deployed = await peakGrowth(server, () => deploy(server.conn, zip, 50));
+    const components = deployed.value.result.numberComponentsDeployed;
+    console.log(`   deploy: ${(deployed.value.ms / 1000).toFixed(2)} s, ${components} components`);
+    server.conn.metadata.pollInterval = 50;
+    server.conn.metadata.pollTimeout = 600_000;
+    const retrieved = await peakGrowth(server, async () => {
+      const t0 = now();
+      const result = await server.conn.metadata.retrieve({
+        apiVersion: API, singlePackage: true, unpackaged: { types: Object.entries(types).map(([name, members]) => ({ name, members })), version: API },
+      }).complete();
+      return { result, ms: now() - t0 };
+    });
+    const retrievedZip = Buffer.from(retrieved.value.result.zipFile, 'base64');
+    const baselineAfter = (await unzipAndParse(zip)).ms; // the machine's speed may drift: one more baseline after
+    const baseline = median([...baselines, baselineAfter]);
+    report(`Deploy of a ${base.files}-file package of mixed types (${components} components: Apex classes, web components, layouts, objects with fields, reports in folders, flows, permission sets, labels…; jsforce polling every 50 ms) vs unzipping and parsing the same files in-process with the same libraries`,
+      `deploy ${(deployed.value.ms / 1000).toFixed(2)} s vs ${(baseline / 1000).toFixed(2)} s (median of ${baselines.length + 1} baselines). Peak RSS growth +${mb(deployed.growth)}, ${(deployed.growth / zip.length).toFixed(1)}× the ${mb(zip.length)} zip`,
+      deployed.value.ms / baseline, { op: '<=', value: 3 });
+    report(`Retrieve of every component of that package (jsforce, until the zip is received) vs the same baseline`,
+      `retrieve ${(retrieved.value.ms / 1000).toFixed(2)} s vs ${(baseline / 1000).toFixed(2)} s. Peak RSS growth +${mb(retrieved.growth)}, ${(retrieved.growth / retrievedZip.length).toFixed(1)}× the ${mb(retrievedZip.length)} zip`,
+      retrieved.value.ms / baseline, { op: '<=', value: 2 });
+
+    // listMetadata in an org of that package's components vs in an org of ten: the same query, the same ten answers.
+    const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const small = await res.json();
+    const smallServer = { ...server, token: small.accessToken, conn: new Connection({ instanceUrl: server.url, accessToken: small.accessToken, version: API }) };
+    await deploy(smallServer.conn, await zipOf(remoteSitesPackage(API)));
+    const query = (token) => (i) => envelope(token, `<listMetadata><queries><type>RemoteSiteSetting</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`, i);
+    const check = await post(server, query(server.token)(0));
+    if ((check.body.toString().match(/<fullName>/g) ?? []).length !== 10) throw new Error('listMetadata did not answer ten remote site settings');
+    const bigSamples = [];
+    const smallSamples = [];
+    for (let r = 0; r < 4; r++) { // alternating, 250 calls each time
+      const pair = [async () => bigSamples.push(...await sampleDistinct(server, query(server.token), (n) => n >= 250, 2)),
+        async () => smallSamples.push(...await sampleDistinct(server, query(small.accessToken), (n) => n >= 250, 2))];
+      if (r % 2) pair.reverse();
+      for (const run of pair) await run();
+    }
+    report(`listMetadata p99 latency in an org holding the ${components} components vs an org holding 10 (distinct requests, answer cache off; both list the same 10 remote site settings)`,
+      `p99 ${percentile(bigSamples, 99).toFixed(2)} ms vs ${percentile(smallSamples, 99).toFixed(2)} ms (${bigSamples.length} calls each; medians ${median(bigSamples).toFixed(2)} vs ${median(smallSamples).toFixed(2)} ms)`,
+      percentile(bigSamples, 99) / percentile(smallSamples, 99), { op: '<=', value: 3 });
+    const wide = (token) => (i) => envelope(token, `<listMetadata><queries><type>ApexClass</type></queries><queries><type>Layout</type></queries><queries><type>Report</type><folder>Folder${String(i % 20).padStart(2, '0')}</folder></queries><asOfVersion>${API}</asOfVersion></listMetadata>`, i);
+    const listed = (((await post(server, wide(server.token)(0))).body.toString()).match(/<fullName>/g) ?? []).length;
+    const wideSamples = await sampleDistinct(server, wide(server.token), (n) => n >= 40, 10);
+    report(`listMetadata answering ${listed} components (three queries: ApexClass, Layout, one report folder) in that org vs one answering 10`,
+      `p99 ${percentile(wideSamples, 99).toFixed(1)} ms, median ${median(wideSamples).toFixed(1)} ms (${(median(wideSamples) * 1000 / listed).toFixed(1)} µs a component) vs p99 ${percentile(smallSamples, 99).toFixed(2)} ms: the work grows with the answer, not with the org`,
+      percentile(wideSamples, 99) / percentile(smallSamples, 99));
+  } finally {
+    await server.close();
+  }
+}
+
+/** Zip libraries side by side (bench/zipLibraries.js): why Localforce reads and writes zips as it does. */
+async function zips() {
+  const rounds = Number(process.env.BENCH_ZIP_ROUNDS ?? 3);
+  const rows = zipLibraries.compare(rounds);
+  for (const pkg of ['certificates', 'mixed']) {
+    for (const op of ['read', 'write']) {
+      const these = rows.filter((r) => r.pkg === pkg && r.op === op);
+      const ours = these.find((r) => r.lib === 'localforce');
+      const jszip = these.find((r) => r.lib === 'jszip');
+      const what = pkg === 'certificates' ? `the ${LARGE}-certificate package (${ours.entries} entries)` : `the ${MIXED}-file mixed package`;
+      report(`Zip libraries: ${op === 'read' ? 'reading every entry of' : 'writing (deflate level 6)'} ${what}, each in a fresh process; ratio = Localforce's way vs jszip (time)`,
+        these.map((r) => (r.skipped ? `${r.lib} not run (a zlib stream per entry at once: see the certificate row)` : `${r.lib} ${r.ms.toFixed(0)} ms, +${mb(r.peakGrowth)}`)).join('; ') + ` (medians of ${rounds}; zip ${mb(ours.zipBytes)})`,
+        ours.ms / jszip.ms);
+    }
   }
 }
 
@@ -456,7 +655,10 @@ async function main() {
   const t0 = now();
   console.log(`Localforce benchmark on ${machine()}`);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const steps = { cold: coldAndWarm, latency: latencyDuringDeploy, soap: soapThroughput, large: largePackage, startup: startUp };
+  const steps = {
+    cold: coldAndWarm, latency: latencyDuringDeploy, soap: soapThroughput, pool: poolFilling, large: largePackage, mixed: mixedTypes, zips,
+    startup: startUp,
+  };
   for (const [name, step] of Object.entries(steps)) {
     if (only.length && !only.includes(name)) continue;
     const before = { machine: machineCpu(), ours: ourCpu(), figures: figures.length };

@@ -14,6 +14,7 @@ Options:
   --key-pool-size <n> 2048-bit keys made ahead while idle and kept in the store (default ${DEFAULT_KEY_POOL_SIZE};
                       a fifth as many 4096-bit ones once that size is used)
   --no-key-pool       make every key when a deploy needs it
+  --no-answer-cache   answer repeated read-only SOAP requests afresh rather than from memory
   --api-version <v>   the newest API version answered (default ${DEFAULT_NEWEST_API_VERSION}.0, Winter '27)
   --apex-test-outcome <policy>
                       how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
@@ -30,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         host: { type: 'string' }, port: { type: 'string' }, location: { type: 'string' },
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
-        'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
+        'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' }, 'no-answer-cache': { type: 'boolean' },
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
       },
     });
@@ -65,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
+      answerCache: !values['no-answer-cache'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);

@@ -27,6 +27,8 @@ export interface LocalforceOptions {
    * `pass,fail:ClassA,ClassB` (see src/deploy/apexTests/testOutcomePolicy.ts).
    */
   apexTestOutcome?: string;
+  /** false: repeated read-only SOAP requests are answered afresh, not from memory (benchmarks of the work itself). */
+  answerCache?: boolean;
 }
 
 export interface LocalforceServer {
@@ -54,7 +56,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
   const org = services.orgs.ensureDefaultOrg();
   if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
-  const server: Server = createServer(createApp(services, VERSION));
+  const server: Server = createServer(createApp(services, VERSION, { answerCache: options.answerCache }));
   server.keepAliveTimeout = 65_000;
   try {
     await new Promise<void>((resolve, reject) => {

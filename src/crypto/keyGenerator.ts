@@ -43,13 +43,31 @@ export class KeyGenerator {
   private threads = 0;
   private closed = false;
 
-  constructor(private readonly size = availableParallelism()) {}
+  constructor(readonly size = availableParallelism()) {}
 
   /** Keys wanted now, queued or being made. */
   get urgent(): number {
     let n = this.queue.filter((j) => !j.background).length;
     for (const job of this.running.values()) if (!job.background) n++;
     return n;
+  }
+
+  /** Background keys (the pool's), queued or being made. */
+  get background(): number {
+    let n = this.queue.filter((j) => j.background).length;
+    for (const job of this.running.values()) if (job.background) n++;
+    return n;
+  }
+
+  /**
+   * A key wanted now never waits for a background one: while background keys hold every thread,
+   * it gets a thread of its own, ended once done (OpenSSL cannot stop a key half made).
+   */
+  private capacity(job: Job): number {
+    if (job.background) return this.size;
+    let background = 0;
+    for (const j of this.running.values()) if (j.background) background++;
+    return this.size + background;
   }
 
   generate(bits: number, options: { background?: boolean } = {}): Promise<RsaKeyPair> {
@@ -78,9 +96,10 @@ export class KeyGenerator {
 
   private dispatch(): void {
     while (this.queue.length) {
-      const worker = this.idle.pop() ?? (this.threads < this.size ? this.spawn() : undefined);
+      const job = this.queue[0]!;
+      const worker = this.idle.pop() ?? (this.threads < this.capacity(job) ? this.spawn() : undefined);
       if (!worker) return;
-      const job = this.queue.shift()!;
+      this.queue.shift();
       this.running.set(worker, job);
       // A key wanted now keeps the process alive, like any pending I/O; a background one does not.
       if (job.background) worker.unref();
@@ -96,7 +115,8 @@ export class KeyGenerator {
       const job = this.running.get(worker);
       this.running.delete(worker);
       worker.unref(); // an idle thread never keeps the process alive
-      this.idle.push(worker);
+      if (this.threads > this.size) this.end(worker, true); // a thread lent to a key wanted now
+      else this.idle.push(worker);
       job?.resolve(key);
       this.dispatch();
     });
@@ -114,7 +134,8 @@ export class KeyGenerator {
   }
 
   // OpenSSL's key generation cannot be interrupted: the thread ends when the key in hand is made.
-  private end(worker: Worker): void {
+  private end(worker: Worker, counted = false): void {
+    if (counted) this.threads--;
     worker.removeAllListeners();
     worker.on('error', () => undefined);
     void worker.terminate();

@@ -53,6 +53,11 @@ export interface PlannerContext extends PlanContext {
 
 const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
 
+function pushTo<T>(map: Map<string, T[]>, k: string, value: T): void {
+  const list = map.get(k);
+  if (list) list.push(value); else map.set(k, [value]);
+}
+
 /**
  * Reads every package of a deploy and decides, component by component, what the deploy would do,
  * without changing anything: the zip is checked through its manifests, not its folders.
@@ -89,8 +94,21 @@ class PackagePlanner {
     return { fileName: this.manifestPath, fullName, componentType };
   }
 
+  /** Stored components read ahead, by type and name (null: known not to exist). */
+  private readonly prefetched = new Map<string, StoredComponent | null>();
+
   private stored(type: string, name: string): StoredComponent | undefined {
-    return this.deleted.has(key(type, name)) ? undefined : this.ctx.store.components.get(this.ctx.org.id, type, name);
+    if (this.deleted.has(key(type, name))) return undefined;
+    const known = this.prefetched.get(key(type, name));
+    if (known !== undefined) return known ?? undefined;
+    return this.ctx.store.components.get(this.ctx.org.id, type, name);
+  }
+
+  /** Reads the stored components of many names at once, for stored() to answer from. */
+  private prefetch(type: string, names: string[]): void {
+    const wanted = names.filter((n) => !this.prefetched.has(key(type, n)));
+    for (const n of wanted) this.prefetched.set(key(type, n), null);
+    for (const c of this.ctx.store.components.getMany(this.ctx.org.id, type, wanted)) this.prefetched.set(key(type, c.fullName), c);
   }
 
   private read(c: LocatedComponent) {
@@ -116,6 +134,9 @@ class PackagePlanner {
     }
 
     const { components, stray } = locateComponents(pkg.files);
+    const namesByType = new Map<string, string[]>();
+    for (const c of components) pushTo(namesByType, c.type.storedAs, c.fullName);
+    for (const [type, names] of namesByType) this.prefetch(type, names);
     const { listings, named } = this.listings(manifest, components);
     for (const c of components) {
       const listing = listings.get(c);
@@ -135,7 +156,15 @@ class PackagePlanner {
   private listings(manifest: Manifest, components: LocatedComponent[]) {
     const listings = new Map<LocatedComponent, Listing>();
     const named = new Set<string>();
-    const ofType = (type: string) => components.filter((c) => c.type.storedAs === type);
+    const byType = new Map<string, LocatedComponent[]>();
+    const byName = new Map<string, LocatedComponent>();
+    for (const c of components) {
+      pushTo(byType, c.type.storedAs, c);
+      // Manifest members name components regardless of case, as the real service matches them.
+      const k = `${c.type.storedAs}:${c.fullName.toLowerCase()}`;
+      if (!byName.has(k)) byName.set(k, c);
+    }
+    const ofType = (type: string) => byType.get(type) ?? [];
     const missing = (member: string, type: string) => {
       if (!this.options.allowMissingFiles) this.fail(this.atManifest(member, type), P.listedButMissing(member, type));
     };
@@ -161,13 +190,15 @@ class PackagePlanner {
       }
       const candidates = ofType(def.storedAs);
       // An in-folder type's manifest entry lists its folders too (`Report: Sales` and `Report: Sales/Q1`).
-      const folders = def.folderType ? ofType(MetadataRegistry.get(def.folderType)!.definition.storedAs) : [];
+      const folderType = def.folderType && MetadataRegistry.get(def.folderType)!.definition.storedAs;
       if (def.folderType) named.add(def.folderType);
       for (const member of type.members) {
         if (member === '*') { candidates.forEach((c) => listings.set(c, { whole: true })); continue; }
         const name = member.replace(/\/$/, '');
-        const found = candidates.find((c) => sameName(c.fullName, name) || (def.layout === 'document' && sameName(withoutExtension(name), c.fullName)))
-          ?? folders.find((c) => sameName(c.fullName, name));
+        const lower = name.toLowerCase();
+        const found = byName.get(`${def.storedAs}:${lower}`)
+          ?? (def.layout === 'document' ? byName.get(`${def.storedAs}:${withoutExtension(lower)}`) : undefined)
+          ?? (folderType ? byName.get(`${folderType}:${lower}`) : undefined);
         if (found) listings.set(found, { whole: true });
         else missing(member, type.name);
       }
@@ -207,6 +238,9 @@ class PackagePlanner {
       return this.fail({ ...where, fileName: this.pkg.prefix + fileName, lineNumber, columnNumber }, problem);
     }
     const children = (input.children ?? []).filter((child) => listing.whole || listing.children.has(child.fullName));
+    const childNames = new Map<string, string[]>();
+    for (const child of children) pushTo(childNames, child.type.storedAs, child.fullName);
+    for (const [type, names] of childNames) this.prefetch(type, names);
     if (listing.whole) this.addInput(handler, input, where);
     // Children need their parent: a standard object (Account) exists in every org, so it is made with them.
     else if (!this.stored(c.type.storedAs, c.fullName)) this.addInput(handler, input, where, true);

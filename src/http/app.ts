@@ -4,7 +4,7 @@ import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
-import { metadataSoapRoutes } from './metadataSoapRoutes';
+import { metadataSoapRoutes, type MetadataSoapOptions } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { restError, restNotFound } from './restErrors';
@@ -19,12 +19,12 @@ function collapseSlashes(req: Request, _res: Response, next: NextFunction): void
   next();
 }
 
-export function createApp(services: Services, version: string): express.Express {
+export function createApp(services: Services, version: string, options: MetadataSoapOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(collapseSlashes);
-  app.use(metadataSoapRoutes(services));
+  app.use(metadataSoapRoutes(services, options));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version));

@@ -4,19 +4,21 @@ import type { ComponentWrite, MetadataTypeDefinition } from '../metadata/metadat
 import { parentNameOf } from '../metadata/stored/parentFile';
 import { pathOf } from '../metadata/layout/componentPaths';
 import { childrenOf, nodeName, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../package/xmlTree';
+import type { StoredComponent } from '../store/components';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';
 import { allChildren } from './retrievedFiles';
 
 /**
  * Stores what applying a plan produced, keeping an existing component's id and creation stamp.
- * Called inside the caller's transaction; returns the component's id.
+ * Called inside the caller's transaction; returns the component's id. `known` is the stored
+ * component as the caller already read it (absent: read it here).
  */
 export function writeComponent(
   store: Store, org: Org, user: User, type: string, fullName: string, write: ComponentWrite, changed: boolean, at: string,
-  packageName?: string,
+  packageName?: string, known?: { existing: StoredComponent | undefined },
 ): string {
-  const existing = store.components.get(org.id, type, fullName);
+  const existing = known ? known.existing : store.components.get(org.id, type, fullName);
   const id = existing?.id ?? newId(MetadataRegistry.get(type)!.definition.idPrefix);
   store.components.put({
     orgId: org.id, type, fullName: existing?.fullName ?? fullName, id, fields: write.fields, content: write.content, files: write.files,

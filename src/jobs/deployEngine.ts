@@ -238,8 +238,10 @@ export class DeployEngine {
     const at = currentOrgNow(this.store, org).toISOString();
     return this.store.transaction(() => {
       for (const d of plan.preDeletions) deleteComponent(this.store, org.id, d.existing.type, d.existing.fullName);
+      // What planning read of each addition is still what is stored: an org's deploys and CRUD calls run one at a time.
       const ids = plan.additions.map((a, i) =>
-        writeComponent(this.store, org, user, a.handler.definition.storedAs, a.input.fullName, writes[i]!, a.changed, at, a.packageName));
+        writeComponent(this.store, org, user, a.handler.definition.storedAs, a.input.fullName, writes[i]!, a.changed, at, a.packageName,
+          { existing: a.existing }));
       for (const d of plan.postDeletions) deleteComponent(this.store, org.id, d.existing.type, d.fullName);
       return ids;
     });

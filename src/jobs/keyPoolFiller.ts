@@ -20,18 +20,22 @@ export interface KeyPoolFillerOptions {
   generate(bits: number): Promise<RsaKeyPair>;
   /** While true (a deploy is making keys), no new key is started. */
   busy(): boolean;
+  /** Keys made at once while idle: one per key thread, so every core is used. */
+  parallel?: number;
   /** How often to look again while busy. */
   pollMs?: number;
 }
 
 /**
- * Tops up the key pool while the server is idle, one key at a time, for the key sizes in use:
+ * Tops up the key pool while the server is idle, a key per key thread at once, for the key sizes in use:
  * 2048 bits from the start, others once asked for or already in the pool (so a restart keeps
  * filling what was used before). Keys land in the store, so they survive a restart.
  */
 export class KeyPoolFiller {
   private readonly sizes = new Set<number>([2048]);
-  private making = false;
+  /** Keys under way, by size. */
+  private readonly making = new Map<number, number>();
+  private inFlight = 0;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -49,7 +53,7 @@ export class KeyPoolFiller {
     if (!this.options.targets.has(bits)) return;
     this.sizes.add(bits);
     // Deferred: this runs inside the taker's call, before its key is out of the pool.
-    if (this.running && !this.making && !this.timer) this.later(0);
+    if (this.running && !this.timer) this.later(0);
   }
 
   /** Stops filling: a key still being made is dropped, so nothing is written after this returns. */
@@ -66,26 +70,39 @@ export class KeyPoolFiller {
     for (const bits of this.sizes) {
       const target = this.options.targets.get(bits) ?? 0;
       if (target <= 0) continue;
-      const fill = this.pool.count(bits) / target;
+      const fill = (this.pool.count(bits) + (this.making.get(bits) ?? 0)) / target;
       if (fill < bestFill) { best = bits; bestFill = fill; }
     }
     return best;
   }
 
   private later(ms: number): void {
+    if (this.timer) return;
     this.timer = setTimeout(() => { this.timer = undefined; this.fill(); }, ms);
     this.timer.unref();
   }
 
   private fill(): void {
-    if (!this.running || this.making) return;
-    if (this.options.busy()) return this.later(this.options.pollMs ?? 200);
-    const bits = this.nextSize();
-    if (bits === undefined) return; // full: noteUsed wakes us when a key is taken
-    this.making = true;
+    if (!this.running) return;
+    while (this.inFlight < (this.options.parallel ?? 1)) {
+      // The guard that keeps the pool from taking cores a deploy is waiting for.
+      if (this.options.busy()) return this.later(this.options.pollMs ?? 200);
+      const bits = this.nextSize();
+      if (bits === undefined) return; // full: noteUsed wakes us when a key is taken
+      this.make(bits);
+    }
+  }
+
+  private make(bits: number): void {
+    this.inFlight++;
+    this.making.set(bits, (this.making.get(bits) ?? 0) + 1);
+    const settle = () => {
+      this.inFlight--;
+      this.making.set(bits, this.making.get(bits)! - 1);
+    };
     this.options.generate(bits).then(
       (key) => {
-        this.making = false;
+        settle();
         if (!this.running) return;
         try {
           this.pool.add(bits, key.privateKeyPem);
@@ -95,7 +112,7 @@ export class KeyPoolFiller {
         this.fill();
       },
       () => {
-        this.making = false;
+        settle();
         if (this.running) this.later(1000); // a thread died: try again shortly
       },
     );

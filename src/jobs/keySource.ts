@@ -29,7 +29,13 @@ export class PooledKeySource implements KeySource {
       targets: keyPoolTargets(options.poolSize),
       generate: (bits) => generator.generate(bits, { background: true }),
       busy: () => generator.urgent > 0,
+      parallel: generator.size,
     });
+  }
+
+  /** Keys being made or queued: wanted now (a deploy's), and the pool's. */
+  get underWay(): { urgent: number; background: number } {
+    return { urgent: this.generator.urgent, background: this.generator.background };
   }
 
   /** Starts filling the pool in the background. */

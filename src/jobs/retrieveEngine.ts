@@ -1,4 +1,3 @@
-import JSZip from 'jszip';
 import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
@@ -7,6 +6,7 @@ import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { PackageLimits } from '../package/limits';
 import { writeManifest, type Manifest } from '../package/manifest';
 import { PackageError } from '../package/zipReader';
+import { writeZip } from '../package/zipWriter';
 import { componentFileProperties, mainFileOf } from './fileProperties';
 import { retrievedFiles } from './retrievedFiles';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
@@ -49,7 +49,7 @@ export class RetrieveEngine {
     const job = this.store.retrieves.get(orgId, id);
     if (!job) throw Faults.invalidIdField('Retrieve result has been deleted.');
     const result = { ...job.result };
-    if (result.done && includeZip && job.zip) result.zipFile = job.zip.toString('base64');
+    if (result.done && includeZip && job.zip) result.zipFile = job.zip;
     return result;
   }
 
@@ -71,7 +71,7 @@ export class RetrieveEngine {
     const orgId = caller.org.id;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
-    const zip = new JSZip();
+    const zipFiles = new Map<string, Buffer>();
     let fileCount = 0;
     const fileProperties: FileProperties[] = [];
     const manifestProperties = (fileName: string, fullName: string, id: string): FileProperties => ({
@@ -93,9 +93,9 @@ export class RetrieveEngine {
       }
       fileCount += files.size + 1;
       if (fileCount > PackageLimits.maxFiles) throw new PackageError('LIMIT_EXCEEDED', `Too many files in retrieve call, limit is: ${PackageLimits.maxFiles}`);
-      for (const [path, bytes] of files) zip.file(prefix + path, bytes);
+      for (const [path, bytes] of files) zipFiles.set(prefix + path, bytes);
       for (const c of components) fileProperties.push(componentFileProperties(this.store, c, prefix));
-      zip.file(`${prefix}package.xml`, writeManifest(manifest));
+      zipFiles.set(`${prefix}package.xml`, Buffer.from(writeManifest(manifest)));
       fileProperties.push(manifestProperties(`${prefix}package.xml`, manifestName, manifestId));
     };
 
@@ -113,7 +113,7 @@ export class RetrieveEngine {
       const { components, manifest } = this.members(orgId, types, version, messages, `${name}/package.xml`);
       addPackage(`${name}/`, components, { ...manifest, fullName: name }, newId(IdPrefix.package), 'package');
     }
-    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+    const bytes = await writeZip(zipFiles);
     if (bytes.length > PackageLimits.maxZipBytes) {
       throw new PackageError('LIMIT_EXCEEDED', `The retrieved zip file is ${bytes.length} bytes; the limit is ${PackageLimits.maxZipBytes} bytes. Retrieve fewer components at a time.`);
     }
@@ -132,7 +132,11 @@ export class RetrieveEngine {
         continue;
       }
       const def = handler.definition;
-      const get = (name: string) => this.store.components.get(orgId, def.storedAs, def.partOf ? name.split('.')[0]! : name)
+      // Named members are read at once; only a name not found that way is looked up one by one (folders, documents, pieces).
+      const own = (name: string) => (def.partOf ? name.split('.')[0]! : name);
+      const named = (type.members ?? []).filter((m) => m !== '*').map((m) => own(m.replace(/\/$/, '')));
+      const byName = new Map(this.store.components.getMany(orgId, def.storedAs, named).map((c) => [c.fullName.toLowerCase(), c]));
+      const get = (name: string) => byName.get(own(name).toLowerCase()) ?? this.store.components.get(orgId, def.storedAs, own(name))
         ?? (def.folderType ? this.store.components.get(orgId, MetadataRegistry.get(def.folderType)!.definition.storedAs, name) : undefined)
         ?? (def.layout === 'document' ? this.store.components.get(orgId, def.storedAs, name.replace(/\.[^./]*$/, '')) : undefined);
       const members: string[] = [];

@@ -148,7 +148,8 @@ export interface RetrieveResult {
   status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
   success: boolean;
   /** Base64 of the zip; kept out of the stored JSON and filled in when answered. */
-  zipFile?: string;
+  /** The retrieved zip; bytes are written as base64 by the codec, in slices. */
+  zipFile?: Buffer | string;
 }
 
 export interface ApiError {

@@ -1,4 +1,6 @@
-import JSZip from 'jszip';
+import { crc32, inflateRaw, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { PackageLimits } from './limits';
 
 /** A package-level problem that fails the whole deploy (errorStatusCode + errorMessage). */
@@ -13,49 +15,165 @@ export interface ZipEntries {
   files: Map<string, Buffer>;
 }
 
-// JSZip keeps the central directory's sizes on a private field; reading them lets us refuse a
-// zip bomb before inflating anything, which no public JSZip API offers.
-interface CentralDirectoryInfo { _data?: { uncompressedSize?: number } }
+const invalid = (message: string) => new PackageError('INVALID_OPERATION', message);
+const inflate = promisify(inflateRaw);
+const STORED = 0;
+const DEFLATED = 8;
+const LOCAL_HEADER = 0x04034b50;
+/**
+ * Small entries are inflated on the event loop, where node's zlib takes a few microseconds each
+ * (a trip to libuv's threads costs more than the work); large ones on libuv's threads. The loop
+ * is handed back between batches, so requests are answered while a large package is read.
+ */
+const INFLATE_ON_THREADS_FROM = 256 * 1024;
+const BATCH_MS = 5;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a deploy zip within the service's limits; every way it can be wrong is a PackageError. */
-export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipEntries> {
-  if (zip.length === 0) throw new PackageError('INVALID_OPERATION', 'No zip file content passed in');
-  if (zip.length > limits.maxZipBytes) {
-    throw new PackageError('INVALID_OPERATION',
-      `The zip file is ${zip.length} bytes; the limit for a deploy is ${limits.maxZipBytes} bytes compressed`);
-  }
-  let archive: JSZip;
+const openZip = (zip: Buffer) => new Promise<ZipFile>((resolve, reject) =>
+  // Names are checked here (decodeStrings false), with messages of our own; sizes of stored entries by yauzl.
+  yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+
+/** The central directory's entries, read without inflating anything. */
+function centralDirectory(archive: ZipFile, maxFiles: number): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    let files = 0;
+    archive.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      if (!(entry.fileName as unknown as Buffer).toString('latin1').endsWith('/') && ++files > maxFiles) {
+        archive.close();
+        return reject(invalid(`The zip file holds more than ${maxFiles} files; the limit is ${maxFiles}`));
+      }
+      archive.readEntry();
+    });
+    archive.once('end', () => resolve(entries));
+    archive.once('error', reject);
+    archive.readEntry();
+  });
+}
+
+/**
+ * An entry's path as the package uses it, or why it cannot be one. Names must be UTF-8 and relative,
+ * with forward slashes and no `.` or `..` step: a name that climbs out of the package, or that
+ * another tool would read differently, fails the deploy rather than being guessed at.
+ */
+function pathOf(raw: Buffer): string {
+  let name: string;
   try {
-    archive = await JSZip.loadAsync(zip, { checkCRC32: true });
-  } catch (err) {
-    throw new PackageError('INVALID_OPERATION', `The zip file could not be read: ${(err as Error).message}`);
+    name = utf8.decode(raw);
+  } catch {
+    throw invalid(`The zip entry name ${JSON.stringify(raw.toString('latin1'))} is not valid UTF-8: zip the package again with UTF-8 file names`);
   }
-  const entries = Object.values(archive.files).filter((f) => !f.dir);
-  if (entries.length === 0) throw new PackageError('INVALID_OPERATION', 'No zip file content passed in');
-  if (entries.length > limits.maxFiles) {
-    throw new PackageError('INVALID_OPERATION', `The zip file holds ${entries.length} files; the limit is ${limits.maxFiles}`);
+  // Some zip tools write `./package.xml`: the same file as `package.xml` (and `./` is the root folder).
+  const path = name.replace(/^\.\//, '');
+  const problem = name.includes('\\') ? 'has a backslash: zip entry names use forward slashes'
+    : name.startsWith('/') || /^[A-Za-z]:/.test(name) ? 'is an absolute path: entries must be relative to the package root'
+      : name.includes('\0') ? 'holds a NUL character'
+        : path !== '' && path.replace(/\/$/, '').split('/').some((step) => step === '..' || step === '.' || step === '')
+          ? 'has an empty, "." or ".." step: entries must stay inside the package'
+          : undefined;
+  if (problem) throw invalid(`The zip entry ${JSON.stringify(name)} ${problem}`);
+  return path;
+}
+
+/** Where an entry's data starts: past its local header, whose name and extra field may differ from the central directory's. */
+function dataStart(zip: Buffer, entry: Entry, name: string): number {
+  const at = entry.relativeOffsetOfLocalHeader;
+  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER) throw invalid(`The zip entry ${name} has no local header where the directory says`);
+  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  if (start + entry.compressedSize > zip.length) throw invalid(`The zip entry ${name} runs past the end of the zip file`);
+  return start;
+}
+
+/** Reads one entry's bytes: inflated by node's zlib, never past the size its header declares. */
+async function contentOf(entry: Entry, zip: Buffer, name: string): Promise<Buffer> {
+  if (entry.isEncrypted()) throw invalid(`The zip entry ${name} is encrypted; deploy packages cannot be`);
+  if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+    throw invalid(`The zip entry ${name} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
   }
-  const declared = entries.reduce((sum, f) => sum + ((f as unknown as CentralDirectoryInfo)._data?.uncompressedSize ?? 0), 0);
-  if (declared > limits.maxUncompressedBytes) {
-    throw new PackageError('INVALID_OPERATION',
-      `The zip file holds ${declared} bytes uncompressed; the limit is ${limits.maxUncompressedBytes} bytes`);
-  }
-  const files = new Map<string, Buffer>();
-  let total = 0;
-  for (const entry of entries) {
-    // JSZip already resolves `..` in entry names on load, so nothing can point outside the package.
-    const path = entry.name.replace(/\\/g, '/').replace(/^\.?\/+/, '');
-    let bytes: Buffer;
+  const start = dataStart(zip, entry, name);
+  const data = zip.subarray(start, start + entry.compressedSize);
+  const declared = entry.uncompressedSize;
+  let bytes: Buffer;
+  if (entry.compressionMethod === STORED) {
+    bytes = data;
+  } else {
     try {
-      bytes = await entry.async('nodebuffer');
+      // maxOutputLength stops inflating as soon as the output passes what the header declared,
+      // so an entry that lies about its size is refused before it is inflated in full.
+      const options = { maxOutputLength: Math.max(1, declared), chunkSize: Math.max(64, Math.min(declared, 1024 * 1024)) };
+      bytes = declared < INFLATE_ON_THREADS_FROM ? inflateRawSync(data, options) : await inflate(data, options);
     } catch (err) {
-      throw new PackageError('INVALID_OPERATION', `The zip entry ${entry.name} could not be read: ${(err as Error).message}`);
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw invalid(`The zip entry ${name} inflates to more than the ${declared} bytes its header declares`);
+      }
+      throw invalid(`The zip entry ${name} could not be read: ${(err as Error).message}`);
     }
-    total += bytes.length;
-    if (total > limits.maxUncompressedBytes) {
-      throw new PackageError('INVALID_OPERATION', `The zip file holds more than ${limits.maxUncompressedBytes} bytes uncompressed`);
-    }
-    files.set(path, bytes);
   }
-  return { files };
+  if (bytes.length !== declared) throw invalid(`The zip entry ${name} holds ${bytes.length} bytes, not the ${declared} its header declares`);
+  if (crc32(bytes) !== entry.crc32) throw invalid(`The zip entry ${name} is damaged: its checksum does not match`);
+  return bytes;
+}
+
+/**
+ * Reads a deploy zip within the service's limits; every way it can be wrong is a PackageError.
+ * yauzl reads the central directory; node's zlib inflates the entries. Counts, names and declared
+ * sizes are checked before anything is inflated.
+ */
+export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipEntries> {
+  if (zip.length === 0) throw invalid('No zip file content passed in');
+  if (zip.length > limits.maxZipBytes) {
+    throw invalid(`The zip file is ${zip.length} bytes; the limit for a deploy is ${limits.maxZipBytes} bytes compressed`);
+  }
+  let archive: ZipFile;
+  let entries: Entry[];
+  try {
+    archive = await openZip(zip);
+    entries = await centralDirectory(archive, limits.maxFiles);
+  } catch (err) {
+    if (err instanceof PackageError) throw err;
+    throw invalid(`The zip file could not be read: ${(err as Error).message}`);
+  }
+  const files: { path: string; entry: Entry }[] = [];
+  const seen = new Set<string>();
+  let declared = 0;
+  for (const entry of entries) {
+    const path = pathOf(entry.fileName as unknown as Buffer);
+    if (path === '' || path.endsWith('/')) continue; // a folder
+    if (seen.has(path)) throw invalid(`The zip file holds ${path} twice`);
+    seen.add(path);
+    declared += entry.uncompressedSize;
+    files.push({ path, entry });
+  }
+  if (files.length === 0) throw invalid('No zip file content passed in');
+  if (declared > limits.maxUncompressedBytes) {
+    throw invalid(`The zip file holds ${declared} bytes uncompressed; the limit is ${limits.maxUncompressedBytes} bytes`);
+  }
+  refuseOverlaps(files.map((f) => f.entry));
+
+  const out = new Map<string, Buffer>();
+  let batchStart = Date.now();
+  for (const { path, entry } of files) {
+    out.set(path, await contentOf(entry, zip, path));
+    if (Date.now() - batchStart >= BATCH_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      batchStart = Date.now();
+    }
+  }
+  return { files: out };
+}
+
+/**
+ * Entries whose data overlap are how some zip bombs multiply a small file: each entry's local
+ * header must start past the end of the previous entry's compressed data.
+ */
+function refuseOverlaps(entries: Entry[]): void {
+  const sorted = [...entries].sort((a, b) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!;
+    // 30 bytes of fixed local header, then at least the name, before the data.
+    if (previous.relativeOffsetOfLocalHeader + 30 + previous.fileNameLength + previous.compressedSize > sorted[i]!.relativeOffsetOfLocalHeader) {
+      throw invalid('The zip file has entries that share their data: it is not a package a zip tool writes');
+    }
+  }
 }

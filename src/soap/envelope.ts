@@ -1,10 +1,12 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ApiFault, Faults } from '../errors';
 import { METADATA_NS } from './wsdlSchema';
-import type { XmlValue } from './xmlReader';
 import { escapeXml } from './xmlWriter';
 
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+
+/** A parsed XML element as fast-xml-parser gives it: text, or children keyed by local name. */
+export type XmlValue = string | { [key: string]: XmlValue | XmlValue[] };
 
 export interface SoapRequest {
   operation: string;
@@ -23,7 +25,10 @@ const parser = new XMLParser({
   processEntities: true,
 });
 
-/** Reads a SOAP 1.1 request envelope; anything that is not one is a client fault, never a crash. */
+/**
+ * Reads a SOAP 1.1 request envelope of the partner API (login, logout); anything that is not one is a
+ * client fault, never a crash. The Metadata API's requests are read by requestReader.ts.
+ */
 export function parseEnvelope(xml: string): SoapRequest {
   if (/<!DOCTYPE/i.test(xml)) throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message');
   const check = XMLValidator.validate(xml);
@@ -60,8 +65,11 @@ export function sessionIdOf(headers: Record<string, XmlValue>): string | undefin
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** The response envelope exactly as jsforce's non-namespace-aware parser needs it: prefixed Envelope and Body, Body bare. */
+export const RESPONSE_OPEN = `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${METADATA_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>`;
+export const RESPONSE_CLOSE = '</soapenv:Body></soapenv:Envelope>';
+
 export function responseEnvelope(bodyXml: string): string {
-  return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns="${METADATA_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+  return `${RESPONSE_OPEN}${bodyXml}${RESPONSE_CLOSE}`;
 }
 
 /** A fault envelope; `ns` is the namespace the `sf:` prefix stands for (metadata or partner). */

@@ -70,6 +70,20 @@ export class ComponentRepository extends Repository {
     return row && toComponent(row, this.filesOf(row.id));
   }
 
+  /**
+   * The components of a type among `names`, with their files, in two queries whatever their number:
+   * a deploy or retrieve of thousands reads them at once rather than one by one.
+   */
+  getMany(orgId: string, type: string, names: string[]): StoredComponent[] {
+    if (!names.length) return [];
+    const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))')
+      .all(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
+    if (!rows.length) return [];
+    const files = groupFiles(this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path')
+      .all(JSON.stringify(rows.map((r) => r.id))) as FileRow[]);
+    return rows.map((r) => toComponent(r, files.get(r.id)));
+  }
+
   private filesOf(componentId: string): Map<string, Buffer> {
     const rows = this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id = ? ORDER BY path').all(componentId) as FileRow[];
     return groupFiles(rows).get(componentId) ?? new Map();

@@ -29,6 +29,16 @@ export class Store {
     return new Store(openDatabase(location));
   }
 
+  /**
+   * SQLite's data_version: it changes when another connection (another server on the same
+   * location) commits to the store, never for this one's own writes.
+   */
+  dataVersion(): number {
+    return (this.versionStatement ??= this.db.prepare('PRAGMA data_version').pluck()).get() as number;
+  }
+
+  private versionStatement: ReturnType<Db['prepare']> | undefined;
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }

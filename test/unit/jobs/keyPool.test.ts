@@ -7,7 +7,7 @@ import { PooledKeySource } from '../../../src/jobs/keySource';
 import { Store } from '../../../src/store/store';
 
 async function waitFor(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 50));
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
 }
 const bitsOf = (pem: string) => createPrivateKey(pem).asymmetricKeyDetails?.modulusLength;
 const fakeKey = (n: number): RsaKeyPair => ({ privateKeyPem: `key ${n}`, publicKeyPem: `public ${n}` });
@@ -27,17 +27,23 @@ describe('KeyPoolFiller (with a stand-in generator)', () => {
   beforeEach(() => { store = Store.open(null); jest.useFakeTimers(); });
   afterEach(() => { jest.useRealTimers(); store.close(); });
 
-  it('starts no key while a deploy is making keys, and fills once it is done', async () => {
+  it('starts no key while a deploy is making keys, then fills with a key per thread at once', async () => {
     let busy = true;
-    const generate = jest.fn(async (bits: number) => fakeKey(bits));
-    const filler = new KeyPoolFiller(store.keyPool, { targets: keyPoolTargets(2), generate, busy: () => busy, pollMs: 100 });
+    const pending: ((key: RsaKeyPair) => void)[] = [];
+    const generate = jest.fn((bits: number) => new Promise<RsaKeyPair>((resolve) => pending.push(() => resolve(fakeKey(bits)))));
+    const filler = new KeyPoolFiller(store.keyPool, { targets: keyPoolTargets(3), generate, busy: () => busy, pollMs: 100, parallel: 2 });
     filler.start();
     await jest.advanceTimersByTimeAsync(5000);
     expect(generate).not.toHaveBeenCalled();
     busy = false;
-    await jest.advanceTimersByTimeAsync(1000);
-    expect(generate.mock.calls).toEqual([[2048], [2048]]); // one at a time, to the target, 2048 only
-    expect(store.keyPool.count(2048)).toBe(2);
+    await jest.advanceTimersByTimeAsync(150);
+    expect(generate.mock.calls).toEqual([[2048], [2048]]); // two threads: two keys under way at once, 2048 only
+    for (const finish of pending.splice(0)) finish(fakeKey(0));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(generate).toHaveBeenCalledTimes(3); // the third, and no more than the target
+    for (const finish of pending.splice(0)) finish(fakeKey(0));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(store.keyPool.count(2048)).toBe(3);
     filler.stop();
   });
 
@@ -101,7 +107,7 @@ describe('KeyGenerator', () => {
     }
   });
 
-  it('serves keys wanted now before background ones', async () => {
+  it('serves keys wanted now before background ones, on a thread of their own when background keys hold them all', async () => {
     const generator = new KeyGenerator(1);
     const order: string[] = [];
     const track = (name: string, p: Promise<unknown>) => p.then(() => order.push(name));
@@ -111,7 +117,8 @@ describe('KeyGenerator', () => {
         track('background 2', generator.generate(2048, { background: true })),
         track('now', generator.generate(2048)),
       ]);
-      expect(order).toEqual(['background 1', 'now', 'background 2']);
+      // 'now' does not wait for 'background 1' to finish; 'background 2' waits for a thread.
+      expect(order.indexOf('now')).toBeLessThan(order.indexOf('background 2'));
       expect(generator.urgent).toBe(0);
     } finally {
       generator.close();
@@ -162,6 +169,30 @@ describe('PooledKeySource', () => {
       expect(taken.filter((k) => pooled.has(k.privateKeyPem))).toHaveLength(2);
       expect(new Set(taken.map((k) => k.privateKeyPem)).size).toBe(3);
       expect(store.keyPool.count(2048)).toBe(0);
+    } finally {
+      keys.close();
+      store.close();
+    }
+  });
+
+  it('starts no pool key while a key wanted now is being made, and fills on every thread once idle', async () => {
+    const store = Store.open(null);
+    const keys = new PooledKeySource({ pool: store.keyPool, poolSize: 4, threads: 2 });
+    try {
+      const wanted = keys.take(2048); // a deploy's key: one thread busy, the other free
+      keys.start();
+      const seen: number[] = [];
+      let done = false;
+      void wanted.then(() => { done = true; });
+      while (!done) {
+        seen.push(keys.underWay.background);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(seen.length).toBeGreaterThan(2);
+      expect(Math.max(...seen)).toBe(0); // the free thread stayed free while the deploy waited
+      let most = 0;
+      await waitFor(() => { most = Math.max(most, keys.underWay.background); return store.keyPool.count(2048) >= 4; });
+      expect(most).toBe(2); // idle: a key on each thread
     } finally {
       keys.close();
       store.close();

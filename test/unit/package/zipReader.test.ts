@@ -53,17 +53,85 @@ describe('readZip', () => {
     expect(err.message).toBe('The zip file holds 200000 bytes uncompressed; the limit is 100000 bytes');
   });
 
-  it('refuses too many files', async () => {
+  it('refuses too many files, without reading past the limit', async () => {
     const zip = await zipOf({ a: '1', b: '2', c: '3' });
     const err = await rejection(readZip(zip, { ...PackageLimits, maxFiles: 2 }));
-    expect(err.message).toBe('The zip file holds 3 files; the limit is 2');
+    expect(err.message).toBe('The zip file holds more than 2 files; the limit is 2');
   });
 
-  it('keeps entries that climb out of the package inside it', async () => {
-    // JSZip cleans such names when writing, so write a harmless one and patch it in place.
-    const zip = await zipOf({ 'zz/evil.txt': 'x' });
-    const patched = Buffer.from(zip.toString('latin1').split('zz/evil.txt').join('../evil.txt'), 'latin1');
-    const { files } = await readZip(patched);
-    expect([...files.keys()]).toEqual(['evil.txt']);
+  describe('entry names', () => {
+    // JSZip cleans unusual names when writing, so write a harmless one of the same length and patch it in place.
+    const withName = async (name: Buffer) => {
+      const placeholder = 'z'.repeat(name.length);
+      const zip = await zipOf({ [placeholder]: 'x', 'package.xml': '<Package/>' });
+      return Buffer.from(zip.toString('latin1').split(placeholder).join(name.toString('latin1')), 'latin1');
+    };
+
+    it.each([
+      ['../evil.txt', 'has an empty, "." or ".." step: entries must stay inside the package'],
+      ['certs/../../x', 'has an empty, "." or ".." step: entries must stay inside the package'],
+      ['/etc/passwd', 'is an absolute path: entries must be relative to the package root'],
+      ['C:/Windows/x', 'is an absolute path: entries must be relative to the package root'],
+      ['certs\\A.crt', 'has a backslash: zip entry names use forward slashes'],
+    ])('refuses %s', async (name, problem) => {
+      const err = await rejection(readZip(await withName(Buffer.from(name))));
+      expect(err.message).toBe(`The zip entry ${JSON.stringify(name)} ${problem}`);
+    });
+
+    it('refuses a name that is not UTF-8', async () => {
+      const err = await rejection(readZip(await withName(Buffer.from([0x63, 0x65, 0x72, 0x74, 0xff, 0xfe]))));
+      expect(err.message).toMatch(/^The zip entry name "cert.." is not valid UTF-8: zip the package again with UTF-8 file names$/);
+    });
+
+    it('reads UTF-8 names, and ./ as the root', async () => {
+      const { files } = await readZip(await zipOf({ 'staticresources/café.resource': 'x', './package.xml': '<Package/>' }));
+      expect([...files.keys()].sort()).toEqual(['package.xml', 'staticresources/café.resource']);
+    });
+
+    it('refuses the same path twice', async () => {
+      const zip = await zipOf({ 'certs/A.crt': 'a', 'certs/B.crt': 'b' });
+      const patched = Buffer.from(zip.toString('latin1').split('certs/B.crt').join('certs/A.crt'), 'latin1');
+      expect((await rejection(readZip(patched))).message).toBe('The zip file holds certs/A.crt twice');
+    });
+  });
+
+  describe('sizes', () => {
+    /** Offsets of an entry's declared uncompressed size: in its local header and in the central directory. */
+    const sizeFields = (zip: Buffer, name: string) => {
+      const local = zip.indexOf(name, 0, 'latin1');
+      const central = zip.indexOf(name, local + 1, 'latin1');
+      return { local: local - 30 + 22, central: central - 46 + 24 };
+    };
+
+    it('refuses an entry that inflates past the size it declares, before inflating it in full', async () => {
+      // 64 MB of zeros deflate to about 64 KB; the headers are patched to declare 1,000 bytes.
+      const zip = await zipOf({ 'big.bin': Buffer.alloc(64 * 1024 * 1024), 'package.xml': '<Package/>' });
+      const { local, central } = sizeFields(zip, 'big.bin');
+      zip.writeUInt32LE(1000, local);
+      zip.writeUInt32LE(1000, central);
+      const err = await rejection(readZip(zip));
+      expect(err.message).toBe('The zip entry big.bin inflates to more than the 1000 bytes its header declares');
+    });
+
+    it('refuses an entry shorter than it declares, and one whose checksum is wrong', async () => {
+      const zip = await zipOf({ 'a.txt': 'hello hello hello', 'package.xml': '<Package/>' });
+      const short = Buffer.from(zip);
+      const { local, central } = sizeFields(short, 'a.txt');
+      short.writeUInt32LE(18, local);
+      short.writeUInt32LE(18, central);
+      expect((await rejection(readZip(short))).message).toBe('The zip entry a.txt holds 17 bytes, not the 18 its header declares');
+      const damaged = Buffer.from(zip);
+      const crc = sizeFields(damaged, 'a.txt').central - 24 + 16;
+      damaged.writeUInt32LE((damaged.readUInt32LE(crc) ^ 1) >>> 0, crc);
+      expect((await rejection(readZip(damaged))).message).toBe('The zip entry a.txt is damaged: its checksum does not match');
+    });
+
+    it('refuses entries that share their data (a zip bomb that repeats one entry)', async () => {
+      const zip = await zipOf({ 'aaaa.txt': 'x'.repeat(100), 'bbbb.txt': 'x'.repeat(100) });
+      const first = zip.indexOf('aaaa.txt', zip.indexOf('aaaa.txt', 0, 'latin1') + 1, 'latin1');
+      const second = zip.indexOf('bbbb.txt', zip.indexOf('bbbb.txt', 0, 'latin1') + 1, 'latin1');
+      zip.writeUInt32LE(zip.readUInt32LE(first - 4), second - 4); // the second entry's local header offset := the first's
+      expect((await rejection(readZip(zip))).message).toBe('The zip file has entries that share their data: it is not a package a zip tool writes');
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { parseEnvelope } from '../../../src/soap/envelope';
 import { metadataSchema } from '../../../src/soap/wsdlSchema';
-import { XmlReader } from '../../../src/soap/xmlReader';
+import { RequestReader } from '../../../src/soap/requestReader';
 import { writeCompact, type XmlNode } from '../../../src/package/xmlTree';
 import { XML_BODY, XmlWriter, XSI_TYPE } from '../../../src/soap/xmlWriter';
 
 const schema = metadataSchema();
 const writer = new XmlWriter(schema);
-const reader = new XmlReader(schema);
+const reader = new RequestReader(schema, (op) => (op === 'retrieve' ? { request: 'retrieveRequest' } : undefined));
+const read = (xml: string) => reader.read(xml).input;
 
 const body = (inner: string) =>
   `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${inner}</soapenv:Body></soapenv:Envelope>`;
@@ -51,10 +51,9 @@ describe('XmlWriter', () => {
   });
 });
 
-describe('XmlReader', () => {
+describe('RequestReader', () => {
   it('types values by the WSDL, accepts any child order and the name variants clients send', () => {
-    const req = parseEnvelope(body('<retrieve><request><unpackaged><version>66.0</version><types><name>Certificate</name><members>A</members></types></unpackaged><singlePackage>true</singlePackage><apiVersion>66.0</apiVersion></request></retrieve>'));
-    const input = reader.element(req.operation, req.body, { request: 'retrieveRequest' });
+    const input = read(body('<retrieve><request><unpackaged><version>66.0</version><types><name>Certificate</name><members>A</members></types></unpackaged><singlePackage>true</singlePackage><apiVersion>66.0</apiVersion></request></retrieve>'));
     expect(input.retrieveRequest).toEqual({
       apiVersion: 66, packageNames: [], singlePackage: true, specificFiles: [],
       unpackaged: { objectPermissions: [], types: [{ members: ['A'], name: 'Certificate' }], version: '66.0' },
@@ -62,16 +61,14 @@ describe('XmlReader', () => {
   });
 
   it('resolves xsi:type records to their subtype', () => {
-    const req = parseEnvelope(body('<createMetadata><metadata xsi:type="Certificate"><fullName>X</fullName><caSigned>false</caSigned><keySize>4096</keySize><masterLabel>L</masterLabel></metadata></createMetadata>'));
-    const input = reader.element(req.operation, req.body) as { metadata: Record<string | symbol, unknown>[] };
+    const input = read(body('<createMetadata><metadata xsi:type="Certificate"><fullName>X</fullName><caSigned>false</caSigned><keySize>4096</keySize><masterLabel>L</masterLabel></metadata></createMetadata>')) as { metadata: Record<string | symbol, unknown>[] };
     expect(input.metadata[0]).toEqual({ fullName: 'X', caSigned: false, keySize: 4096, masterLabel: 'L' });
     expect(input.metadata[0]![XSI_TYPE]).toBe('Certificate');
   });
 
   it('keeps a record of a type the WSDL does not declare as ordered XML, for the registry to read', () => {
-    const req = parseEnvelope(body('<createMetadata><metadata xsi:type="CustomObject"><fullName>Broker__c</fullName><label>Broker</label>' +
-      '<fields><fullName>Email__c</fullName><type>Email</type></fields><fields><fullName>Phone__c</fullName></fields></metadata></createMetadata>'));
-    const input = reader.element(req.operation, req.body) as { metadata: Record<string | symbol, unknown>[] };
+    const input = read(body('<createMetadata><metadata xsi:type="CustomObject"><fullName>Broker__c</fullName><label>Broker</label>' +
+      '<fields><fullName>Email__c</fullName><type>Email</type></fields><fields><fullName>Phone__c</fullName><description xsi:nil="true"/></fields></metadata></createMetadata>')) as { metadata: Record<string | symbol, unknown>[] };
     const record = input.metadata[0]!;
     expect(record).toEqual({ fullName: 'Broker__c' });
     expect(record[XSI_TYPE]).toBe('CustomObject');
@@ -80,8 +77,22 @@ describe('XmlReader', () => {
   });
 
   it('reads xsi:nil as null', () => {
-    const req = parseEnvelope(body('<checkRetrieveStatus><asyncProcessId>09S000000000001AAA</asyncProcessId><includeZip xsi:nil="true"/></checkRetrieveStatus>'));
-    expect(reader.element(req.operation, req.body)).toEqual({ asyncProcessId: '09S000000000001AAA', includeZip: null });
+    expect(read(body('<checkRetrieveStatus><asyncProcessId>09S000000000001AAA</asyncProcessId><includeZip xsi:nil="true"/></checkRetrieveStatus>')))
+      .toEqual({ asyncProcessId: '09S000000000001AAA', includeZip: null });
+  });
+
+  it('reads declared headers typed, and skips the rest', () => {
+    const xml = body('<describeMetadata/>').replace('<soapenv:Body', '<soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId> abc </sessionId></SessionHeader>' +
+      '<AllOrNoneHeader><allOrNone>1</allOrNone></AllOrNoneHeader><CallOptions><client>x</client><defaultNamespace>ns</defaultNamespace></CallOptions><Unknown><a>1</a></Unknown></soapenv:Header><soapenv:Body');
+    expect(reader.read(xml).headers).toEqual({ SessionHeader: { sessionId: 'abc' }, AllOrNoneHeader: { allOrNone: true }, CallOptions: { client: 'x' } });
+  });
+
+  it.each([
+    ['<describeMetadata><asOfVersion>66.0</describeMetadata>', /^unexpected close tag\. at \[row,col\]: \[1,\d+\]$/],
+    ['<describeMetadata/><describeMetadata/>', /^The SOAP Body must hold exactly one operation element$/],
+    ['<describeMetadata><asOfVersion>&foo;</asOfVersion></describeMetadata>', /undefined entity/],
+  ])('refuses the malformed %s', (inner, message) => {
+    expect(() => read(body(inner))).toThrow(message);
   });
 
   it.each([
@@ -90,7 +101,6 @@ describe('XmlReader', () => {
     ['<checkDeployStatus><includeDetails>true</includeDetails><includeDetails>true</includeDetails></checkDeployStatus>', 'may occur only once'],
     ['<listMetadata><queries xsi:type="Widget"><type>X</type></queries></listMetadata>', 'Unable to find type'],
   ])('refuses %s', (inner, message) => {
-    const req = parseEnvelope(body(inner));
-    expect(() => reader.element(req.operation, req.body)).toThrow(message);
+    expect(() => read(body(inner))).toThrow(message);
   });
 });

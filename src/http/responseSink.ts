@@ -1,0 +1,51 @@
+import type { Response } from 'express';
+import type { XmlSink } from '../soap/xmlWriter';
+
+/** Text written before a chunk goes out; smaller answers go out whole, with a Content-Length. */
+const FLUSH_AT = 64 * 1024;
+/** Bytes encoded to base64 at a time: a multiple of 3, so the slices join into one base64 text. */
+const BASE64_SLICE = 48 * 1024;
+
+/**
+ * Writes a SOAP answer into the response as it is serialized. An answer that fits in one chunk is
+ * sent whole with its length; a larger one (a retrieve's zip, a listing of thousands) goes out in
+ * chunks as it is written, so it is never held as one string. `keep` also keeps the whole text,
+ * for the answer cache.
+ */
+export class ResponseSink implements XmlSink {
+  private pending = '';
+  private started = false;
+  private kept: string[] | undefined;
+
+  constructor(private readonly res: Response, status: number, keep = false) {
+    res.statusCode = status;
+    // jsforce reads SOAP only with this exact content type (anything else: an empty result, then a timeout).
+    res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+    if (keep) this.kept = [];
+  }
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  writeBase64(bytes: Buffer): void {
+    for (let at = 0; at < bytes.length; at += BASE64_SLICE) this.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64'));
+  }
+
+  /** Ends the response; returns the whole text when asked to keep it. */
+  end(): string | undefined {
+    if (!this.started) this.res.setHeader('Content-Length', Buffer.byteLength(this.pending));
+    this.kept?.push(this.pending);
+    this.res.end(this.pending);
+    this.pending = '';
+    return this.kept?.join('');
+  }
+
+  private flush(): void {
+    this.started = true;
+    this.kept?.push(this.pending);
+    this.res.write(this.pending);
+    this.pending = '';
+  }
+}

@@ -1,0 +1,40 @@
+import { Zip, type ZipInputFile } from 'fflate';
+import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+
+const deflate = promisify(deflateRaw);
+const DEFLATED = 8;
+/** As in zipReader.ts: small entries on the event loop in short batches, large ones on libuv's threads. */
+const DEFLATE_ON_THREADS_FROM = 256 * 1024;
+const BATCH_MS = 5;
+
+/**
+ * Writes a zip of `files` (paths with forward slashes), each entry deflated at level 6 by node's
+ * zlib, one at a time, the output kept as it streams out. fflate's streaming Zip writes the
+ * container around the deflated bytes (its ZipInputFile interface takes data compressed
+ * elsewhere): yazl starts a zlib stream for every entry at once, which for 10,000 entries took
+ * gigabytes (bench/RESULTS.md).
+ */
+export async function writeZip(files: Map<string, Buffer>, mtime = new Date()): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let failed: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failed ??= err;
+    else chunks.push(chunk);
+  });
+  let batchStart = Date.now();
+  for (const [filename, bytes] of files) {
+    const file: ZipInputFile = { filename, size: bytes.length, crc: crc32(bytes), compression: DEFLATED, mtime };
+    zip.add(file);
+    const options = { level: 6, chunkSize: Math.max(64, Math.min(bytes.length + 64, 1024 * 1024)) };
+    file.ondata!(null, bytes.length < DEFLATE_ON_THREADS_FROM ? deflateRawSync(bytes, options) : await deflate(bytes, options), true);
+    if (failed) throw failed;
+    if (Date.now() - batchStart >= BATCH_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      batchStart = Date.now();
+    }
+  }
+  zip.end(); // fflate writes the central directory synchronously here
+  if (failed) throw failed;
+  return Buffer.concat(chunks);
+}
