@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
+import { keystoreCommand } from './commands/keystoreCommand';
 
 const USAGE = `Usage: localforce start [options]
+       localforce keystore export|import ...   (see localforce keystore --help)
 
 Options:
   --host <host>       address to listen on (default 127.0.0.1)
@@ -22,6 +24,7 @@ Options:
   --help              print this help`;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keystore') return keystoreCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

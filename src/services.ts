@@ -2,6 +2,7 @@ import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
+import { KeystoreTransfer } from './jobs/keystoreTransfer';
 import { PooledKeySource } from './jobs/keySource';
 import { OrgQueue } from './jobs/orgQueue';
 import { RetrieveEngine } from './jobs/retrieveEngine';
@@ -18,6 +19,8 @@ export interface Services {
   queue: OrgQueue;
   /** Keys for new certificates; its pool filling and threads are started and stopped by the server. */
   keys: PooledKeySource;
+  /** Certificates with their keys out to a keystore file and in from one. */
+  keystores: KeystoreTransfer;
 }
 
 export interface KeyPoolOptions {
@@ -43,5 +46,6 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     retrieves: new RetrieveEngine(store, queue),
     queue,
     keys,
+    keystores: new KeystoreTransfer(store, queue),
   };
 }

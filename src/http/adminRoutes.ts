@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
+import { keystoreRoutes } from './admin/keystoreRoutes';
 import { restError, sendFault } from './restErrors';
 
 /** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
@@ -58,5 +59,6 @@ export function adminRoutes(services: Services, version: string): Router {
     }
     res.json(services.deploys.testPolicy(org.id));
   });
+  router.use(keystoreRoutes(services));
   return router;
 }

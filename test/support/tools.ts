@@ -31,12 +31,14 @@ export function runTool(tool: string, args: string[], files: Record<string, stri
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const resolved = args.map((a) => a.replace(/\{([^}]+)\}/g, (_, name: string) => join(dir, name)));
   return new Promise((resolve) => {
-    execFile(tool, resolved, { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // No input: a tool that would prompt (keytool asking for a key password) reads end of file and stops.
+    const child = execFile(tool, resolved, { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const out: Record<string, Buffer> = {};
       for (const name of outputs) if (existsSync(join(dir, name))) out[name] = readFileSync(join(dir, name));
       rmSync(dir, { recursive: true, force: true });
       const status = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ status, stdout, stderr, files: out });
     });
+    child.stdin?.end();
   });
 }
