@@ -1,3 +1,4 @@
+import { MutualAuthService } from './auth/mutualAuth';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
@@ -21,6 +22,8 @@ export interface Services {
   keys: PooledKeySource;
   /** Certificates with their keys out to a keystore file and in from one. */
   keystores: KeystoreTransfer;
+  /** Client certificates orgs upload, and the checks of the mutual TLS listener. */
+  mutualAuth: MutualAuthService;
 }
 
 export interface KeyPoolOptions {
@@ -47,5 +50,6 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     queue,
     keys,
     keystores: new KeystoreTransfer(store, queue),
+    mutualAuth: new MutualAuthService(store),
   };
 }

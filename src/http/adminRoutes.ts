@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
 import { keystoreRoutes } from './admin/keystoreRoutes';
+import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
 import { restError, sendFault } from './restErrors';
 
 /** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
@@ -60,5 +61,6 @@ export function adminRoutes(services: Services, version: string): Router {
     res.json(services.deploys.testPolicy(org.id));
   });
   router.use(keystoreRoutes(services));
+  router.use(mutualAuthRoutes(services));
   return router;
 }

@@ -7,6 +7,7 @@ import { asFault, faultEnvelope, parseEnvelope, responseEnvelope, sessionIdOf } 
 import { XmlReader, type XmlValue } from '../soap/xmlReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
+import { onMutualTls, sessionCaller } from './mutualTls';
 import { ReadResponseCache } from './readResponseCache';
 import { baseUrl, sendXml } from './xml';
 
@@ -35,13 +36,14 @@ export function metadataSoapRoutes(services: Services): Router {
       const apiVersion = parseApiVersion(req.params.version!);
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
       const body = typeof req.body === 'string' ? req.body : '';
-      const cached = cache.get(req.path, body);
+      // On the mutual TLS listener every call checks its certificate against the session's org first.
+      const cached = onMutualTls(res) ? undefined : cache.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = parseEnvelope(body);
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
       const sessionId = sessionIdOf(request.headers);
-      const caller = services.orgs.caller(sessionId);
+      const caller = sessionCaller(services, res, sessionId);
       const revision = services.store.components.revision(caller.org.id);
       const input = reader.element(request.operation, request.body, operation.aliases);
       const result = await operation.handle(input, { caller, services, apiVersion, allOrNone: allOrNoneOf(request.headers) });

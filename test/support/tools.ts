@@ -23,13 +23,15 @@ export interface ToolRun {
 }
 
 /**
- * Runs `tool` in a fresh folder holding `files`; `{name}` in an argument stands for that file's path.
+ * Runs `tool` in a fresh folder holding `files`; `{name}` in an argument stands for the path of that
+ * file, or of that output (a file the tool writes, read back into `files` of the answer).
  * Asynchronous, so a server started in this process keeps answering while the tool talks to it.
  */
 export function runTool(tool: string, args: string[], files: Record<string, string | Buffer> = {}, outputs: string[] = []): Promise<ToolRun> {
   const dir = mkdtempSync(join(tmpdir(), 'lf-tool-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  const resolved = args.map((a) => a.replace(/\{([^}]+)\}/g, (_, name: string) => join(dir, name)));
+  const names = new Set([...Object.keys(files), ...outputs]);
+  const resolved = args.map((a) => a.replace(/\{([^}]+)\}/g, (all, name: string) => (names.has(name) ? join(dir, name) : all)));
   return new Promise((resolve) => {
     // No input: a tool that would prompt (keytool asking for a key password) reads end of file and stops.
     const child = execFile(tool, resolved, { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {

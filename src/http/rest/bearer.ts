@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { ApiFault } from '../../errors';
 import type { Caller } from '../../store/orgs';
 import type { Services } from '../../services';
+import { sessionCaller } from '../mutualTls';
 import { restError, sendFault } from '../restErrors';
 
 /** `Authorization: Bearer <token>` (or the older `OAuth <token>`) → the token; anything else → undefined. */
@@ -18,7 +19,7 @@ export const callerOf = (res: Response): Caller => res.locals.caller as Caller;
 export function requireBearer(services: Services) {
   return (req: Request, res: Response, next: NextFunction): void => {
     try {
-      res.locals.caller = services.orgs.caller(bearerToken(req));
+      res.locals.caller = sessionCaller(services, res, bearerToken(req));
       next();
     } catch (err) {
       if (err instanceof ApiFault) return sendFault(res, err);
