@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
-      https: values.https, cert: values.cert, key: values.key, mtlsPort,
+      https: values.https, cert: values.cert, key: values.key, mtlsPort, log: (line) => console.log(line),
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);

@@ -38,6 +38,8 @@ export interface LocalforceOptions {
   key?: string;
   /** A second, HTTPS listener that asks for a client certificate (mutual TLS); 0 picks a free port. */
   mtlsPort?: number;
+  /** Where log lines go (certificate expiry notices as an org's clock crosses them); nowhere by default. */
+  log?: (line: string) => void;
 }
 
 export interface LocalforceServer {
@@ -71,7 +73,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const tls: ServerTls | undefined = options.cert !== undefined ? ownTls(options.cert, options.key!)
     : useTls || options.mtlsPort !== undefined ? await localTls(options.location ?? DEFAULT_LOCATION, localHosts(host)) : undefined;
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, log: options.log });
   const org = services.orgs.ensureDefaultOrg();
   if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
   const app = createApp(services, VERSION);
@@ -92,6 +94,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     throw err;
   }
   services.keys.start(); // after listening, so filling never delays start-up
+  services.notices.start();
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   const url = `${useTls ? 'https' : 'http'}://${hostInUrl}:${port}`;
@@ -104,6 +107,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     ...(mtlsPort !== undefined ? { mtlsPort, mtlsUrl: `https://${hostInUrl}:${mtlsPort}` } : {}),
     async close() {
       await Promise.all(listeners.map(stop));
+      services.notices.stop();
       services.deploys.stop();
       await services.queue.idle();
       services.keys.close(); // no key lands in the store after this
