@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
+import { keystoreCommand } from './commands/keystoreCommand';
 
 const USAGE = `Usage: localforce start [options]
+       localforce keystore export|import ...   (see localforce keystore --help)
 
 Options:
   --host <host>       address to listen on (default 127.0.0.1)
@@ -19,10 +21,16 @@ Options:
   --apex-test-outcome <policy>
                       how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
                       (an org can set its own through the admin API)
+  --https             serve HTTPS with a certificate of a local CA, made once and kept in the location
+                      (the start line names the CA file, for NODE_EXTRA_CA_CERTS)
+  --cert <file> --key <file>
+                      serve HTTPS with your own certificate and key (PEM)
+  --mtls-port <port>  also listen for mutual TLS (client certificates) on this port; 0 picks a free one
   --version           print the version
   --help              print this help`;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keystore') return keystoreCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -33,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' }, 'no-answer-cache': { type: 'boolean' },
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
+        https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' }, 'mtls-port': { type: 'string' },
       },
     });
   } catch (err) {
@@ -48,6 +57,11 @@ export async function main(argv: string[]): Promise<number> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
+    return 2;
+  }
+  const mtlsPort = values['mtls-port'] === undefined ? undefined : Number(values['mtls-port']);
+  if (mtlsPort !== undefined && (!Number.isInteger(mtlsPort) || mtlsPort < 0 || mtlsPort > 65535)) {
+    console.error(`--mtls-port must be a number from 0 to 65535, not ${values['mtls-port']}`);
     return 2;
   }
   const poolSize = values['key-pool-size'];
@@ -67,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
       answerCache: !values['no-answer-cache'],
+      https: values.https, cert: values.cert, key: values.key, mtlsPort, log: (line) => console.log(line),
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
@@ -74,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(`Localforce listening on ${server.url}`);
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
+  if (server.mtlsUrl) console.log(`mutual TLS on ${server.mtlsUrl}`);
+  if (server.caPath) console.log(`HTTPS certificate authority: ${server.caPath} (for Node clients: export NODE_EXTRA_CA_CERTS=${server.caPath})`);
   const stop = () => {
     server.close().then(() => process.exit(0), (err: Error) => {
       console.error(`localforce: ${err.message}`);

@@ -34,6 +34,8 @@ export const Faults = {
   invalidField: (message: string) => new ApiFault('INVALID_FIELD', message),
   exceededLimit: (message: string) => new ApiFault('EXCEEDED_ID_LIMIT', message),
   unknownException: (message: string) => new ApiFault('UNKNOWN_EXCEPTION', message),
+  /** A session used on the mutual TLS port without a client certificate its org uploaded. */
+  mutualAuthenticationFailed: () => new ApiFault('MUTUAL_AUTHENTICATION_FAILED', 'This session could not be mutually authenticated for use with the API'),
   /** Schema-level problems with the request body itself, reported as the SOAP stack does. */
   malformedRequest: (message: string) => new ApiFault('Client', message, true),
   noSuchOperation: (name: string) =>

@@ -7,6 +7,8 @@ export const IdPrefix = {
   deploy: '0Af',
   retrieve: '09S',
   package: '0A2',
+  /** Our own: uploaded mutual authentication certificates. */
+  mutualAuthCertificate: '0Ma',
 } as const;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
 import { createServices } from './services';
+import { localHosts, localTls, ownTls, type ServerTls } from './serverTls';
 
 export interface LocalforceOptions {
   host?: string;
@@ -29,12 +31,28 @@ export interface LocalforceOptions {
   apexTestOutcome?: string;
   /** false: repeated read-only SOAP requests are answered afresh, not from memory (benchmarks of the work itself). */
   answerCache?: boolean;
+  /**
+   * Serve HTTPS: with `cert` and `key` (PEM file paths) of your own, else with a certificate signed by
+   * a local CA that is made once and kept in `<location>/tls/` (even with inMemory).
+   */
+  https?: boolean;
+  cert?: string;
+  key?: string;
+  /** A second, HTTPS listener that asks for a client certificate (mutual TLS); 0 picks a free port. */
+  mtlsPort?: number;
+  /** Where log lines go (certificate expiry notices as an org's clock crosses them); nowhere by default. */
+  log?: (line: string) => void;
 }
 
 export interface LocalforceServer {
   url: string;
   port: number;
   org: OrgCredentials;
+  /** The local CA's certificate file when Localforce made the HTTPS certificate: for NODE_EXTRA_CA_CERTS. */
+  caPath?: string;
+  /** The mutual TLS listener, when there is one. */
+  mtlsUrl?: string;
+  mtlsPort?: number;
   close(): Promise<void>;
 }
 
@@ -52,38 +70,65 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
   if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
+  if ((options.cert === undefined) !== (options.key === undefined)) throw new Error('--cert and --key go together: give both, or neither');
+  const useTls = !!options.https || options.cert !== undefined;
+  const tls: ServerTls | undefined = options.cert !== undefined ? ownTls(options.cert, options.key!)
+    : useTls || options.mtlsPort !== undefined ? await localTls(options.location ?? DEFAULT_LOCATION, localHosts(host)) : undefined;
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, log: options.log });
   const org = services.orgs.ensureDefaultOrg();
   if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
-  const server: Server = createServer(createApp(services, VERSION, { answerCache: options.answerCache }));
-  server.keepAliveTimeout = 65_000;
+  const app = createApp(services, VERSION, { answerCache: options.answerCache });
+  const server: Server = useTls ? createHttpsServer({ key: tls!.key, cert: tls!.cert }, app) : createServer(app);
+  // Asks for a client certificate but lets the handshake finish without one (with an empty CA list,
+  // as the real service does): the app answers why a certificate will not do.
+  const mtls: Server | undefined = options.mtlsPort === undefined ? undefined
+    : createHttpsServer({ key: tls!.key, cert: tls!.cert, requestCert: true, rejectUnauthorized: false }, createApp(services, VERSION, { answerCache: options.answerCache, mutualTls: true }));
+  const listeners = mtls ? [server, mtls] : [server];
+  for (const l of listeners) l.keepAliveTimeout = 65_000;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
-    });
+    await listen(server, options.port ?? DEFAULT_PORT, host);
+    if (mtls) await listen(mtls, options.mtlsPort!, host);
   } catch (err) {
+    await Promise.all(listeners.map(stop));
     services.keys.close();
     services.store.close();
     throw err;
   }
   services.keys.start(); // after listening, so filling never delays start-up
+  services.notices.start();
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const url = `${useTls ? 'https' : 'http'}://${hostInUrl}:${port}`;
+  const mtlsPort = mtls && (mtls.address() as AddressInfo).port;
   return {
     url,
     port,
     org,
+    caPath: tls?.caPath,
+    ...(mtlsPort !== undefined ? { mtlsPort, mtlsUrl: `https://${hostInUrl}:${mtlsPort}` } : {}),
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(listeners.map(stop));
+      services.notices.stop();
       services.deploys.stop();
       await services.queue.idle();
       services.keys.close(); // no key lands in the store after this
       services.store.close();
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -1,7 +1,10 @@
+import { MutualAuthService } from './auth/mutualAuth';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
+import { KeystoreTransfer } from './jobs/keystoreTransfer';
+import { NoticeWatcher } from './jobs/noticeWatcher';
 import { PooledKeySource } from './jobs/keySource';
 import { OrgQueue } from './jobs/orgQueue';
 import { RetrieveEngine } from './jobs/retrieveEngine';
@@ -18,6 +21,12 @@ export interface Services {
   queue: OrgQueue;
   /** Keys for new certificates; its pool filling and threads are started and stopped by the server. */
   keys: PooledKeySource;
+  /** Certificates with their keys out to a keystore file and in from one. */
+  keystores: KeystoreTransfer;
+  /** Client certificates orgs upload, and the checks of the mutual TLS listener. */
+  mutualAuth: MutualAuthService;
+  /** Certificate expiry notices on each org's clock; its checks are started and stopped by the server. */
+  notices: NoticeWatcher;
 }
 
 export interface KeyPoolOptions {
@@ -27,6 +36,8 @@ export interface KeyPoolOptions {
   keyPoolSize?: number;
   /** How simulated Apex tests end unless an org sets its own policy. */
   testPolicy?: TestOutcomePolicy;
+  /** Where the server's log lines go (expiry notices); nowhere by default. */
+  log?: (line: string) => void;
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
@@ -43,5 +54,8 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     retrieves: new RetrieveEngine(store, queue),
     queue,
     keys,
+    keystores: new KeystoreTransfer(store, queue),
+    mutualAuth: new MutualAuthService(store),
+    notices: new NoticeWatcher(store, pool.log ?? (() => undefined)),
   };
 }

@@ -1,6 +1,7 @@
 import { Faults } from '../errors';
 import { IdPrefix, newId, newSessionId } from '../ids';
-import type { Caller } from '../store/orgs';
+import type { Caller, User } from '../store/orgs';
+import { permissionNamed, PERMISSIONS, profileNamed, PROFILES } from './userAccess';
 import type { Store } from '../store/store';
 
 /** What a user needs to reach an org: the object startLocalforce and POST /_localforce/orgs return. */
@@ -9,6 +10,17 @@ export interface OrgCredentials {
   userId: string;
   username: string;
   password: string;
+  accessToken: string;
+}
+
+/** A user made with createUser, as POST /_localforce/orgs/<orgId>/users answers it. */
+export interface UserCredentials {
+  id: string;
+  orgId: string;
+  username: string;
+  password: string;
+  profile: string;
+  permissions: string[];
   accessToken: string;
 }
 
@@ -50,8 +62,43 @@ export class OrgService {
   private insertOrg(c: OrgCredentials, name: string): void {
     this.store.transaction(() => {
       this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 });
-      this.store.orgs.insertUser({ id: c.userId, orgId: c.id, username: c.username, password: c.password, fullName: 'Admin User', email: c.username });
+      this.store.orgs.insertUser({
+        id: c.userId, orgId: c.id, username: c.username, password: c.password, fullName: 'Admin User', email: c.username,
+        profile: 'System Administrator', permissions: [],
+      });
     });
+  }
+
+  /**
+   * Another user of an org, with a profile and system permissions, a random password unless given,
+   * and a session of its own. Names and values are checked; a username is unique across orgs.
+   */
+  createUser(orgId: string, request: { username?: unknown; profile?: unknown; permissions?: unknown; password?: unknown }): UserCredentials {
+    const { username, password } = request;
+    if (typeof username !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(username.trim())) {
+      throw Faults.invalidField('username must be a string in the form of an email address, such as ops@example.com');
+    }
+    const profile = profileNamed(typeof request.profile === 'string' ? request.profile : 'Standard User');
+    if (!profile) throw Faults.invalidField(`profile must be one of ${PROFILES.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(request.profile)}`);
+    const requested = request.permissions ?? [];
+    if (!Array.isArray(requested) || requested.some((p) => typeof p !== 'string')) throw Faults.invalidField('permissions must be an array of permission names');
+    const permissions = [...new Set((requested as string[]).map((name) => {
+      const known = permissionNamed(name);
+      if (!known) throw Faults.invalidField(`Unknown permission ${JSON.stringify(name)}: Localforce knows ${Object.entries(PERMISSIONS).map(([api, label]) => `${api} (${label})`).join(', ')}`);
+      return known;
+    }))];
+    if (password !== undefined && (typeof password !== 'string' || password === '')) throw Faults.invalidField('password must be a non-empty string');
+    if (this.store.orgs.userByUsername(username.trim())) throw Faults.invalidField(`The username ${username.trim()} is already taken`);
+    const user: User = {
+      id: newId(IdPrefix.user), orgId, username: username.trim(), password: (password as string | undefined) ?? newSessionId(orgId).split('!')[1]!.slice(0, 16),
+      fullName: username.trim().split('@')[0]!, email: username.trim(), profile, permissions,
+    };
+    const accessToken = newSessionId(orgId);
+    this.store.transaction(() => {
+      this.store.orgs.insertUser(user);
+      this.store.sessions.insert({ id: accessToken, orgId, userId: user.id, createdDate: new Date().toISOString() });
+    });
+    return { id: user.id, orgId, username: user.username, password: user.password, profile, permissions, accessToken };
   }
 
   /** Checks a username and password and opens a new session. */

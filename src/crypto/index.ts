@@ -19,3 +19,4 @@ export {
   type ParsedCsr,
 } from './pem';
 export { validateChain, type ChainExpectation, type ChainProblem, type ChainProblemCode } from './chainValidator';
+export { buildLocalCa, buildServerCertificate, type CertificateAndKey } from './localhostCertificates';

@@ -3,6 +3,7 @@ import { MetadataRegistry } from '../metadata/registry';
 import {
   isFileProblem, type ChildInput, type ComponentInput, type LocatedComponent, type MetadataTypeHandler, type PlanContext,
 } from '../metadata/metadataType';
+import { certificateInUseMessage, REFERRING_TYPES, usesOf, type ComponentFiles } from '../metadata/certificate/certificateReferences';
 import { parentNameOf } from '../metadata/stored/parentFile';
 import { parseManifest, type Manifest } from '../package/manifest';
 import type { DeployMessage, DeployOptions } from '../model/resultTypes';
@@ -118,6 +119,13 @@ class PackagePlanner {
   }
 
   run(): void {
+    const firstPre = this.plan.preDeletions.length;
+    const firstPost = this.plan.postDeletions.length;
+    this.planPackage();
+    this.refuseCertificatesInUse(firstPre, firstPost);
+  }
+
+  private planPackage(): void {
     const { pkg } = this;
     if (!pkg.manifest) return this.fail(this.atManifest(), P.noManifest);
     this.plan.manifestPaths.push(this.manifestPath);
@@ -150,6 +158,35 @@ class PackagePlanner {
     const added = new Set(this.plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
     this.plan.postDeletions.push(...this.deletions('destructiveChangesPost.xml', manifest.version,
       (type, name) => this.stored(type, name) ?? (added.has(key(type, name)) ? placeholder(type, name, this.ctx) : undefined)));
+  }
+
+  /**
+   * A certificate that another component uses cannot be deleted. Pre-deletions happen before the
+   * deploy's additions, so they see the stored components; post-deletions see the components as the
+   * additions leave them. Deleting the users in the same deploy frees the certificate.
+   */
+  private refuseCertificatesInUse(firstPre: number, firstPost: number): void {
+    const certificates = (list: PlannedDeletion[], from: number) => list.slice(from).filter((d) => d.existing.type === 'Certificate' && d.existing.id);
+    const pre = certificates(this.plan.preDeletions, firstPre);
+    const post = certificates(this.plan.postDeletions, firstPost);
+    if (!pre.length && !post.length) return;
+    const referring = new Set<string>(REFERRING_TYPES);
+    const preDeleted = new Set(this.plan.preDeletions.map((d) => key(d.existing.type, d.fullName)));
+    const deleted = new Set([...preDeleted, ...this.plan.postDeletions.map((d) => key(d.existing.type, d.fullName))]);
+    const stored: ComponentFiles[] = REFERRING_TYPES.flatMap((t) => this.ctx.store.components.list(this.ctx.org.id, t))
+      .filter((c) => !preDeleted.has(key(c.type, c.fullName)));
+    const added: ComponentFiles[] = this.plan.additions.filter((a) => referring.has(a.handler.definition.storedAs))
+      .map((a) => ({ type: a.handler.definition.storedAs, fullName: a.input.fullName, files: a.input.files }));
+    const replaced = new Set(added.map((a) => key(a.type, a.fullName)));
+    const afterAdditions = [...stored.filter((c) => !replaced.has(key(c.type, c.fullName))), ...added].filter((c) => !deleted.has(key(c.type, c.fullName)));
+    const refuse = (list: PlannedDeletion[], d: PlannedDeletion, components: ComponentFiles[]) => {
+      const uses = usesOf({ fullName: d.existing.fullName, id: d.existing.id }, components);
+      if (!uses.length) return;
+      this.fail(d.where, certificateInUseMessage(d.existing.fullName, uses));
+      list.splice(list.indexOf(d), 1);
+    };
+    for (const d of pre) refuse(this.plan.preDeletions, d, stored);
+    for (const d of post) refuse(this.plan.postDeletions, d, afterAdditions);
   }
 
   /** What the manifest lists, matched against the package's components; problems for names it lists that are not there. */

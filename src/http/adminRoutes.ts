@@ -1,6 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
+import { orgNow } from '../clock';
 import type { Services } from '../services';
+import { keystoreRoutes } from './admin/keystoreRoutes';
+import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
+import { noticeRoutes } from './admin/noticeRoutes';
+import { userRoutes } from './admin/userRoutes';
 import { restError, sendFault } from './restErrors';
 
 /** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
@@ -33,7 +38,9 @@ export function adminRoutes(services: Services, version: string): Router {
       if (!Number.isFinite(body.offsetMs)) return restError(res, 400, 'INVALID_FIELD', 'offsetMs must be a number of milliseconds');
       offset = body.offsetMs;
     }
+    const before = orgNow(org);
     services.store.orgs.setClockOffset(org.id, Math.round(offset));
+    services.notices.observe(org.id, before);
     res.json({ orgId: org.id, now: new Date(Date.now() + offset).toISOString(), offsetMs: Math.round(offset) });
   });
   /**
@@ -58,5 +65,9 @@ export function adminRoutes(services: Services, version: string): Router {
     }
     res.json(services.deploys.testPolicy(org.id));
   });
+  router.use(keystoreRoutes(services));
+  router.use(mutualAuthRoutes(services));
+  router.use(userRoutes(services));
+  router.use(noticeRoutes(services));
   return router;
 }

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
 import { metadataSoapRoutes, type MetadataSoapOptions } from './metadataSoapRoutes';
+import { mutualTlsGate } from './mutualTls';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { restError, restNotFound } from './restErrors';
@@ -19,10 +20,16 @@ function collapseSlashes(req: Request, _res: Response, next: NextFunction): void
   next();
 }
 
-export function createApp(services: Services, version: string, options: MetadataSoapOptions = {}): express.Express {
+export interface AppOptions extends MetadataSoapOptions {
+  /** The mutual TLS listener's app: every request needs an uploaded client certificate first. */
+  mutualTls?: boolean;
+}
+
+export function createApp(services: Services, version: string, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.mutualTls) app.use(mutualTlsGate(services));
   app.use(collapseSlashes);
   app.use(metadataSoapRoutes(services, options));
   app.use(partnerSoapRoutes(services));

@@ -7,6 +7,7 @@ import { asFault, faultEnvelope, RESPONSE_CLOSE, RESPONSE_OPEN } from '../soap/e
 import { RequestReader } from '../soap/requestReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
+import { onMutualTls, sessionCaller } from './mutualTls';
 import { ReadResponseCache } from './readResponseCache';
 import { ResponseSink } from './responseSink';
 import { baseUrl, sendXml } from './xml';
@@ -33,7 +34,7 @@ function readBody(req: Request, limit: number): Promise<string> {
       if (size > limit) { tooLarge = true; text = ''; } else text += chunk;
     });
     req.on('end', () => (tooLarge
-      ? reject(Faults.invalidOperation(`The SOAP message is larger than the ${limit / 1024 / 1024} MB limit`))
+      ? reject(Faults.malformedRequest(`Maximum size of request reached. Maximum size of request is ${limit} bytes.`))
       : resolve(text)));
     req.on('error', reject);
   });
@@ -57,13 +58,14 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
       const body = await readBody(req, PackageLimits.maxSoapMessageBytes);
       const apiVersion = parseApiVersion(req.params.version!);
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
-      const cached = cache?.get(req.path, body);
+      // On the mutual TLS listener every call checks its certificate against the session's org first.
+      const cached = onMutualTls(res) ? undefined : cache?.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = reader.read(body);
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
       const sessionId = request.headers.SessionHeader?.sessionId as string | undefined;
-      const caller = services.orgs.caller(sessionId);
+      const caller = sessionCaller(services, res, sessionId);
       const revision = services.store.components.revision(caller.org.id);
       const allOrNone = request.headers.AllOrNoneHeader?.allOrNone === true;
       const result = await operation.handle(request.input, { caller, services, apiVersion, allOrNone });

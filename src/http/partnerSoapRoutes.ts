@@ -5,6 +5,7 @@ import { Faults } from '../errors';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, sessionIdOf } from '../soap/envelope';
 import { escapeXml } from '../soap/xmlWriter';
+import { sessionCaller } from './mutualTls';
 import { baseUrl, sendXml } from './xml';
 
 const PARTNER_NS = 'urn:partner.soap.sforce.com';
@@ -49,7 +50,7 @@ export function partnerSoapRoutes(services: Services): Router {
       }
       if (request.operation === 'logout') {
         const sessionId = sessionIdOf(request.headers);
-        services.orgs.caller(sessionId);
+        sessionCaller(services, res, sessionId);
         services.orgs.logout(sessionId!);
         return sendXml(res, 200, envelope('<logoutResponse/>'));
       }

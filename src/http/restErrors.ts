@@ -18,5 +18,7 @@ export function restNotFound(res: Response, detail: string): void {
 export function sendFault(res: Response, err: unknown): void {
   if (!(err instanceof ApiFault)) throw err;
   if (err.code === 'INVALID_SESSION_ID') return restError(res, 401, err.code, 'Session expired or invalid');
+  // A valid session refused: 403, since clients answer 401 by refreshing the session, again and again.
+  if (err.code === 'MUTUAL_AUTHENTICATION_FAILED') return restError(res, 403, err.code, err.message);
   restError(res, 400, err.code, err.message);
 }

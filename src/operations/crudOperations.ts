@@ -2,6 +2,7 @@ import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { deleteComponent, ensureParent, renameComponent, writeComponent } from '../jobs/componentWriter';
 import { retrievedFiles } from '../jobs/retrievedFiles';
+import { certificateInUseMessage, REFERRING_TYPES, usesOf } from '../metadata/certificate/certificateReferences';
 import { MetadataRegistry } from '../metadata/registry';
 import type { ComponentInput, MetadataTypeHandler } from '../metadata/metadataType';
 import type { StoredComponent } from '../store/components';
@@ -145,15 +146,21 @@ export const deleteMetadata: Operation = {
     const { org } = ctx.caller;
     const { store } = ctx.services;
     return ctx.services.queue.run(org.id, async () => {
-      const results = namesOf(input).map((fullName) => ({
-        fullName, exists: !!store.components.get(org.id, type, fullName),
-      }));
-      const anyMissing = results.some((r) => !r.exists);
-      if (ctx.allOrNone && anyMissing) {
-        return results.map((r) => ({ errors: [r.exists ? ROLLED_BACK : notFound(type, r.fullName)], fullName: r.fullName, success: false }));
+      // A certificate another component uses stays (the help's "manage expired certificates").
+      const users = type === 'Certificate' ? REFERRING_TYPES.flatMap((t) => store.components.list(org.id, t)) : [];
+      const results = namesOf(input).map((fullName) => {
+        const existing = store.components.get(org.id, type, fullName);
+        const uses = existing && users.length ? usesOf(existing, users) : [];
+        const problem = !existing ? notFound(type, fullName)
+          : uses.length ? error('DEPENDENCY_EXISTS', certificateInUseMessage(existing.fullName, uses)) : undefined;
+        return { fullName, problem };
+      });
+      const anyFailed = results.some((r) => r.problem);
+      if (ctx.allOrNone && anyFailed) {
+        return results.map((r) => ({ errors: [r.problem ?? ROLLED_BACK], fullName: r.fullName, success: false }));
       }
-      store.transaction(() => results.forEach((r) => r.exists && deleteComponent(store, org.id, type, r.fullName)));
-      return results.map((r) => ({ errors: r.exists ? [] : [notFound(type, r.fullName)], fullName: r.fullName, success: r.exists }));
+      store.transaction(() => results.forEach((r) => !r.problem && deleteComponent(store, org.id, type, r.fullName)));
+      return results.map((r) => ({ errors: r.problem ? [r.problem] : [], fullName: r.fullName, success: !r.problem }));
     });
   },
 };

@@ -76,6 +76,19 @@ const MIGRATIONS: string[] = [
    ALTER TABLE components ADD COLUMN package_name TEXT;
    ALTER TABLE orgs ADD COLUMN test_outcome_policy TEXT;
    CREATE INDEX components_by_package ON components (org_id, package_name) WHERE package_name IS NOT NULL;`,
+  // Mutual authentication certificates an org uploads (its API clients' certificates, chain as uploaded).
+  `CREATE TABLE mutual_auth_certificates (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     chain_pem TEXT NOT NULL,
+     leaf_sha256 TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     UNIQUE (org_id, leaf_sha256)
+   );
+   CREATE INDEX mutual_auth_by_leaf ON mutual_auth_certificates (leaf_sha256);`,
+  // Users of more than one kind: who is told of expiring certificates depends on profile and permissions.
+  `ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT 'System Administrator';
+   ALTER TABLE users ADD COLUMN permissions TEXT NOT NULL DEFAULT '[]';`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

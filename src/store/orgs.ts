@@ -18,6 +18,10 @@ export interface User {
   password: string;
   fullName: string;
   email: string;
+  /** 'System Administrator' or 'Standard User'; absent (as in hand-made test users) reads as the former. */
+  profile?: string;
+  /** System permissions by API name (ModifyAllData, ReceiveCertificateExpirationNotifications…). */
+  permissions?: string[];
 }
 
 /** An org and one of its users: whom a request, a deploy or a retrieve acts for. */
@@ -27,7 +31,7 @@ export interface Caller {
 }
 
 interface OrgRow { id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null }
-interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string }
+interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string }
 
 const toOrg = (r: OrgRow): Org => ({
   id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
@@ -35,6 +39,7 @@ const toOrg = (r: OrgRow): Org => ({
 });
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, password: r.password, fullName: r.full_name, email: r.email,
+  profile: r.profile, permissions: JSON.parse(r.permissions) as string[],
 });
 
 export class OrgRepository extends Repository {
@@ -58,8 +63,18 @@ export class OrgRepository extends Repository {
   }
 
   insertUser(user: User): void {
-    this.sql('INSERT INTO users (id, org_id, username, password, full_name, email) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(user.id, user.orgId, user.username, user.password, user.fullName, user.email);
+    this.sql('INSERT INTO users (id, org_id, username, password, full_name, email, profile, permissions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(user.id, user.orgId, user.username, user.password, user.fullName, user.email, user.profile ?? 'System Administrator', JSON.stringify(user.permissions ?? []));
+  }
+
+  /** Every user of an org, in the order they were made. */
+  usersOf(orgId: string): User[] {
+    return (this.sql('SELECT * FROM users WHERE org_id = ? ORDER BY rowid').all(orgId) as UserRow[]).map(toUser);
+  }
+
+  /** Every org's id: what background checks go through. */
+  ids(): string[] {
+    return (this.sql('SELECT id FROM orgs ORDER BY id').all() as { id: string }[]).map((r) => r.id);
   }
 
   /** Users never change once made, so each is read once; listings name them for every component. */

@@ -4,6 +4,7 @@ import { SessionRepository } from './sessions';
 import { ComponentRepository } from './components';
 import { JobRepository } from './jobs';
 import { KeyPoolRepository } from './keyPool';
+import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -14,6 +15,7 @@ export class Store {
   readonly deploys: JobRepository<DeployResult>;
   readonly retrieves: JobRepository<RetrieveResult>;
   readonly keyPool: KeyPoolRepository;
+  readonly mutualAuthCertificates: MutualAuthCertificateRepository;
 
   private constructor(private readonly db: Db) {
     this.orgs = new OrgRepository(db);
@@ -22,6 +24,7 @@ export class Store {
     this.deploys = new JobRepository<DeployResult>(db, 'deploys');
     this.retrieves = new JobRepository<RetrieveResult>(db, 'retrieves');
     this.keyPool = new KeyPoolRepository(db);
+    this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
   }
 
   /** `location` null keeps everything in memory. */

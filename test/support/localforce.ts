@@ -79,3 +79,13 @@ export async function retrieveCerts(conn: Connection, members: string[] = ['*'],
 }
 
 export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
+
+export interface TestOrg { id: string; userId: string; username: string; password: string; accessToken: string; conn: Connection }
+
+/** A new org with its own admin user (`POST /_localforce/orgs`), and jsforce on its access token. */
+export async function createOrg(server: LocalforceServer): Promise<TestOrg> {
+  const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST' });
+  if (res.status !== 201) throw new Error(`POST /_localforce/orgs answered ${res.status}: ${await res.text()}`);
+  const org = (await res.json()) as Omit<TestOrg, 'conn'>;
+  return { ...org, conn: tokenConnection(server, org.accessToken) };
+}

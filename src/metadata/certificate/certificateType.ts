@@ -61,9 +61,9 @@ export const certificateHandler = (definition: MetadataTypeDefinition): Metadata
   },
 
   plan(input: ComponentInput, existing: StoredComponent | undefined, ctx: PlanContext): PlanResult<CertificatePlan> {
-    const read = readCertificateFields(input.fullName, input.fields);
-    if (!read.ok) return read;
     const stored = existing && storedFields(existing);
+    const read = readCertificateFields(input.fullName, input.fields, stored?.keySize);
+    if (!read.ok) return read;
     const privateKey = existing && ctx.privateKeyOf(existing);
     const outcome = decideCertificateContent(
       { fullName: input.fullName, orgId: ctx.org.id, fields: read.fields, rawContent: input.content, content: classifyContent(input.content ?? Buffer.alloc(0)), now: ctx.now },

@@ -26,14 +26,18 @@ export interface StoredCertificateFields {
   csrPem?: string;
 }
 
-/** Checks and normalises the user's fields (expirationDate is the org's and is ignored on input). */
-export function readCertificateFields(fullName: string, raw: Record<string, unknown>): { ok: true; fields: CertificateFields } | ({ ok: false } & ComponentProblem) {
+/**
+ * Checks and normalises the user's fields (expirationDate is the org's and is ignored on input).
+ * `storedKeySize` is the existing certificate's: a 3072-bit one (imported from a keystore) deploys
+ * with the keySize its retrieve says, though a deploy cannot ask for a new one of that size.
+ */
+export function readCertificateFields(fullName: string, raw: Record<string, unknown>, storedKeySize?: number): { ok: true; fields: CertificateFields } | ({ ok: false } & ComponentProblem) {
   if (typeof raw.caSigned !== 'boolean') return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required(fullName, 'caSigned'), field: 'caSigned' };
   const label = typeof raw.masterLabel === 'string' ? raw.masterLabel.trim() : '';
   if (!label) return { ok: false, statusCode: 'REQUIRED_FIELD_MISSING', problem: M.required(fullName, 'masterLabel'), field: 'masterLabel' };
   if (label.length > MASTER_LABEL_MAX) return { ok: false, statusCode: 'STRING_TOO_LONG', problem: M.labelTooLong(fullName, label), field: 'masterLabel' };
   const keySize = raw.keySize ?? undefined;
-  if (keySize !== undefined && !(CERTIFICATE_KEY_SIZES as readonly unknown[]).includes(keySize)) {
+  if (keySize !== undefined && keySize !== storedKeySize && !(CERTIFICATE_KEY_SIZES as readonly unknown[]).includes(keySize)) {
     return { ok: false, statusCode: 'FIELD_INTEGRITY_EXCEPTION', problem: M.badKeySize(fullName, keySize), field: 'keySize' };
   }
   return {
