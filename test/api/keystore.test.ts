@@ -76,7 +76,7 @@ beforeAll(async () => {
   const chained = await deployAndWait(source.conn, await certsZip([{ name: 'Ca_Signed', caSigned: true, content: leaf + ca.inter + ca.root }]));
   expect(chained.status).toBe('Succeeded');
   retrieved = await retrieveAll(source);
-}, 120_000);
+}, 360_000); // five keys, two of 4096 bits, a test CA and keytool runs: minutes on a busy two-core machine
 afterAll(async () => { await server?.close(); });
 
 describe('export', () => {
