@@ -41,7 +41,7 @@ describe('deploying certificates', () => {
     expect(ok.find((m) => m.fullName === 'package.xml')).toEqual(expect.objectContaining({ componentType: '', fileName: 'package.xml', changed: true }));
     expect(ok.find((m) => m.fullName === 'Self2048')).toEqual(expect.objectContaining({ componentType: 'Certificate', fileName: 'certs/Self2048.crt', created: true, changed: true }));
     files = (await retrieveCerts(conn)).files;
-  });
+  }, 180_000); // a 4096-bit key among them: generous on a busy machine
 
   it.each([['Self2048', 2048, 1], ['Self4096', 4096, 2]])('makes %s a real self-signed certificate of its key size', (name, bits, years) => {
     const cert = new X509Certificate(files[`unpackaged/certs/${name}.crt`]!);
