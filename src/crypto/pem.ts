@@ -64,7 +64,7 @@ export function normalizePem(text: string): string {
     .join('');
 }
 
-/** Classifies uploaded Certificate (.crt) content per the Content rules of certificate.md. */
+/** Classifies uploaded Certificate (.crt) content per the content rules in README.md's Certificates section. */
 export function classifyContent(content: Buffer): ContentClass {
   const text = content.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return { kind: 'empty' };

@@ -11,7 +11,7 @@ import { restError, restNotFound } from './restErrors';
 import { baseUrl } from './xml';
 
 /**
- * The REST surface the sf CLI needs besides SOAP (wire-contract.md): the version list, the user's
+ * The REST surface the sf CLI needs besides SOAP (README.md, Using the sf CLI): the version list, the user's
  * identity, the resource map, SOQL on Organization and User, "no source tracking" from Tooling, and
  * the REST deploy API. Everything under /services/data/v<ver> needs a bearer token.
  */

@@ -1,4 +1,4 @@
-/** The real service's limits on a deploy package (metadata-api.md). */
+/** The real service's limits on a deploy package (README.md, What is served). */
 export const PackageLimits = {
   maxFiles: 10_000,
   maxZipBytes: 39 * 1024 * 1024,

@@ -40,7 +40,7 @@ const leafParameters = (chain: ParsedCertificate[]) =>
   ({ subject: chain[0]!.subject, subjectAltNames: chain[0]!.subjectAltNames });
 
 /**
- * The content rules of certificate.md as one pure decision: stored state and incoming component in,
+ * The content rules (README.md, Certificates) as one pure decision: stored state and incoming component in,
  * what to make out. No keys are made and nothing is stored here.
  */
 export function decideCertificateContent(incoming: IncomingCertificate, existing?: ExistingCertificate): RuleOutcome {
