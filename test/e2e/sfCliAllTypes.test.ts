@@ -9,11 +9,11 @@
  *
  * The tests run in order, as one user's session would: log in, deploy, retrieve, redeploy, run tests.
  */
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { startTestServer, type LocalforceServer } from '../support/localforce';
+import { installSfCli, SF_INSTALL_TIMEOUT_MS, type SfResult, type SfRunner } from '../support/sfCli';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURE = join(ROOT, 'fixtures', 'all-types-project');
@@ -22,60 +22,19 @@ const MANIFEST = join('manifest', 'package.xml');
 const ALIAS = 'localforce-all-types';
 /** A test class of the fixture (four test methods). */
 const TEST_CLASS = 'BrokerServiceTest';
-const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const COMMAND_TIMEOUT_MS = 180_000;
 
-interface SfRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** The parsed --json output, when there is one. */
-  json: { status: number; result?: any; name?: string; message?: string; warnings?: string[] };
-}
+type SfRun = SfResult;
 
 /** The `files` table of a deploy or retrieve: one row per file, as the CLI prints it. */
 type FileRow = { fullName: string; type: string; state: string; filePath?: string; error?: string; problemType?: string };
 
 let server: LocalforceServer;
-let sfRun: string;
+let sf: SfRunner;
 let scratch: string;
 let home: string;
 
 const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
-
-/** `execFile` as a promise that also resolves on a non-zero exit: the exit code is part of what is tested. */
-function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number }) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-    execFile(file, args, { ...options, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return fail(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
-      done({ code: err ? (err.code as unknown as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** A quiet, offline CLI that sees nothing of this machine's own Salesforce setup. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH, LANG: 'C.UTF-8', TMPDIR: tmpdir(),
-    HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), XDG_DATA_HOME: join(home, '.local', 'share'),
-    SF_DISABLE_TELEMETRY: 'true', SF_DISABLE_AUTOUPDATE: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true', CI: 'true', NO_COLOR: '1',
-    ...extra,
-  };
-}
-
-/** Runs `sf <args> --json` as a child process (async: this process must stay free to serve it) and parses what it prints. */
-async function sf(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<SfRun> {
-  const out = await run(process.execPath, ['--no-deprecation', sfRun, ...args, '--json'], {
-    cwd: options.cwd ?? scratch, env: cliEnv(options.env), timeout: COMMAND_TIMEOUT_MS,
-  });
-  let json: SfRun['json'];
-  try {
-    json = JSON.parse(out.stdout) as SfRun['json'];
-  } catch {
-    throw new Error(`sf ${args.join(' ')} printed no JSON (exit ${out.code}):\n${out.stdout}\n${out.stderr}`);
-  }
-  return { ...out, json };
-}
 
 /** A fresh copy of the fixture project, so every test starts from the files as committed. */
 function project(name: string): string {
@@ -123,23 +82,17 @@ const outcome = (r: SfRun) => ({ code: r.code, status: r.json.status, failure: r
 const OK = { code: 0, status: 0, failure: '' };
 
 beforeAll(async () => {
-  // Once per machine: later runs find the pinned version in .cache/sf-cli and return at once.
-  const install = await run('bash', [join(ROOT, 'scripts', 'install-sf-cli.sh')], { cwd: ROOT, env: process.env, timeout: INSTALL_TIMEOUT_MS });
-  if (install.code !== 0) throw new Error(`scripts/install-sf-cli.sh failed (exit ${install.code}):\n${install.stderr}`);
-  const bin = install.stdout.trim().split('\n').pop()!;
-  sfRun = join(bin, '..', '..', '@salesforce', 'cli', 'bin', 'run.js');
-  if (!existsSync(sfRun)) throw new Error(`The sf CLI is not at ${sfRun}`);
-
   server = await startTestServer();
   scratch = mkdtempSync(join(tmpdir(), 'localforce-sf-all-'));
   home = join(scratch, 'home');
-  mkdirSync(home);
+  // Once per machine: later runs find the pinned version in .cache/sf-cli and return at once.
+  sf = await installSfCli(home, COMMAND_TIMEOUT_MS);
 
   const login = await sf(['org', 'login', 'access-token', '--instance-url', server.url, '--alias', ALIAS, '--no-prompt'], {
     env: { SF_ACCESS_TOKEN: server.org.accessToken },
   });
   if (login.code !== 0) throw new Error(`sf org login access-token failed:\n${summary(login)}`);
-}, INSTALL_TIMEOUT_MS + 60_000);
+}, SF_INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
   await server?.close();

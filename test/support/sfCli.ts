@@ -16,7 +16,7 @@ export interface SfResult {
 
 function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number }) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-    execFile(file, args, { ...options, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { ...options, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return fail(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
       done({ code: err ? (err.code as unknown as number) : 0, stdout, stderr });
     });
@@ -27,7 +27,9 @@ function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS
  * The pinned sf CLI (scripts/install-sf-cli.sh, once per machine) in an isolated HOME with telemetry
  * and update checks off; `sf(args)` runs `sf <args> --json` in a child process and parses its answer.
  */
-export async function installSfCli(home: string): Promise<(args: string[], options?: { cwd?: string; env?: Record<string, string> }) => Promise<SfResult>> {
+export type SfRunner = (args: string[], options?: { cwd?: string; env?: Record<string, string> }) => Promise<SfResult>;
+
+export async function installSfCli(home: string, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<SfRunner> {
   const install = await run('bash', [join(ROOT, 'scripts', 'install-sf-cli.sh')], { cwd: ROOT, env: process.env, timeout: INSTALL_TIMEOUT_MS });
   if (install.code !== 0) throw new Error(`scripts/install-sf-cli.sh failed (exit ${install.code}):\n${install.stderr}`);
   const bin = install.stdout.trim().split('\n').pop()!;
@@ -41,7 +43,7 @@ export async function installSfCli(home: string): Promise<(args: string[], optio
     ...extra,
   });
   return async (args, options = {}) => {
-    const out = await run(process.execPath, ['--no-deprecation', sfRun, ...args, '--json'], { cwd: options.cwd ?? home, env: env(options.env ?? {}), timeout: COMMAND_TIMEOUT_MS });
+    const out = await run(process.execPath, ['--no-deprecation', sfRun, ...args, '--json'], { cwd: options.cwd ?? home, env: env(options.env ?? {}), timeout: commandTimeoutMs });
     try {
       return { ...out, json: JSON.parse(out.stdout) as SfResult['json'] };
     } catch {
