@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Faults } from '../errors';
+import { internalError } from '../internalErrors';
 import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
@@ -19,6 +20,9 @@ function collapseSlashes(req: Request, _res: Response, next: NextFunction): void
   next();
 }
 
+/** REST error codes for body-parser refusals: too large, unsupported charset or encoding, bad JSON. */
+const CLIENT_ERROR_CODES: Record<number, string> = { 400: 'JSON_PARSER_ERROR', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+
 export function createApp(services: Services, version: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -30,16 +34,20 @@ export function createApp(services: Services, version: string): express.Express 
   app.use(adminRoutes(services, version));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
-  // Body-parser failures (too large, bad JSON) and anything unexpected: in the client's own terms.
-  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status ?? 500;
+  // Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.
+  // Anything else is unexpected: logged with its stack, answered with an id and no JavaScript text.
+  app.use((err: Error & { status?: number; type?: string; expose?: boolean }, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return void res.destroy();
+    const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false;
     if (req.path.startsWith('/services/Soap/')) {
       const fault = err.type === 'entity.too.large'
         ? Faults.invalidOperation(`The SOAP message is larger than the ${PackageLimits.maxSoapMessageBytes / 1024 / 1024} MB limit`)
-        : Faults.unknownException(err.message);
+        : clientError ? Faults.malformedRequest(`The request cannot be read: ${err.message}`) : internalError(err, `${req.method} ${req.path}`);
       return sendXml(res, 500, faultEnvelope(fault));
     }
-    restError(res, status, status === 413 ? 'REQUEST_TOO_LARGE' : status < 500 ? 'JSON_PARSER_ERROR' : 'UNKNOWN_EXCEPTION', err.message);
+    if (!clientError) return restError(res, 500, 'UNKNOWN_EXCEPTION', internalError(err, `${req.method} ${req.path}`).message);
+    if (req.path.startsWith('/services/oauth2/')) return void res.status(400).json({ error: 'invalid_request', error_description: err.message });
+    restError(res, err.status!, CLIENT_ERROR_CODES[err.status!] ?? 'INVALID_REQUEST', err.message);
   });
   return app;
 }

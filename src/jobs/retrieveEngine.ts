@@ -2,6 +2,7 @@ import JSZip from 'jszip';
 import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
+import { asApiFault } from '../internalErrors';
 import { MetadataRegistry } from '../metadata/registry';
 import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { writeManifest, type Manifest } from '../package/manifest';
@@ -57,8 +58,9 @@ export class RetrieveEngine {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
     } catch (err) {
+      const fault = asApiFault(err, `retrieve ${id}`);
       this.store.retrieves.update(id, {
-        done: true, errorMessage: `UNKNOWN_EXCEPTION: ${(err as Error).message}`, errorStatusCode: 'UNKNOWN_EXCEPTION', fileProperties: [], id,
+        done: true, errorMessage: `${fault.code}: ${fault.message}`, errorStatusCode: fault.code, fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
       });
     }

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ApiFault, Faults } from '../errors';
+import { type ApiFault, Faults } from '../errors';
+import { asApiFault } from '../internalErrors';
 import { METADATA_NS } from './wsdlSchema';
 import type { XmlValue } from './xmlReader';
 import { escapeXml } from './xmlWriter';
@@ -69,8 +70,7 @@ export function faultEnvelope(fault: ApiFault, ns = METADATA_NS): string {
   return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${ns}"><soapenv:Body><soapenv:Fault><faultcode>${escapeXml(fault.faultcode)}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
 }
 
-/** Turns anything thrown by a handler into a fault, keeping unexpected errors from leaking a stack. */
+/** Turns anything thrown by a handler into a fault; an unexpected error is logged and answered without its own text. */
 export function asFault(err: unknown): ApiFault {
-  if (err instanceof ApiFault) return err;
-  return Faults.unknownException(err instanceof Error ? err.message : String(err));
+  return asApiFault(err, 'a SOAP request');
 }
