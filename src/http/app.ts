@@ -23,6 +23,8 @@ function collapseSlashes(req: Request, _res: Response, next: NextFunction): void
 /** REST error codes for body-parser refusals: too large, unsupported charset or encoding, bad JSON. */
 const CLIENT_ERROR_CODES: Record<number, string> = { 400: 'JSON_PARSER_ERROR', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
+const sizeInWords = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`);
+
 export function createApp(services: Services, version: string): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -36,12 +38,12 @@ export function createApp(services: Services, version: string): express.Express 
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.
   // Anything else is unexpected: logged with its stack, answered with an id and no JavaScript text.
-  app.use((err: Error & { status?: number; type?: string; expose?: boolean }, req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: Error & { status?: number; type?: string; expose?: boolean; limit?: number }, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.destroy();
     const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false;
     if (req.path.startsWith('/services/Soap/')) {
       const fault = err.type === 'entity.too.large'
-        ? Faults.invalidOperation(`The SOAP message is larger than the ${PackageLimits.maxSoapMessageBytes / 1024 / 1024} MB limit`)
+        ? Faults.invalidOperation(`The SOAP message is larger than the ${sizeInWords(err.limit ?? PackageLimits.maxSoapMessageBytes)} limit`)
         : clientError ? Faults.malformedRequest(`The request cannot be read: ${err.message}`) : internalError(err, `${req.method} ${req.path}`);
       return sendXml(res, 500, faultEnvelope(fault));
     }

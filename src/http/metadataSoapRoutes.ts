@@ -4,6 +4,7 @@ import { Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, responseEnvelope, sessionIdOf } from '../soap/envelope';
+import { peekSessionId } from '../soap/sessionHeader';
 import { XmlReader, type XmlValue } from '../soap/xmlReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
@@ -35,18 +36,20 @@ export function metadataSoapRoutes(services: Services): Router {
       const apiVersion = parseApiVersion(req.params.version!);
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
       const body = typeof req.body === 'string' ? req.body : '';
+      // Every operation here needs a session: a caller without one is refused before the message is parsed.
+      const sessionId = peekSessionId(body);
+      const caller = services.orgs.caller(sessionId);
       const cached = cache.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = parseEnvelope(body);
+      if (sessionIdOf(request.headers)?.trim() !== sessionId) throw Faults.invalidSession();
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
-      const sessionId = sessionIdOf(request.headers);
-      const caller = services.orgs.caller(sessionId);
       const revision = services.store.components.revision(caller.org.id);
       const input = reader.element(request.operation, request.body, operation.aliases);
       const result = await operation.handle(input, { caller, services, apiVersion, allOrNone: allOrNoneOf(request.headers) });
       const xml = responseEnvelope(writer.response(request.operation, result));
-      if (ReadResponseCache.cacheable(request.operation)) cache.set(req.path, body, { sessionId: sessionId!.trim(), orgId: caller.org.id, revision, xml });
+      if (ReadResponseCache.cacheable(request.operation)) cache.set(req.path, body, { sessionId: sessionId!, orgId: caller.org.id, revision, xml });
       sendXml(res, 200, xml);
     } catch (err) {
       sendXml(res, 500, faultEnvelope(asFault(err)));

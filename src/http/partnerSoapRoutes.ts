@@ -24,7 +24,8 @@ const elements = (values: Record<string, string | boolean | number>) =>
 /** The partner API's login and logout, enough for jsforce's username-password login. */
 export function partnerSoapRoutes(services: Services): Router {
   const router = express.Router();
-  router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '1mb' }), (req: Request, res: Response) => {
+  // A login or logout message is a few hundred bytes; no session protects this endpoint, so it reads little.
+  router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '64kb' }), (req: Request, res: Response) => {
     try {
       const version = parseApiVersion(req.params.version!);
       if (version === undefined) throw Faults.unsupportedApiVersion();
