@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
+import { offsetForTime } from './clock';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
@@ -45,8 +46,9 @@ export const VERSION: string = (require('../package.json') as { version: string 
 export async function startLocalforce(options: LocalforceOptions = {}): Promise<LocalforceServer> {
   const host = options.host ?? '127.0.0.1';
   // Refuse bad options before anything is opened, so a failed start leaves nothing behind.
-  const clockOffsetMs = options.clock === undefined ? undefined : Date.parse(options.clock) - Date.now();
-  if (Number.isNaN(clockOffsetMs)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
+  const clock = options.clock === undefined ? undefined : offsetForTime(options.clock);
+  if (clock && 'error' in clock) throw new Error(`--clock ${clock.error.replace(/^time /, '')}`);
+  const clockOffsetMs = clock?.offsetMs;
   if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
   if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
+import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
 import { restError, sendFault } from './restErrors';
@@ -19,22 +20,21 @@ export function adminRoutes(services: Services, version: string): Router {
       sendFault(res, err);
     }
   });
-  /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it. */
+  /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it; nothing changes on a refusal. */
+  router.get('/_localforce/orgs/:orgId/clock', (req: Request, res: Response) => {
+    const org = services.store.orgs.get(req.params.orgId!);
+    if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
+    res.json({ orgId: org.id, now: orgNow(org).toISOString(), offsetMs: org.clockOffsetMs });
+  });
   router.post('/_localforce/orgs/:orgId/clock', express.json(), (req: Request, res: Response) => {
     const org = services.store.orgs.get(req.params.orgId!);
     if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
-    const body = (req.body ?? {}) as { time?: string; offsetMs?: number };
-    let offset = 0;
-    if (body.time !== undefined) {
-      const t = Date.parse(body.time);
-      if (Number.isNaN(t)) return restError(res, 400, 'INVALID_FIELD', `time must be an ISO 8601 date, not ${body.time}`);
-      offset = t - Date.now();
-    } else if (body.offsetMs !== undefined) {
-      if (!Number.isFinite(body.offsetMs)) return restError(res, 400, 'INVALID_FIELD', 'offsetMs must be a number of milliseconds');
-      offset = body.offsetMs;
-    }
-    services.store.orgs.setClockOffset(org.id, Math.round(offset));
-    res.json({ orgId: org.id, now: new Date(Date.now() + offset).toISOString(), offsetMs: Math.round(offset) });
+    if (!req.is('application/json')) return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the clock change as application/json');
+    const now = Date.now();
+    const change = readClockChange(req.body, now);
+    if ('error' in change) return restError(res, 400, 'INVALID_FIELD', change.error);
+    services.store.orgs.setClockOffset(org.id, change.offsetMs);
+    res.json({ orgId: org.id, now: new Date(now + change.offsetMs).toISOString(), offsetMs: change.offsetMs });
   });
   /**
    * The org's simulated Apex test outcomes: GET reads the policy in force, PUT sets the org's own

@@ -76,6 +76,8 @@ const MIGRATIONS: string[] = [
    ALTER TABLE components ADD COLUMN package_name TEXT;
    ALTER TABLE orgs ADD COLUMN test_outcome_policy TEXT;
    CREATE INDEX components_by_package ON components (org_id, package_name) WHERE package_name IS NOT NULL;`,
+  // Clock offsets saved before they were checked (1e20 once was): any beyond 8,000 years made every date invalid.
+  `UPDATE orgs SET clock_offset_ms = 0 WHERE typeof(clock_offset_ms) <> 'integer' OR abs(clock_offset_ms) > 252460800000000;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

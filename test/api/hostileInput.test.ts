@@ -70,3 +70,41 @@ describe('OAuth token requests with fields of the wrong type', () => {
     expect(r.body).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
 });
+
+describe('the org clock endpoint', () => {
+  const clock = (body: string, type = 'application/json') => send(`/_localforce/orgs/${server.org.id}/clock`, {
+    method: 'POST', headers: { 'Content-Type': type }, body,
+  });
+
+  it.each([
+    ['an offset beyond any date', '{"offsetMs": 1e20}', /offsetMs must keep the org's clock from 1970-01-01T00:00:00.000Z to 9997-12-31T23:59:59.000Z/],
+    ['an offset before 1970', '{"offsetMs": -1e14}', /offsetMs must keep the org's clock/],
+    ['an offset that is text', '{"offsetMs": "5"}', /offsetMs must be a number of milliseconds/],
+    ['a time that is not ISO 8601', '{"time": "soon"}', /time must be an ISO 8601 date/],
+    ['a time that Date.parse reads but ISO 8601 does not', '{"time": "Tue, 01 Jan 2030 00:00:00 GMT"}', /time must be an ISO 8601 date/],
+    ['a time in year 10000', '{"time": "+010000-01-01T00:00:00Z"}', /time must be an ISO 8601 date/],
+    ['a time of another type', '{"time": 1893456000000}', /time must be an ISO 8601 date/],
+    ['an unknown key', '{"now": "2030-01-01T00:00:00Z"}', /Unknown field "now"/],
+    ['both keys', '{"time": "2030-01-01T00:00:00Z", "offsetMs": 0}', /either time or offsetMs, not both/],
+    ['an array', '[]', /The clock takes a JSON object/],
+  ])('refuses %s with 400 and changes nothing', async (_what, body, message) => {
+    expect((await clock('{"time": "2031-02-03T04:05:06Z"}')).status).toBe(200);
+    const r = await clock(body);
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual([{ errorCode: 'INVALID_FIELD', message: expect.stringMatching(message) }]);
+    const after = await send(`/_localforce/orgs/${server.org.id}/clock`, { method: 'GET' });
+    expect(after.body.now).toMatch(/^2031-02-03T04:05:0/);
+  });
+
+  it('refuses a body that is not JSON (a browser form) with 415', async () => {
+    const r = await clock('{}', 'text/plain');
+    expect(r.status).toBe(415);
+  });
+
+  it('resets with {} and moves with a time or an offset', async () => {
+    expect((await clock('{"time": "2030-01-01"}')).body).toMatchObject({ now: '2030-01-01T00:00:00.000Z' });
+    expect((await clock('{"offsetMs": 86400000}')).body).toMatchObject({ offsetMs: 86400000 });
+    expect((await clock('{}')).body).toMatchObject({ offsetMs: 0 });
+  });
+});
+
