@@ -2,8 +2,13 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
+import { Store } from './store/store';
 
 const USAGE = `Usage: localforce start [options]
+       localforce rotate-master-key [--location <dir>] [--master-key-file <file>]
+
+rotate-master-key replaces the master key that seals the store's private keys and re-seals every
+key with the new one; stop the server first.
 
 Options:
   --host <host>       address to listen on (default 127.0.0.1)
@@ -18,6 +23,9 @@ Options:
   --apex-test-outcome <policy>
                       how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
                       (an org can set its own through the admin API)
+  --master-key-file <file>
+                      the master key sealing private keys at rest (default: master.key in the location;
+                      made on first start, mode 600)
   --version           print the version
   --help              print this help`;
 
@@ -31,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' }, port: { type: 'string' }, location: { type: 'string' },
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
-        'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
+        'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' }, 'master-key-file': { type: 'string' },
       },
     });
   } catch (err) {
@@ -40,10 +48,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.version) { console.log(VERSION); return 0; }
-  if (values.help || positionals[0] !== 'start') {
+  if (values.help || (positionals[0] !== 'start' && positionals[0] !== 'rotate-master-key')) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals[0] === 'rotate-master-key') return rotate(values.location ?? DEFAULT_LOCATION, values['master-key-file']);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
@@ -65,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
+      masterKeyFile: values['master-key-file'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
@@ -81,4 +91,15 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+function rotate(location: string, masterKeyFile: string | undefined): number {
+  try {
+    const { resealed, keyId, file } = Store.rotateMasterKey(location, { masterKeyFile });
+    console.log(`New master key ${keyId} in ${file}; ${resealed} private key${resealed === 1 ? '' : 's'} re-sealed with it.`);
+    return 0;
+  } catch (err) {
+    console.error(`localforce: ${(err as Error).message}`);
+    return 2;
+  }
 }

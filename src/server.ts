@@ -28,6 +28,8 @@ export interface LocalforceOptions {
    * `pass,fail:ClassA,ClassB` (see src/deploy/apexTests/testOutcomePolicy.ts).
    */
   apexTestOutcome?: string;
+  /** Where the master key that seals private keys at rest is kept (default: master.key in the location). */
+  masterKeyFile?: string;
 }
 
 export interface LocalforceServer {
@@ -53,12 +55,13 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
-  const org = services.orgs.ensureDefaultOrg();
-  if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, masterKeyFile: options.masterKeyFile });
   const server: Server = createServer(createApp(services, VERSION));
   server.keepAliveTimeout = 65_000;
+  let org: OrgCredentials;
   try {
+    org = await services.orgs.ensureDefaultOrg();
+    if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());

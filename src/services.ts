@@ -27,10 +27,12 @@ export interface KeyPoolOptions {
   keyPoolSize?: number;
   /** How simulated Apex tests end unless an org sets its own policy. */
   testPolicy?: TestOutcomePolicy;
+  /** The master key sealing private keys at rest, when not master.key in the location. */
+  masterKeyFile?: string;
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
-  const store = Store.open(location);
+  const store = Store.open(location, { masterKeyFile: pool.masterKeyFile });
   const queue = new OrgQueue();
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,

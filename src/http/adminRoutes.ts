@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
+import { asyncRoute } from './asyncRoute';
 import { restError, sendFault } from './restErrors';
 
 /** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
@@ -10,16 +11,16 @@ export function adminRoutes(services: Services, version: string): Router {
   router.get('/_localforce/health', (_req: Request, res: Response) => {
     res.json({ status: 'ok', name: 'localforce', version });
   });
-  router.post('/_localforce/orgs', express.json(), (req: Request, res: Response) => {
+  router.post('/_localforce/orgs', express.json(), asyncRoute(async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const wrong = ['name', 'username', 'password'].find((k) => body[k] !== undefined && typeof body[k] !== 'string');
     if (wrong) return restError(res, 400, 'INVALID_FIELD', `${wrong} must be a string`);
     try {
-      res.status(201).json(services.orgs.createOrg(body as { name?: string; username?: string; password?: string }));
+      res.status(201).json(await services.orgs.createOrg(body as { name?: string; username?: string; password?: string }));
     } catch (err) {
       sendFault(res, err);
     }
-  });
+  }));
   /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it; nothing changes on a refusal. */
   router.get('/_localforce/orgs/:orgId/clock', (req: Request, res: Response) => {
     const org = services.store.orgs.get(req.params.orgId!);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Db = Database.Database;
@@ -78,14 +78,19 @@ const MIGRATIONS: string[] = [
    CREATE INDEX components_by_package ON components (org_id, package_name) WHERE package_name IS NOT NULL;`,
   // Clock offsets saved before they were checked (1e20 once was): any beyond 8,000 years made every date invalid.
   `UPDATE orgs SET clock_offset_ms = 0 WHERE typeof(clock_offset_ms) <> 'integer' OR abs(clock_offset_ms) > 252460800000000;`,
+  // Sessions expire after sessionSecondsValid without use, on the org's clock (null: not used since this column came).
+  `ALTER TABLE sessions ADD COLUMN last_active_ms INTEGER;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
 export function openDatabase(location: string | null): Db {
   let file = ':memory:';
   if (location) {
-    mkdirSync(location, { recursive: true });
+    mkdirSync(location, { recursive: true, mode: 0o700 });
     file = join(location, 'localforce.sqlite');
+    // Made 600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
