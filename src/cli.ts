@@ -23,6 +23,12 @@ Options:
   --apex-test-outcome <policy>
                       how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
                       (an org can set its own through the admin API)
+  --admin-token <token>
+                      the admin API's token (default: LOCALFORCE_ADMIN_TOKEN, else the one kept in the
+                      location, made at first start); printed at start as "Admin token: <token>"
+  --allowed-host <name>
+                      a host name clients use besides IP addresses and localhost (a container name);
+                      repeat for more, * for any. Other Host headers are refused (DNS rebinding)
   --master-key-file <file>
                       the master key sealing private keys at rest (default: master.key in the location;
                       made on first start, mode 600)
@@ -40,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' }, 'master-key-file': { type: 'string' },
+        'admin-token': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true },
       },
     });
   } catch (err) {
@@ -74,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
       host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
-      masterKeyFile: values['master-key-file'],
+      masterKeyFile: values['master-key-file'], adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
+      allowedHosts: values['allowed-host'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
@@ -82,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(`Localforce listening on ${server.url}`);
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
+  console.log(`Admin token: ${server.adminToken}`);
   const stop = () => {
     server.close().then(() => process.exit(0), (err: Error) => {
       console.error(`localforce: ${err.message}`);

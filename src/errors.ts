@@ -33,6 +33,7 @@ export const Faults = {
   invalidType: (message: string) => new ApiFault('INVALID_TYPE', message),
   invalidField: (message: string) => new ApiFault('INVALID_FIELD', message),
   exceededLimit: (message: string) => new ApiFault('EXCEEDED_ID_LIMIT', message),
+  insufficientAccess: (message: string) => new ApiFault('INSUFFICIENT_ACCESS', message),
   unknownException: (message: string) => new ApiFault('UNKNOWN_EXCEPTION', message),
   /** Schema-level problems with the request body itself, reported as the SOAP stack does. */
   malformedRequest: (message: string) => new ApiFault('Client', message, true),

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { isIP } from 'node:net';
+import { resolveAdminToken } from './auth/adminToken';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
 import { offsetForTime } from './clock';
@@ -30,12 +32,21 @@ export interface LocalforceOptions {
   apexTestOutcome?: string;
   /** Where the master key that seals private keys at rest is kept (default: master.key in the location). */
   masterKeyFile?: string;
+  /** The admin API's token; by default the one kept in the location (made at first start), or a new one in memory. */
+  adminToken?: string;
+  /**
+   * Host names to serve besides IP addresses and localhost (a container or machine name clients use);
+   * `*` serves any. Requests naming another host are refused, against DNS rebinding.
+   */
+  allowedHosts?: string[];
 }
 
 export interface LocalforceServer {
   url: string;
   port: number;
   org: OrgCredentials;
+  /** The admin API's token: `Authorization: Bearer <adminToken>` on /_localforce/… (health needs none). */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -56,15 +67,19 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
     { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, masterKeyFile: options.masterKeyFile });
-  const server: Server = createServer(createApp(services, VERSION));
-  server.keepAliveTimeout = 65_000;
+  let server: Server | undefined;
   let org: OrgCredentials;
+  let adminToken: string;
   try {
+    adminToken = resolveAdminToken(services.store, options.adminToken);
+    const named = isIP(host) || host === '0.0.0.0' || host === '::' ? [] : [host];
+    server = createServer(createApp(services, VERSION, { adminToken, allowedHosts: [...named, ...(options.allowedHosts ?? [])] }));
+    server.keepAliveTimeout = 65_000;
     org = await services.orgs.ensureDefaultOrg();
     if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+      server!.once('error', reject);
+      server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
     });
   } catch (err) {
     services.keys.close();
@@ -74,14 +89,16 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   services.keys.start(); // after listening, so filling never delays start-up
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const listening = server;
   return {
     url,
     port,
     org,
+    adminToken,
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        listening.close(() => resolve());
+        listening.closeAllConnections();
       });
       services.deploys.stop();
       await services.queue.idle();

@@ -1,15 +1,40 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isAdminToken } from '../auth/adminToken';
+import { sameId } from '../ids';
+import { bearerToken } from './rest/bearer';
 import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
 import { asyncRoute } from './asyncRoute';
 import { restError, sendFault } from './restErrors';
 
-/** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
-export function adminRoutes(services: Services, version: string): Router {
+/**
+ * Localforce's own endpoints: health, and orgs for tests that need more than the default one. All
+ * but health need the admin token (`Authorization: Bearer <token>`); an org's own endpoints
+ * (`/_localforce/orgs/<orgId>/…`) also take an access token of that org.
+ */
+export function adminRoutes(services: Services, version: string, adminToken: string): Router {
   const router = express.Router();
   router.get('/_localforce/health', (_req: Request, res: Response) => {
     res.json({ status: 'ok', name: 'localforce', version });
+  });
+  router.use('/_localforce', (req: Request, res: Response, next: NextFunction) => {
+    const token = bearerToken(req);
+    if (isAdminToken(token, adminToken)) return next();
+    const orgId = /^\/orgs\/([^/]+)\/./.exec(req.path)?.[1];
+    if (orgId && token) {
+      let caller;
+      try {
+        caller = services.orgs.caller(token);
+      } catch {
+        return restError(res, 401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+      }
+      if (sameId(caller.org.id, orgId)) return next();
+      return restError(res, 403, 'INSUFFICIENT_ACCESS', 'This access token belongs to another org; an org\'s token manages only that org');
+    }
+    restError(res, 401, 'INVALID_AUTH_HEADER',
+      'The Localforce admin API needs Authorization: Bearer <admin token>, the token printed at start as "Admin token: …" ' +
+      '(or, for /_localforce/orgs/<orgId>/…, an access token of that org)');
   });
   router.post('/_localforce/orgs', express.json(), asyncRoute(async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { adminRoutes } from './adminRoutes';
 import { metadataSoapRoutes } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
+import { requestGuards, type GuardOptions } from './requestGuards';
 import { restError, restNotFound } from './restErrors';
 import { restRoutes } from './restRoutes';
 import { sendXml } from './xml';
@@ -25,15 +26,21 @@ const CLIENT_ERROR_CODES: Record<number, string> = { 400: 'JSON_PARSER_ERROR', 4
 
 const sizeInWords = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`);
 
-export function createApp(services: Services, version: string): express.Express {
+/** Who may call: the admin token, and the extra host names to serve besides IP addresses and localhost. */
+export interface AccessOptions extends GuardOptions {
+  adminToken: string;
+}
+
+export function createApp(services: Services, version: string, access: AccessOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestGuards(access));
   app.use(collapseSlashes);
   app.use(metadataSoapRoutes(services));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
-  app.use(adminRoutes(services, version));
+  app.use(adminRoutes(services, version, access.adminToken));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.

@@ -73,7 +73,7 @@ describe('OAuth token requests with fields of the wrong type', () => {
 
 describe('the org clock endpoint', () => {
   const clock = (body: string, type = 'application/json') => send(`/_localforce/orgs/${server.org.id}/clock`, {
-    method: 'POST', headers: { 'Content-Type': type }, body,
+    method: 'POST', headers: { 'Content-Type': type, Authorization: `Bearer ${server.adminToken}` }, body,
   });
 
   it.each([
@@ -92,7 +92,7 @@ describe('the org clock endpoint', () => {
     const r = await clock(body);
     expect(r.status).toBe(400);
     expect(r.body).toEqual([{ errorCode: 'INVALID_FIELD', message: expect.stringMatching(message) }]);
-    const after = await send(`/_localforce/orgs/${server.org.id}/clock`, { method: 'GET' });
+    const after = await send(`/_localforce/orgs/${server.org.id}/clock`, { method: 'GET', headers: { Authorization: `Bearer ${server.adminToken}` } });
     expect(after.body.now).toMatch(/^2031-02-03T04:05:0/);
   });
 

@@ -13,6 +13,11 @@ export async function startTestServer(options: LocalforceOptions = {}): Promise<
   return startLocalforce({ port: 0, inMemory: true, ...options });
 }
 
+/** A call to the admin API (`/_localforce/…`) with the server's admin token, as tools and tests make it. */
+export function adminFetch(server: LocalforceServer, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${server.adminToken}`, ...(init.headers as Record<string, string> | undefined) } });
+}
+
 /** jsforce logged in with a username and password over SOAP, as users do. */
 export async function soapLogin(server: LocalforceServer, username = server.org.username, password = server.org.password): Promise<Connection> {
   const conn = new Connection({ loginUrl: server.url, version: '66.0' });
