@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type ApiFault, Faults } from '../errors';
 import { asApiFault } from '../internalErrors';
 import { checkXmlBounds } from '../package/xmlBounds';
+import { setAsideLargeText } from './largeText';
 import { METADATA_NS } from './wsdlSchema';
 import type { XmlValue } from './xmlReader';
 import { escapeXml } from './xmlWriter';
@@ -26,7 +27,12 @@ const parser = new XMLParser({
 });
 
 /** Reads a SOAP 1.1 request envelope; anything that is not one is a client fault, never a crash. */
-export function parseEnvelope(xml: string): SoapRequest {
+export function parseEnvelope(text: string): SoapRequest {
+  const { xml, restore } = setAsideLargeText(text);
+  return restore(parseStructure(xml));
+}
+
+function parseStructure(xml: string): SoapRequest {
   if (/<!DOCTYPE/i.test(xml)) throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message');
   const outOfBounds = checkXmlBounds(xml);
   if (outOfBounds) throw Faults.malformedRequest(`${outOfBounds.problem} at [row,col]: [${outOfBounds.line},${outOfBounds.column}]`);

@@ -5,8 +5,10 @@ export interface Answer { status: number; text: string; path: string }
 
 /** One raw HTTP request (any method, header or body), failing if no answer comes within `timeoutMs`. */
 export function send(server: { url: string }, method: string, path: string, headers: Record<string, string>, body?: string | Buffer, timeoutMs = 20_000): Promise<Answer> {
+  // Node sends a DELETE's or OPTIONS' body without framing unless told its length.
+  const framed = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { method, headers, timeout: timeoutMs }, (res) => {
+    const req = request(`${server.url}${path}`, { method, headers: framed, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), path }));
