@@ -24,7 +24,9 @@ const SCRIPT = join(__dirname, 'server.js');
 
 /** Starts Localforce (from dist/) in a child process; fails with its output if it does not start. */
 export function startServerProcess(options: LocalforceOptions): Promise<ServerProcess> {
-  const child = fork(SCRIPT, [JSON.stringify({ port: 0, ...options })], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // LOCALFORCE_PROFILE_DIR=<dir> writes a CPU profile of the server, to see what held its event loop.
+  const execArgv = process.env.LOCALFORCE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOCALFORCE_PROFILE_DIR}`] : [];
+  const child = fork(SCRIPT, [JSON.stringify({ port: 0, ...options })], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
