@@ -2,6 +2,8 @@
  * The `localforce` command as a user runs it: `bin/localforce.js` (built by `npm install`) in its own process.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'localforce.js');
@@ -54,7 +56,7 @@ describe('the localforce command', () => {
   });
 
   it('refuses a second server on the same location, naming the first', async () => {
-    const location = require('node:fs').mkdtempSync(join(require('node:os').tmpdir(), 'lf-cli-'));
+    const location = mkdtempSync(join(tmpdir(), 'lf-cli-'));
     const { child, lines } = start(['--port', '0', '--location', location, '--no-key-pool']);
     try {
       await lines;

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { Store } from '../../../src/store/store';
@@ -151,7 +151,7 @@ describe('the location', () => {
 
   it('is taken over from a server that died without releasing it', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(join(dir, 'localforce.lock'), JSON.stringify({ pid: Number(dead.stdout), host: require('node:os').hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(join(dir, 'localforce.lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
     const store = Store.open(dir);
     expect(JSON.parse(readFileSync(join(dir, 'localforce.lock'), 'utf8')).pid).toBe(process.pid);
     store.close();
