@@ -1,14 +1,15 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion } from '../apiVersions';
 import { Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, responseEnvelope, sessionIdOf } from '../soap/envelope';
-import { peekSessionId } from '../soap/sessionHeader';
 import { XmlReader, type XmlValue } from '../soap/xmlReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
+import type { Caller } from '../store/orgs';
 import { ReadResponseCache } from './readResponseCache';
+import { soapBody } from './soapBody';
 import { baseUrl, sendXml } from './xml';
 
 const allOrNoneOf = (headers: Record<string, XmlValue>): boolean => {
@@ -23,7 +24,9 @@ export function metadataSoapRoutes(services: Services): Router {
   const reader = new XmlReader(services.schema);
   const writer = new XmlWriter(services.schema);
   const cache = new ReadResponseCache(services.store);
-  const text = express.text({ type: () => true, limit: PackageLimits.maxSoapMessageBytes });
+  // Every operation here needs a session: a caller without one is refused from the start of the message, unread.
+  const text = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
+    () => Faults.invalidOperation(`The SOAP message is larger than the ${PackageLimits.maxSoapMessageBytes / 1024 / 1024} MB limit`));
 
   router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
     const version = parseApiVersion(req.params.version!);
@@ -31,14 +34,19 @@ export function metadataSoapRoutes(services: Services): Router {
     sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${version.toFixed(1)}`));
   });
 
-  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], text, async (req: Request, res: Response) => {
+  // The version in the URL is checked first: it costs nothing and needs no body.
+  const version = (req: Request, res: Response, next: NextFunction) => {
+    res.locals.apiVersion = parseApiVersion(req.params.version!);
+    if (res.locals.apiVersion === undefined) return sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
+    next();
+  };
+
+  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], version, text, async (req: Request, res: Response) => {
     try {
-      const apiVersion = parseApiVersion(req.params.version!);
-      if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
+      const apiVersion = res.locals.apiVersion as number;
       const body = typeof req.body === 'string' ? req.body : '';
-      // Every operation here needs a session: a caller without one is refused before the message is parsed.
-      const sessionId = peekSessionId(body);
-      const caller = services.orgs.caller(sessionId);
+      const sessionId = res.locals.sessionId as string;
+      const caller = res.locals.caller as Caller;
       const cached = cache.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = parseEnvelope(body);

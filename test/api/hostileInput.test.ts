@@ -108,3 +108,22 @@ describe('the org clock endpoint', () => {
   });
 });
 
+
+describe('a SOAP message without a session', () => {
+  it('is refused from its first 64 KB, before the rest of it is sent', async () => {
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${server.url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'content-type': 'text/xml', 'content-length': String(40 * 1024 * 1024) } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => { req.destroy(); resolve({ status: res.statusCode!, text }); });
+      });
+      req.on('error', reject);
+      // The start of a 40 MB deploy with no session; the other 39.9 MB never come.
+      req.write(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><deploy><ZipFile>${'A'.repeat(100 * 1024)}`);
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.text).toContain('<faultcode>sf:INVALID_SESSION_ID</faultcode>');
+    await expectHealthy();
+  });
+});
