@@ -3,9 +3,14 @@ import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
 import { keystoreCommand } from './commands/keystoreCommand';
+import { Store } from './store/store';
 
 const USAGE = `Usage: localforce start [options]
        localforce keystore export|import ...   (see localforce keystore --help)
+       localforce rotate-master-key [--location <dir>] [--master-key-file <file>]
+
+rotate-master-key replaces the master key that seals the store's private keys and re-seals every
+key with the new one; stop the server first.
 
 Options:
   --host <host>       address to listen on (default 127.0.0.1)
@@ -26,6 +31,15 @@ Options:
   --cert <file> --key <file>
                       serve HTTPS with your own certificate and key (PEM)
   --mtls-port <port>  also listen for mutual TLS (client certificates) on this port; 0 picks a free one
+  --admin-token <token>
+                      the admin API's token (default: LOCALFORCE_ADMIN_TOKEN, else the one kept in the
+                      location, made at first start); printed at start as "Admin token: <token>"
+  --allowed-host <name>
+                      a host name clients use besides IP addresses and localhost (a container name);
+                      repeat for more, * for any. Other Host headers are refused (DNS rebinding)
+  --master-key-file <file>
+                      the master key sealing private keys at rest (default: master.key in the location;
+                      made on first start, mode 600)
   --version           print the version
   --help              print this help`;
 
@@ -40,8 +54,9 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' }, port: { type: 'string' }, location: { type: 'string' },
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' }, 'no-answer-cache': { type: 'boolean' },
-        'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
+        'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' }, 'master-key-file': { type: 'string' },
         https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' }, 'mtls-port': { type: 'string' },
+        'admin-token': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true },
       },
     });
   } catch (err) {
@@ -50,10 +65,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   if (values.version) { console.log(VERSION); return 0; }
-  if (values.help || positionals[0] !== 'start') {
+  if (values.help || (positionals[0] !== 'start' && positionals[0] !== 'rotate-master-key')) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals[0] === 'rotate-master-key') return rotate(values.location ?? DEFAULT_LOCATION, values['master-key-file']);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
@@ -82,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
       answerCache: !values['no-answer-cache'],
       https: values.https, cert: values.cert, key: values.key, mtlsPort, log: (line) => console.log(line),
+      masterKeyFile: values['master-key-file'], adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
+      allowedHosts: values['allowed-host'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
@@ -91,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
   if (server.mtlsUrl) console.log(`mutual TLS on ${server.mtlsUrl}`);
   if (server.caPath) console.log(`HTTPS certificate authority: ${server.caPath} (for Node clients: export NODE_EXTRA_CA_CERTS=${server.caPath})`);
+  console.log(`Admin token: ${server.adminToken}`);
   const stop = () => {
     server.close().then(() => process.exit(0), (err: Error) => {
       console.error(`localforce: ${err.message}`);
@@ -100,4 +119,15 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return -1;
+}
+
+function rotate(location: string, masterKeyFile: string | undefined): number {
+  try {
+    const { resealed, keyId, file } = Store.rotateMasterKey(location, { masterKeyFile });
+    console.log(`New master key ${keyId} in ${file}; ${resealed} private key${resealed === 1 ? '' : 's'} re-sealed with it.`);
+    return 0;
+  } catch (err) {
+    console.error(`localforce: ${(err as Error).message}`);
+    return 2;
+  }
 }

@@ -33,11 +33,15 @@ export const Faults = {
   invalidType: (message: string) => new ApiFault('INVALID_TYPE', message),
   invalidField: (message: string) => new ApiFault('INVALID_FIELD', message),
   exceededLimit: (message: string) => new ApiFault('EXCEEDED_ID_LIMIT', message),
+  insufficientAccess: (message: string) => new ApiFault('INSUFFICIENT_ACCESS', message),
   unknownException: (message: string) => new ApiFault('UNKNOWN_EXCEPTION', message),
   /** A session used on the mutual TLS port without a client certificate its org uploaded. */
   mutualAuthenticationFailed: () => new ApiFault('MUTUAL_AUTHENTICATION_FAILED', 'This session could not be mutually authenticated for use with the API'),
   /** Schema-level problems with the request body itself, reported as the SOAP stack does. */
   malformedRequest: (message: string) => new ApiFault('Client', message, true),
+  /** A SOAP message over the size the SOAP stack reads, in its words. */
+  soapMessageTooLarge: (limitBytes: number) =>
+    new ApiFault('Client', `Maximum size of request reached. Maximum size of request is ${limitBytes} bytes.`, true),
   noSuchOperation: (name: string) =>
     new ApiFault('Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${name}`, true),
 };

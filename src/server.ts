@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
+import { resolveAdminToken } from './auth/adminToken';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
+import { offsetForTime } from './clock';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
@@ -42,6 +45,15 @@ export interface LocalforceOptions {
   mtlsPort?: number;
   /** Where log lines go (certificate expiry notices as an org's clock crosses them); nowhere by default. */
   log?: (line: string) => void;
+  /** Where the master key that seals private keys at rest is kept (default: master.key in the location). */
+  masterKeyFile?: string;
+  /** The admin API's token; by default the one kept in the location (made at first start), or a new one in memory. */
+  adminToken?: string;
+  /**
+   * Host names to serve besides IP addresses and localhost (a container or machine name clients use);
+   * `*` serves any. Requests naming another host are refused, against DNS rebinding.
+   */
+  allowedHosts?: string[];
 }
 
 export interface LocalforceServer {
@@ -53,6 +65,8 @@ export interface LocalforceServer {
   /** The mutual TLS listener, when there is one. */
   mtlsUrl?: string;
   mtlsPort?: number;
+  /** The admin API's token: `Authorization: Bearer <adminToken>` on /_localforce/… (health needs none). */
+  adminToken: string;
   close(): Promise<void>;
 }
 
@@ -65,8 +79,9 @@ export const VERSION: string = (require('../package.json') as { version: string 
 export async function startLocalforce(options: LocalforceOptions = {}): Promise<LocalforceServer> {
   const host = options.host ?? '127.0.0.1';
   // Refuse bad options before anything is opened, so a failed start leaves nothing behind.
-  const clockOffsetMs = options.clock === undefined ? undefined : Date.parse(options.clock) - Date.now();
-  if (Number.isNaN(clockOffsetMs)) throw new Error(`--clock must be an ISO 8601 date, not ${options.clock}`);
+  const clock = options.clock === undefined ? undefined : offsetForTime(options.clock);
+  if (clock && 'error' in clock) throw new Error(`--clock ${clock.error.replace(/^time /, '')}`);
+  const clockOffsetMs = clock?.offsetMs;
   if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
   if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
@@ -75,20 +90,27 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const tls: ServerTls | undefined = options.cert !== undefined ? ownTls(options.cert, options.key!)
     : useTls || options.mtlsPort !== undefined ? await localTls(options.location ?? DEFAULT_LOCATION, localHosts(host)) : undefined;
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, log: options.log });
-  const org = services.orgs.ensureDefaultOrg();
-  if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
-  const app = createApp(services, VERSION, { answerCache: options.answerCache });
-  const server: Server = useTls ? createHttpsServer({ key: tls!.key, cert: tls!.cert }, app) : createServer(app);
-  // Asks for a client certificate but lets the handshake finish without one (with an empty CA list,
-  // as the real service does): the app answers why a certificate will not do.
-  const mtls: Server | undefined = options.mtlsPort === undefined ? undefined
-    : createHttpsServer({ key: tls!.key, cert: tls!.cert, requestCert: true, rejectUnauthorized: false }, createApp(services, VERSION, { answerCache: options.answerCache, mutualTls: true }));
-  const listeners = mtls ? [server, mtls] : [server];
-  for (const l of listeners) l.keepAliveTimeout = 65_000;
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, log: options.log, masterKeyFile: options.masterKeyFile });
+  const listeners: Server[] = [];
+  let org: OrgCredentials;
+  let adminToken: string;
   try {
-    await listen(server, options.port ?? DEFAULT_PORT, host);
-    if (mtls) await listen(mtls, options.mtlsPort!, host);
+    adminToken = resolveAdminToken(services.store, options.adminToken);
+    const named = isIP(host) || host === '0.0.0.0' || host === '::' ? [] : [host];
+    const appOptions = { adminToken, allowedHosts: [...named, ...(options.allowedHosts ?? [])], answerCache: options.answerCache };
+    const app = createApp(services, VERSION, appOptions);
+    listeners.push(useTls ? createHttpsServer({ key: tls!.key, cert: tls!.cert }, app) : createServer(app));
+    // Asks for a client certificate but lets the handshake finish without one (with an empty CA list,
+    // as the real service does): the app answers why a certificate will not do.
+    if (options.mtlsPort !== undefined) {
+      listeners.push(createHttpsServer({ key: tls!.key, cert: tls!.cert, requestCert: true, rejectUnauthorized: false },
+        createApp(services, VERSION, { ...appOptions, mutualTls: true })));
+    }
+    for (const l of listeners) l.keepAliveTimeout = 65_000;
+    org = await services.orgs.ensureDefaultOrg();
+    if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
+    await listen(listeners[0]!, options.port ?? DEFAULT_PORT, host);
+    if (listeners[1]) await listen(listeners[1], options.mtlsPort!, host);
   } catch (err) {
     await Promise.all(listeners.map(stop));
     services.keys.close();
@@ -97,6 +119,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   }
   services.keys.start(); // after listening, so filling never delays start-up
   services.notices.start();
+  const [server, mtls] = listeners as [Server, Server | undefined];
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   const url = `${useTls ? 'https' : 'http'}://${hostInUrl}:${port}`;
@@ -107,6 +130,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     org,
     caPath: tls?.caPath,
     ...(mtlsPort !== undefined ? { mtlsPort, mtlsUrl: `https://${hostInUrl}:${mtlsPort}` } : {}),
+    adminToken,
     async close() {
       await Promise.all(listeners.map(stop));
       services.notices.stop();

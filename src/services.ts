@@ -38,10 +38,12 @@ export interface KeyPoolOptions {
   testPolicy?: TestOutcomePolicy;
   /** Where the server's log lines go (expiry notices); nowhere by default. */
   log?: (line: string) => void;
+  /** The master key sealing private keys at rest, when not master.key in the location. */
+  masterKeyFile?: string;
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
-  const store = Store.open(location);
+  const store = Store.open(location, { masterKeyFile: pool.masterKeyFile });
   const queue = new OrgQueue();
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,

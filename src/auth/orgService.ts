@@ -1,3 +1,5 @@
+import { orgNow } from '../clock';
+import { hashPassword, hashPasswordSync, verifyPassword } from '../crypto/passwordHash';
 import { Faults } from '../errors';
 import { IdPrefix, newId, newSessionId } from '../ids';
 import type { Caller, User } from '../store/orgs';
@@ -33,18 +35,26 @@ export const DEFAULT_ORG: OrgCredentials = {
   accessToken: '00D000000000001AAA!localforce',
 };
 
+/** What login answers as `sessionSecondsValid`: a session unused for this long on its org's clock is over. */
+export const SESSION_SECONDS_VALID = 7200;
+
 /** Orgs, their users and sessions: who is calling, and which org they see. */
 export class OrgService {
   constructor(private readonly store: Store) {}
 
-  ensureDefaultOrg(): OrgCredentials {
-    if (!this.store.orgs.get(DEFAULT_ORG.id)) this.insertOrg(DEFAULT_ORG, 'Localforce Default Org');
+  /**
+   * The default org, made on first start. Passwords that older versions stored in clear are hashed
+   * here, once (a start-up cost of a few tens of milliseconds a user).
+   */
+  async ensureDefaultOrg(): Promise<OrgCredentials> {
+    if (!this.store.orgs.get(DEFAULT_ORG.id)) await this.insertOrg(DEFAULT_ORG, 'Localforce Default Org');
+    for (const { id, password } of this.store.orgs.usersWithClearPasswords()) this.store.orgs.setPasswordHash(id, hashPasswordSync(password));
     this.store.sessions.ensure({ id: DEFAULT_ORG.accessToken, orgId: DEFAULT_ORG.id, userId: DEFAULT_ORG.userId, createdDate: new Date().toISOString() });
     return DEFAULT_ORG;
   }
 
   /** A new org with one admin user; its password is random unless given. */
-  createOrg(request: { name?: string; username?: string; password?: string } = {}): OrgCredentials {
+  async createOrg(request: { name?: string; username?: string; password?: string } = {}): Promise<OrgCredentials> {
     const id = newId(IdPrefix.org);
     const username = request.username ?? `admin@${id.toLowerCase()}.localforce.dev`;
     if (this.store.orgs.userByUsername(username)) throw Faults.invalidField(`The username ${username} is already taken`);
@@ -52,20 +62,28 @@ export class OrgService {
       id, userId: newId(IdPrefix.user), username, password: request.password ?? newSessionId(id).split('!')[1]!.slice(0, 16),
       accessToken: newSessionId(id),
     };
+    const passwordHash = await hashPassword(credentials.password);
+    // Checked again after the hash: another request may have taken the name meanwhile.
+    if (this.store.orgs.userByUsername(username)) throw Faults.invalidField(`The username ${username} is already taken`);
     this.store.transaction(() => {
-      this.insertOrg(credentials, request.name ?? `Localforce Org ${id.slice(0, 15)}`);
-      this.store.sessions.insert({ id: credentials.accessToken, orgId: id, userId: credentials.userId, createdDate: new Date().toISOString() });
+      this.insertOrgRows(credentials, request.name ?? `Localforce Org ${id.slice(0, 15)}`, passwordHash);
+      this.store.sessions.insert({
+        id: credentials.accessToken, orgId: id, userId: credentials.userId, createdDate: new Date().toISOString(), lasting: true,
+      });
     });
     return credentials;
   }
 
-  private insertOrg(c: OrgCredentials, name: string): void {
-    this.store.transaction(() => {
-      this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 });
-      this.store.orgs.insertUser({
-        id: c.userId, orgId: c.id, username: c.username, password: c.password, fullName: 'Admin User', email: c.username,
-        profile: 'System Administrator', permissions: [],
-      });
+  private async insertOrg(c: OrgCredentials, name: string): Promise<void> {
+    const passwordHash = await hashPassword(c.password);
+    this.store.transaction(() => this.insertOrgRows(c, name, passwordHash));
+  }
+
+  private insertOrgRows(c: OrgCredentials, name: string, passwordHash: string): void {
+    this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 });
+    this.store.orgs.insertUser({
+      id: c.userId, orgId: c.id, username: c.username, passwordHash, fullName: 'Admin User', email: c.username,
+      profile: 'System Administrator', permissions: [],
     });
   }
 
@@ -73,7 +91,7 @@ export class OrgService {
    * Another user of an org, with a profile and system permissions, a random password unless given,
    * and a session of its own. Names and values are checked; a username is unique across orgs.
    */
-  createUser(orgId: string, request: { username?: unknown; profile?: unknown; permissions?: unknown; password?: unknown }): UserCredentials {
+  async createUser(orgId: string, request: { username?: unknown; profile?: unknown; permissions?: unknown; password?: unknown }): Promise<UserCredentials> {
     const { username, password } = request;
     if (typeof username !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(username.trim())) {
       throw Faults.invalidField('username must be a string in the form of an email address, such as ops@example.com');
@@ -88,26 +106,28 @@ export class OrgService {
       return known;
     }))];
     if (password !== undefined && (typeof password !== 'string' || password === '')) throw Faults.invalidField('password must be a non-empty string');
-    if (this.store.orgs.userByUsername(username.trim())) throw Faults.invalidField(`The username ${username.trim()} is already taken`);
-    const user: User = {
-      id: newId(IdPrefix.user), orgId, username: username.trim(), password: (password as string | undefined) ?? newSessionId(orgId).split('!')[1]!.slice(0, 16),
-      fullName: username.trim().split('@')[0]!, email: username.trim(), profile, permissions,
-    };
+    const name = username.trim();
+    if (this.store.orgs.userByUsername(name)) throw Faults.invalidField(`The username ${name} is already taken`);
+    const clearPassword = (password as string | undefined) ?? newSessionId(orgId).split('!')[1]!.slice(0, 16);
+    const passwordHash = await hashPassword(clearPassword);
+    // Checked again after the hash: another request may have taken the name meanwhile.
+    if (this.store.orgs.userByUsername(name)) throw Faults.invalidField(`The username ${name} is already taken`);
+    const user: User = { id: newId(IdPrefix.user), orgId, username: name, passwordHash, fullName: name.split('@')[0]!, email: name, profile, permissions };
     const accessToken = newSessionId(orgId);
     this.store.transaction(() => {
       this.store.orgs.insertUser(user);
-      this.store.sessions.insert({ id: accessToken, orgId, userId: user.id, createdDate: new Date().toISOString() });
+      this.store.sessions.insert({ id: accessToken, orgId, userId: user.id, createdDate: new Date().toISOString(), lasting: true });
     });
-    return { id: user.id, orgId, username: user.username, password: user.password, profile, permissions, accessToken };
+    return { id: user.id, orgId, username: name, password: clearPassword, profile, permissions, accessToken };
   }
 
-  /** Checks a username and password and opens a new session. */
-  login(username: string, password: string): { sessionId: string; caller: Caller } {
+  /** Checks a username and password (off the event loop) and opens a new session. */
+  async login(username: string, password: string): Promise<{ sessionId: string; caller: Caller }> {
     const user = this.store.orgs.userByUsername(username.trim());
-    if (!user || user.password !== password) throw Faults.invalidLogin();
+    if (!(await verifyPassword(password, user?.passwordHash)) || !user) throw Faults.invalidLogin();
     const org = this.store.orgs.get(user.orgId)!;
     const sessionId = newSessionId(org.id);
-    this.store.sessions.insert({ id: sessionId, orgId: org.id, userId: user.id, createdDate: new Date().toISOString() });
+    this.store.sessions.insert({ id: sessionId, orgId: org.id, userId: user.id, createdDate: new Date().toISOString(), lastActiveMs: orgNow(org).getTime() });
     return { sessionId, caller: { org, user } };
   }
 
@@ -116,12 +136,24 @@ export class OrgService {
     if (sessionId.trim() !== DEFAULT_ORG.accessToken) this.store.sessions.revoke(sessionId.trim());
   }
 
-  /** The caller behind a session id or access token; INVALID_SESSION_ID otherwise. */
+  /**
+   * The caller behind a session id or access token; INVALID_SESSION_ID otherwise. A session unused
+   * for SESSION_SECONDS_VALID on its org's clock has expired; using one renews it, as the real
+   * service does, once more than half of that time has gone by (so most calls write nothing). Lasting
+   * tokens (the default org's, and those the admin API hands out) never expire.
+   */
   caller(sessionId: string | undefined): Caller {
-    const session = sessionId ? this.store.sessions.active(sessionId.trim()) : undefined;
+    const token = sessionId?.trim();
+    const session = token ? this.store.sessions.active(token) : undefined;
     const org = session && this.store.orgs.get(session.orgId);
     const user = session && this.store.orgs.user(session.userId);
     if (!org || !user) throw Faults.invalidSession();
+    if (!session.lasting) {
+      const now = orgNow(org).getTime();
+      const idle = now - (session.lastActiveMs ?? now);
+      if (idle > SESSION_SECONDS_VALID * 1000) throw Faults.invalidSession();
+      if (session.lastActiveMs === undefined || idle > (SESSION_SECONDS_VALID * 1000) / 2) this.store.sessions.renew(token!, now);
+    }
     return { org, user };
   }
 }

@@ -26,30 +26,58 @@ const CERTIFICATE_LABEL = 'CERTIFICATE';
 // PRIVATE KEY, RSA/EC/DSA/ENCRYPTED/OPENSSH PRIVATE KEY...: checked on the raw text so that a key
 // is refused even inside otherwise broken content.
 const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-const BLOCK = /-----BEGIN ([^\r\n-]+)-----([\s\S]*?)-----END ([^\r\n-]+)-----/g;
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const BEGIN_LINE = /-----BEGIN ([^\r\n-]+)-----/y;
+const END_LINE = /-----END ([^\r\n-]+)-----/y;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** A chain holds a handful of certificates; past this many blocks the content is refused unread. */
+export const MAX_PEM_BLOCKS = 32;
+
+const TRUNCATED = 'the PEM content is truncated: a BEGIN line has no matching END line';
+
+/** The match of a sticky pattern at exactly `at`, or null. */
+function matchAt(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
 
 /**
  * Splits PEM text into blocks; text between blocks (e.g. openssl's "Bag Attributes" or -text
  * output) is ignored, as OpenSSL does. RFC 1421 header lines ("Proc-Type: ...") are dropped.
+ * One pass with indexOf, never a search from every BEGIN to the end: the time is linear in the
+ * text, whatever it holds, and the number of blocks is bounded.
  */
 function readBlocks(text: string): { blocks: PemBlock[]; problem?: string } {
   const blocks: PemBlock[] = [];
-  for (const m of text.matchAll(BLOCK)) {
-    const [, label, body, endLabel] = m;
+  let at = 0;
+  for (let begin = text.indexOf(BEGIN); begin >= 0; begin = text.indexOf(BEGIN, at)) {
+    if (blocks.length === MAX_PEM_BLOCKS) {
+      return { blocks, problem: `the content holds more than ${MAX_PEM_BLOCKS} PEM blocks; a certificate chain has only a few` };
+    }
+    const head = matchAt(BEGIN_LINE, text, begin);
+    if (!head) return { blocks, problem: TRUNCATED };
+    const bodyStart = begin + head[0].length;
+    const nextBegin = text.indexOf(BEGIN, bodyStart);
+    let end = text.indexOf(END, bodyStart);
+    let tail = end >= 0 ? matchAt(END_LINE, text, end) : null;
+    while (end >= 0 && !tail) { // an END without its closing dashes is body text
+      end = text.indexOf(END, end + END.length);
+      tail = end >= 0 ? matchAt(END_LINE, text, end) : null;
+    }
+    if (!tail || (nextBegin >= 0 && nextBegin < end)) return { blocks, problem: TRUNCATED };
+    const label = head[1]!;
+    const endLabel = tail[1]!;
     if (label !== endLabel) {
       return { blocks, problem: `the PEM block "BEGIN ${label}" ends with "END ${endLabel}"` };
     }
-    const base64 = body
+    const base64 = text.slice(bodyStart, end)
       .split(/\r\n|\r|\n/)
       .filter((line) => !line.includes(':'))
       .join('')
       .replace(/\s+/g, '');
     blocks.push({ label, base64 });
-  }
-  const begins = text.match(/-----BEGIN /g)?.length ?? 0;
-  if (begins !== blocks.length) {
-    return { blocks, problem: 'the PEM content is truncated: a BEGIN line has no matching END line' };
+    at = end + tail[0].length;
   }
   return { blocks };
 }

@@ -1,47 +1,63 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { isAdminToken } from '../auth/adminToken';
+import { bearerToken, requireOrgBearer } from './rest/bearer';
+import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
-import { orgNow } from '../clock';
 import type { Services } from '../services';
 import { keystoreRoutes } from './admin/keystoreRoutes';
 import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
 import { noticeRoutes } from './admin/noticeRoutes';
 import { userRoutes } from './admin/userRoutes';
+import { asyncRoute } from './asyncRoute';
 import { restError, sendFault } from './restErrors';
 
-/** Localforce's own endpoints: health, and orgs for tests that need more than the default one. */
-export function adminRoutes(services: Services, version: string): Router {
+/**
+ * Localforce's own endpoints: health, and orgs for tests that need more than the default one. All
+ * but health need the admin token (`Authorization: Bearer <token>`); an org's own endpoints
+ * (`/_localforce/orgs/<orgId>/…`) also take an access token of that org.
+ */
+export function adminRoutes(services: Services, version: string, adminToken: string): Router {
   const router = express.Router();
   router.get('/_localforce/health', (_req: Request, res: Response) => {
     res.json({ status: 'ok', name: 'localforce', version });
   });
-  router.post('/_localforce/orgs', express.json(), (req: Request, res: Response) => {
+  const orgPath = (req: Request) => /^\/orgs\/([^/]+)\/./.exec(req.path)?.[1];
+  const orgBearer = requireOrgBearer(services, (req) => orgPath(req) ?? '');
+  router.use('/_localforce', (req: Request, res: Response, next: NextFunction) => {
+    const token = bearerToken(req);
+    if (isAdminToken(token, adminToken)) return next();
+    if (orgPath(req) && token) return orgBearer(req, res, next);
+    restError(res, 401, 'INVALID_AUTH_HEADER',
+      'The Localforce admin API needs Authorization: Bearer <admin token>, the token printed at start as "Admin token: …" ' +
+      '(or, for /_localforce/orgs/<orgId>/…, an access token of that org)');
+  });
+  router.post('/_localforce/orgs', express.json(), asyncRoute(async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const wrong = ['name', 'username', 'password'].find((k) => body[k] !== undefined && typeof body[k] !== 'string');
     if (wrong) return restError(res, 400, 'INVALID_FIELD', `${wrong} must be a string`);
     try {
-      res.status(201).json(services.orgs.createOrg(body as { name?: string; username?: string; password?: string }));
+      res.status(201).json(await services.orgs.createOrg(body as { name?: string; username?: string; password?: string }));
     } catch (err) {
       sendFault(res, err);
     }
+  }));
+  /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it; nothing changes on a refusal. */
+  router.get('/_localforce/orgs/:orgId/clock', (req: Request, res: Response) => {
+    const org = services.store.orgs.get(req.params.orgId!);
+    if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
+    res.json({ orgId: org.id, now: orgNow(org).toISOString(), offsetMs: org.clockOffsetMs });
   });
-  /** Moves an org's clock: `{"time": ISO}` sets "now", `{"offsetMs": n}` shifts it, `{}` resets it. */
   router.post('/_localforce/orgs/:orgId/clock', express.json(), (req: Request, res: Response) => {
     const org = services.store.orgs.get(req.params.orgId!);
     if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${req.params.orgId}`);
-    const body = (req.body ?? {}) as { time?: string; offsetMs?: number };
-    let offset = 0;
-    if (body.time !== undefined) {
-      const t = Date.parse(body.time);
-      if (Number.isNaN(t)) return restError(res, 400, 'INVALID_FIELD', `time must be an ISO 8601 date, not ${body.time}`);
-      offset = t - Date.now();
-    } else if (body.offsetMs !== undefined) {
-      if (!Number.isFinite(body.offsetMs)) return restError(res, 400, 'INVALID_FIELD', 'offsetMs must be a number of milliseconds');
-      offset = body.offsetMs;
-    }
+    if (!req.is('application/json')) return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the clock change as application/json');
+    const now = Date.now();
+    const change = readClockChange(req.body, now);
+    if ('error' in change) return restError(res, 400, 'INVALID_FIELD', change.error);
     const before = orgNow(org);
-    services.store.orgs.setClockOffset(org.id, Math.round(offset));
+    services.store.orgs.setClockOffset(org.id, change.offsetMs);
     services.notices.observe(org.id, before);
-    res.json({ orgId: org.id, now: new Date(Date.now() + offset).toISOString(), offsetMs: Math.round(offset) });
+    res.json({ orgId: org.id, now: new Date(now + change.offsetMs).toISOString(), offsetMs: change.offsetMs });
   });
   /**
    * The org's simulated Apex test outcomes: GET reads the policy in force, PUT sets the org's own

@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion } from '../apiVersions';
 import { Faults } from '../errors';
 import { OPERATIONS } from '../operations';
@@ -7,37 +7,16 @@ import { asFault, faultEnvelope, RESPONSE_CLOSE, RESPONSE_OPEN } from '../soap/e
 import { RequestReader } from '../soap/requestReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
-import { onMutualTls, sessionCaller } from './mutualTls';
+import type { Caller } from '../store/orgs';
+import { onMutualTls } from './mutualTls';
 import { ReadResponseCache } from './readResponseCache';
 import { ResponseSink } from './responseSink';
+import { soapBody } from './soapBody';
 import { baseUrl, sendXml } from './xml';
 
 export interface MetadataSoapOptions {
   /** false: every request is answered afresh (see readResponseCache.ts). */
   answerCache?: boolean;
-}
-
-/**
- * The request's text. A body past `limit` is read to its end and dropped (so the client gets the
- * fault rather than a reset connection), never kept.
- */
-function readBody(req: Request, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    let size = 0;
-    let text = '';
-    let tooLarge = declared > limit;
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      if (tooLarge) return;
-      size += Buffer.byteLength(chunk);
-      if (size > limit) { tooLarge = true; text = ''; } else text += chunk;
-    });
-    req.on('end', () => (tooLarge
-      ? reject(Faults.malformedRequest(`Maximum size of request reached. Maximum size of request is ${limit} bytes.`))
-      : resolve(text)));
-    req.on('error', reject);
-  });
 }
 
 /** The Metadata API's SOAP endpoint: `/services/Soap/m/<version>[/<orgId>]`, and its WSDL on GET `?wsdl`. */
@@ -46,6 +25,9 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
   const reader = new RequestReader(services.schema, (operation) => OPERATIONS[operation]?.aliases);
   const writer = new XmlWriter(services.schema);
   const cache = options.answerCache === false ? undefined : new ReadResponseCache(services.store);
+  // Every operation here needs a session: a caller without one is refused from the start of the message, unread.
+  const text = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
+    () => Faults.soapMessageTooLarge(PackageLimits.maxSoapMessageBytes));
 
   router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
     const version = parseApiVersion(req.params.version!);
@@ -53,19 +35,28 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
     sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${version.toFixed(1)}`));
   });
 
-  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], async (req: Request, res: Response) => {
+  // The version in the URL is checked first: it costs nothing and needs no body.
+  const version = (req: Request, res: Response, next: NextFunction) => {
+    res.locals.apiVersion = parseApiVersion(req.params.version!);
+    if (res.locals.apiVersion === undefined) return sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
+    next();
+  };
+
+  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], version, text, async (req: Request, res: Response) => {
     try {
-      const body = await readBody(req, PackageLimits.maxSoapMessageBytes);
-      const apiVersion = parseApiVersion(req.params.version!);
-      if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
+      const apiVersion = res.locals.apiVersion as number;
+      const body = typeof req.body === 'string' ? req.body : '';
+      const sessionId = res.locals.sessionId as string;
+      const caller = res.locals.caller as Caller;
       // On the mutual TLS listener every call checks its certificate against the session's org first.
+      if (onMutualTls(res)) services.mutualAuth.authorize(caller, res.locals.clientCertificate as string);
       const cached = onMutualTls(res) ? undefined : cache?.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = reader.read(body);
+      // The session checked from the message's start must be the one its parsed header names.
+      if ((request.headers.SessionHeader?.sessionId as string | undefined)?.trim() !== sessionId) throw Faults.invalidSession();
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
-      const sessionId = request.headers.SessionHeader?.sessionId as string | undefined;
-      const caller = sessionCaller(services, res, sessionId);
       const revision = services.store.components.revision(caller.org.id);
       const allOrNone = request.headers.AllOrNoneHeader?.allOrNone === true;
       const result = await operation.handle(request.input, { caller, services, apiVersion, allOrNone });
@@ -75,7 +66,7 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
       writer.writeResponse(out, request.operation, result);
       out.write(RESPONSE_CLOSE);
       const xml = out.end();
-      if (keep) cache!.set(req.path, body, { sessionId: sessionId!.trim(), orgId: caller.org.id, revision, xml: xml! });
+      if (keep) cache!.set(req.path, body, { sessionId, orgId: caller.org.id, revision, xml: xml! });
     } catch (err) {
       if (res.headersSent) return void res.destroy(err as Error); // a fault cannot follow half an answer
       sendXml(res, 500, faultEnvelope(asFault(err)));

@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, sessionIdOf } from '../soap/envelope';
 import { escapeXml } from '../soap/xmlWriter';
 import { sessionCaller } from './mutualTls';
+import { asyncRoute } from './asyncRoute';
 import { baseUrl, sendXml } from './xml';
 
 const PARTNER_NS = 'urn:partner.soap.sforce.com';
@@ -25,13 +26,14 @@ const elements = (values: Record<string, string | boolean | number>) =>
 /** The partner API's login and logout, enough for jsforce's username-password login. */
 export function partnerSoapRoutes(services: Services): Router {
   const router = express.Router();
-  router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '1mb' }), (req: Request, res: Response) => {
+  // A login or logout message is a few hundred bytes; no session protects this endpoint, so it reads little.
+  router.post('/services/Soap/u/:version', express.text({ type: () => true, limit: '64kb' }), asyncRoute(async (req: Request, res: Response) => {
     try {
       const version = parseApiVersion(req.params.version!);
       if (version === undefined) throw Faults.unsupportedApiVersion();
       const request = parseEnvelope(typeof req.body === 'string' ? req.body : '');
       if (request.operation === 'login') {
-        const { sessionId, caller } = services.orgs.login(field(request.body, 'username'), field(request.body, 'password'));
+        const { sessionId, caller } = await services.orgs.login(field(request.body, 'username'), field(request.body, 'password'));
         const { org, user } = caller;
         const base = baseUrl(req);
         const v = version.toFixed(1);
@@ -58,6 +60,6 @@ export function partnerSoapRoutes(services: Services): Router {
     } catch (err) {
       sendXml(res, 500, faultEnvelope(asFault(err), FAULT_NS));
     }
-  });
+  }));
   return router;
 }

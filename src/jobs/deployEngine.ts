@@ -3,6 +3,7 @@ import { currentOrgNow, orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
 import { Faults } from '../errors';
+import { asApiFault } from '../internalErrors';
 import { IdPrefix, newId, to15 } from '../ids';
 import { runDeployTests } from '../deploy/apexTests/deployTestRun';
 import type { TestOutcomePolicy } from '../deploy/apexTests/testOutcomePolicy';
@@ -199,7 +200,8 @@ export class DeployEngine {
       end(status);
     } catch (err) {
       if (err instanceof PackageError) return end('Failed', err.statusCode, err.message);
-      end('Failed', 'UNKNOWN_EXCEPTION', (err as Error).message);
+      const fault = asApiFault(err, `deploy ${running.result.id}`);
+      end('Failed', fault.code, fault.message);
     }
   }
 

@@ -1,6 +1,7 @@
 import { currentOrgNow, orgNow } from '../clock';
 import { Faults } from '../errors';
 import { IdPrefix, newId } from '../ids';
+import { asApiFault } from '../internalErrors';
 import { MetadataRegistry } from '../metadata/registry';
 import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { PackageLimits } from '../package/limits';
@@ -59,9 +60,9 @@ export class RetrieveEngine {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
     } catch (err) {
-      const code = err instanceof PackageError ? err.statusCode : 'UNKNOWN_EXCEPTION';
+      const fault = err instanceof PackageError ? { code: err.statusCode, message: err.message } : asApiFault(err, `retrieve ${id}`);
       this.store.retrieves.update(id, {
-        done: true, errorMessage: `${code}: ${(err as Error).message}`, errorStatusCode: code, fileProperties: [], id,
+        done: true, errorMessage: `${fault.code}: ${fault.message}`, errorStatusCode: fault.code, fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
       });
     }

@@ -1,4 +1,5 @@
 import { XMLValidator } from 'fast-xml-parser';
+import { checkXmlBounds } from './xmlBounds';
 import { METADATA_NS, metadataSchema, type FieldDef, type WsdlSchema } from '../soap/wsdlSchema';
 
 /** Where and why a metadata XML file is wrong, in the words of the real service's XML parser. */
@@ -161,6 +162,8 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
     return fail('DOCTYPE is disallowed when the feature "http://apache.org/xml/features/disallow-doctype-decl" set to true.',
       before.length, before[before.length - 1]!.length + 1);
   }
+  const outOfBounds = checkXmlBounds(body);
+  if (outOfBounds) return fail(outOfBounds.problem, outOfBounds.line, outOfBounds.column);
   const check = XMLValidator.validate(body);
   if (check !== true) return fail(inParserWords(check.err.msg), check.err.line, check.err.col);
   let root: XmlElement;
@@ -230,7 +233,9 @@ function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value
   if (allowed && !allowed.includes(text)) return bad(field.type);
   switch (field.type) {
     case 'boolean':
-      return text === 'true' || text === '1' ? { value: true } : text === 'false' || text === '0' ? { value: false } : bad('xsd:boolean');
+      // xsd:boolean also allows 1 and 0, but metadata files write true or false; 1 is a typo for a flag more often than a choice.
+      if (text === 'true' || text === 'false') return { value: text === 'true' };
+      return bad('xsd:boolean');
     case 'int':
       return /^[+-]?\d+$/.test(text) && Number(text) >= -(2 ** 31) && Number(text) < 2 ** 31 ? { value: Number(text) } : bad('xsd:int');
     case 'double':

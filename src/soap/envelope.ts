@@ -1,5 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ApiFault, Faults } from '../errors';
+import { type ApiFault, Faults } from '../errors';
+import { asApiFault } from '../internalErrors';
+import { checkXmlBounds } from '../package/xmlBounds';
 import { METADATA_NS } from './wsdlSchema';
 import { escapeXml } from './xmlWriter';
 
@@ -31,6 +33,8 @@ const parser = new XMLParser({
  */
 export function parseEnvelope(xml: string): SoapRequest {
   if (/<!DOCTYPE/i.test(xml)) throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message');
+  const outOfBounds = checkXmlBounds(xml);
+  if (outOfBounds) throw Faults.malformedRequest(`${outOfBounds.problem} at [row,col]: [${outOfBounds.line},${outOfBounds.column}]`);
   const check = XMLValidator.validate(xml);
   if (check !== true) {
     const { msg, line, col } = check.err;
@@ -77,8 +81,7 @@ export function faultEnvelope(fault: ApiFault, ns = METADATA_NS): string {
   return `${XML_DECL}<soapenv:Envelope xmlns:soapenv="${SOAP_ENV}" xmlns:sf="${ns}"><soapenv:Body><soapenv:Fault><faultcode>${escapeXml(fault.faultcode)}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
 }
 
-/** Turns anything thrown by a handler into a fault, keeping unexpected errors from leaking a stack. */
+/** Turns anything thrown by a handler into a fault; an unexpected error is logged and answered without its own text. */
 export function asFault(err: unknown): ApiFault {
-  if (err instanceof ApiFault) return err;
-  return Faults.unknownException(err instanceof Error ? err.message : String(err));
+  return asApiFault(err, 'a SOAP request');
 }

@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { Faults } from '../errors';
+import { invalidCharacterIn, XmlLimits } from '../package/xmlBounds';
 import { element, type XmlNode } from '../package/xmlTree';
 import { METADATA_NS, type FieldDef, type WsdlSchema } from './wsdlSchema';
 import { XML_BODY, XSI_TYPE } from './xmlWriter';
@@ -50,7 +51,8 @@ const invalidValue = (value: string, type: string) => Faults.malformedRequest(`'
  * each element is decoded by the WSDL as it closes (booleans, numbers, enums and arrays where the
  * schema says so), with no tree built in between. Unknown elements and bad values are refused with
  * the fault the real service's SOAP stack gives; `aliasesOf` names the variant child names some
- * clients send (jsforce's `request` for `retrieveRequest`).
+ * clients send (jsforce's `request` for `retrieveRequest`). Nesting and attributes per element are
+ * bounded as in metadata files (package/xmlBounds.ts), so no message costs more than its length.
  */
 export class RequestReader {
   constructor(private readonly schema: WsdlSchema, private readonly aliasesOf: (operation: string) => Record<string, string> | undefined = () => undefined) {}
@@ -66,10 +68,25 @@ export class RequestReader {
     let inBody = false;
 
     parser.on('error', (err) => {
-      throw Faults.malformedRequest(`${err.message.replace(/^\d+:\d+: /, '')} at [row,col]: [${parser.line},${parser.column}]`);
+      // A character XML excludes is named as the JDK's parser (the real service's) names it.
+      const bad = /disallowed character/.test(err.message) ? invalidCharacterIn(xml) : undefined;
+      throw Faults.malformedRequest(`${bad ?? err.message.replace(/^\d+:\d+: /, '')} at [row,col]: [${parser.line},${parser.column}]`);
     });
     parser.on('doctype', () => { throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message'); });
+    let depth = 0;
+    let attributes = 0;
+    let opening = '';
+    const outOfBounds = (problem: string) => Faults.malformedRequest(`${problem} at [row,col]: [${parser.line},${parser.column}]`);
+    parser.on('opentagstart', (tag) => { attributes = 0; opening = tag.name; });
+    parser.on('attribute', () => {
+      if (++attributes > XmlLimits.maxAttributes) {
+        throw outOfBounds(`Element "${opening}" has more than "${XmlLimits.maxAttributes}" attributes, "${XmlLimits.maxAttributes}" is the limit imposed by Localforce.`);
+      }
+    });
     parser.on('opentag', (tag) => {
+      if (!tag.isSelfClosing && ++depth > XmlLimits.maxDepth) {
+        throw outOfBounds(`The element "${tag.name}" has a depth of "${depth}" that exceeds the limit "${XmlLimits.maxDepth}" imposed by Localforce.`);
+      }
       const name = localName(tag.name);
       const top = stack[stack.length - 1];
       if (top) return stack.push(this.child(top, name, tag));
@@ -95,7 +112,8 @@ export class RequestReader {
     });
     parser.on('text', (text) => { if (stack.length) stack[stack.length - 1]!.text += text; });
     parser.on('cdata', (text) => { if (stack.length) stack[stack.length - 1]!.text += text; });
-    parser.on('closetag', () => {
+    parser.on('closetag', (tag) => {
+      if (!tag.isSelfClosing) depth--;
       const frame = stack.pop();
       if (!frame) {
         if (inHeader) inHeader = false;
@@ -125,8 +143,9 @@ export class RequestReader {
   private child(parent: Frame, name: string, tag: SaxesTagPlain): Frame {
     if (parent.skip || parent.nil) return { name, text: '', nil: false, skip: true };
     if (parent.nodes) return { name, nodes: [], text: '', nil: attribute(tag, 'nil') === 'true' };
+    if (!parent.fields) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
     const fieldName = parent.aliases?.[name] ?? name;
-    const field = parent.fields!.find((f) => f.name === fieldName);
+    const field = parent.fields.find((f) => f.name === fieldName);
     if (!field && parent.lenient) return { name, text: '', nil: false, skip: true };
     if (!field) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
     if (!field.many && Object.prototype.hasOwnProperty.call(parent.value, field.name)) {

@@ -1,4 +1,6 @@
+import type { Db } from './database';
 import { Repository } from './repository';
+import type { SecretBox } from './secretBox';
 
 /** A stored metadata component of any type: its fields as the type defines them, and its file content. */
 export interface StoredComponent {
@@ -50,6 +52,10 @@ export const nameKey = (fullName: string): string => fullName.toLowerCase();
 
 export class ComponentRepository extends Repository {
   private readonly revisions = new Map<string, number>();
+
+  constructor(db: Db, private readonly box: SecretBox) {
+    super(db);
+  }
 
   /**
    * A number that changes whenever any component of the org is written, so that answers computed
@@ -169,18 +175,21 @@ export class ComponentRepository extends Repository {
     this.sql('DELETE FROM components WHERE id = ?').run(existing.id);
   }
 
-  /** Private keys live in their own table so that no component read can carry one out by accident. */
+  /**
+   * Private keys live in their own table so that no component read can carry one out by accident,
+   * sealed under the master key and bound to their component.
+   */
   putPrivateKey(orgId: string, componentId: string, privateKeyPem: string): void {
     this.touch(orgId);
     this.sql(
       `INSERT INTO private_keys (component_id, org_id, private_key_pem) VALUES (?, ?, ?)
        ON CONFLICT (component_id) DO UPDATE SET private_key_pem = excluded.private_key_pem`,
-    ).run(componentId, orgId, privateKeyPem);
+    ).run(componentId, orgId, this.box.seal(privateKeyPem, `private_keys:${componentId}`));
   }
 
   privateKey(componentId: string): string | undefined {
     const row = this.sql('SELECT private_key_pem FROM private_keys WHERE component_id = ?').get(componentId) as
       { private_key_pem: string } | undefined;
-    return row?.private_key_pem;
+    return row && this.box.open(row.private_key_pem, `private_keys:${componentId}`);
   }
 }

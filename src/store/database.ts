@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Db = Database.Database;
@@ -89,14 +89,23 @@ const MIGRATIONS: string[] = [
   // Users of more than one kind: who is told of expiring certificates depends on profile and permissions.
   `ALTER TABLE users ADD COLUMN profile TEXT NOT NULL DEFAULT 'System Administrator';
    ALTER TABLE users ADD COLUMN permissions TEXT NOT NULL DEFAULT '[]';`,
+  // Clock offsets saved before they were checked (1e20 once was): any beyond 8,000 years made every date invalid.
+  `UPDATE orgs SET clock_offset_ms = 0 WHERE typeof(clock_offset_ms) <> 'integer' OR abs(clock_offset_ms) > 252460800000000;`,
+  // Sessions expire after sessionSecondsValid without use, on the org's clock (null: not used since this column came),
+  // except lasting ones: the tokens handed out with the default org and by the admin API.
+  `ALTER TABLE sessions ADD COLUMN last_active_ms INTEGER;
+   ALTER TABLE sessions ADD COLUMN lasting INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
 export function openDatabase(location: string | null): Db {
   let file = ':memory:';
   if (location) {
-    mkdirSync(location, { recursive: true });
+    mkdirSync(location, { recursive: true, mode: 0o700 });
     file = join(location, 'localforce.sqlite');
+    // Made 600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

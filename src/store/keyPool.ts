@@ -1,7 +1,13 @@
+import type { Db } from './database';
 import { Repository } from './repository';
+import type { SecretBox } from './secretBox';
 
-/** RSA private keys made ahead of time; each is handed out once and deleted as it is taken. */
+/** RSA private keys made ahead of time, sealed under the master key; each is handed out once and deleted as it is taken. */
 export class KeyPoolRepository extends Repository {
+  constructor(db: Db, private readonly box: SecretBox) {
+    super(db);
+  }
+
   count(bits: number): number {
     return (this.sql('SELECT count(*) AS n FROM key_pool WHERE bits = ?').get(bits) as { n: number }).n;
   }
@@ -12,12 +18,12 @@ export class KeyPoolRepository extends Repository {
   }
 
   add(bits: number, privateKeyPem: string): void {
-    this.sql('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, privateKeyPem);
+    this.sql('INSERT INTO key_pool (bits, private_key_pem) VALUES (?, ?)').run(bits, this.box.seal(privateKeyPem, 'key_pool'));
   }
 
   take(bits: number, max: number): string[] {
     const rows = this.sql('DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem')
       .all(bits, max) as { private_key_pem: string }[];
-    return rows.map((r) => r.private_key_pem);
+    return rows.map((r) => this.box.open(r.private_key_pem, 'key_pool'));
   }
 }

@@ -15,7 +15,8 @@ export interface User {
   id: string;
   orgId: string;
   username: string;
-  password: string;
+  /** An scrypt hash (src/crypto/passwordHash.ts), never the password. */
+  passwordHash: string;
   fullName: string;
   email: string;
   /** 'System Administrator' or 'Standard User'; absent (as in hand-made test users) reads as the former. */
@@ -38,7 +39,7 @@ const toOrg = (r: OrgRow): Org => ({
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
 });
 const toUser = (r: UserRow): User => ({
-  id: r.id, orgId: r.org_id, username: r.username, password: r.password, fullName: r.full_name, email: r.email,
+  id: r.id, orgId: r.org_id, username: r.username, passwordHash: r.password, fullName: r.full_name, email: r.email,
   profile: r.profile, permissions: JSON.parse(r.permissions) as string[],
 });
 
@@ -64,7 +65,7 @@ export class OrgRepository extends Repository {
 
   insertUser(user: User): void {
     this.sql('INSERT INTO users (id, org_id, username, password, full_name, email, profile, permissions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(user.id, user.orgId, user.username, user.password, user.fullName, user.email, user.profile ?? 'System Administrator', JSON.stringify(user.permissions ?? []));
+      .run(user.id, user.orgId, user.username, user.passwordHash, user.fullName, user.email, user.profile ?? 'System Administrator', JSON.stringify(user.permissions ?? []));
   }
 
   /** Every user of an org, in the order they were made. */
@@ -87,6 +88,16 @@ export class OrgRepository extends Repository {
     const user = row && toUser(row);
     if (user) this.users.set(id, user);
     return user;
+  }
+
+  /** Users whose password an older version stored in clear (anything that is not a hash). */
+  usersWithClearPasswords(): { id: string; password: string }[] {
+    return this.sql("SELECT id, password FROM users WHERE password NOT LIKE 'scrypt$%'").all() as { id: string; password: string }[];
+  }
+
+  setPasswordHash(userId: string, hash: string): void {
+    this.users.delete(userId);
+    this.sql('UPDATE users SET password = ? WHERE id = ?').run(hash, userId);
   }
 
   userByUsername(username: string): User | undefined {

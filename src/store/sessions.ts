@@ -1,31 +1,52 @@
+import { createHash } from 'node:crypto';
 import { Repository } from './repository';
 
 export interface Session {
+  /** The token itself; the store keeps only its SHA-256. */
   id: string;
   orgId: string;
   userId: string;
   createdDate: string;
+  /** When it was last renewed, in milliseconds on its org's clock (undefined: not used since before expiry existed). */
+  lastActiveMs?: number;
+  /**
+   * Never expires: the default org's well-known token, and the tokens the admin API hands out with a
+   * new org or user (test credentials, used across clock moves of months). Logins' sessions expire.
+   */
+  lasting?: boolean;
 }
+
+/** What the store keeps of a token: enough to recognise it, not enough to use it. */
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+interface SessionRow { org_id: string; user_id: string; created_date: string; last_active_ms: number | null; lasting: number }
 
 export class SessionRepository extends Repository {
   insert(session: Session): void {
-    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?)')
-      .run(session.id, session.orgId, session.userId, session.createdDate);
+    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date, last_active_ms, lasting) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(digest(session.id), session.orgId, session.userId, session.createdDate, session.lastActiveMs ?? null, session.lasting ? 1 : 0);
   }
 
   /** Insert, or reactivate if present: the default org's well-known access token is valid after every start. */
   ensure(session: Session): void {
-    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET revoked = 0')
-      .run(session.id, session.orgId, session.userId, session.createdDate);
+    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date, lasting) VALUES (?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET revoked = 0, lasting = 1')
+      .run(digest(session.id), session.orgId, session.userId, session.createdDate);
   }
 
   active(id: string): Session | undefined {
-    const row = this.sql('SELECT id, org_id, user_id, created_date FROM sessions WHERE id = ? AND revoked = 0')
-      .get(id) as { id: string; org_id: string; user_id: string; created_date: string } | undefined;
-    return row && { id: row.id, orgId: row.org_id, userId: row.user_id, createdDate: row.created_date };
+    const row = this.sql('SELECT org_id, user_id, created_date, last_active_ms, lasting FROM sessions WHERE id = ? AND revoked = 0')
+      .get(digest(id)) as SessionRow | undefined;
+    return row && {
+      id, orgId: row.org_id, userId: row.user_id, createdDate: row.created_date, lastActiveMs: row.last_active_ms ?? undefined, lasting: row.lasting === 1,
+    };
+  }
+
+  /** Marks a session as used at `atMs` on its org's clock. */
+  renew(id: string, atMs: number): void {
+    this.sql('UPDATE sessions SET last_active_ms = ? WHERE id = ?').run(atMs, digest(id));
   }
 
   revoke(id: string): void {
-    this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(digest(id));
   }
 }

@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { openDatabase, type Db } from './database';
+import { LocationFiles, StoreLocation } from './location';
+import { openSecretBox, rotateMasterKey } from './masterKeys';
+import type { SecretBox } from './secretBox';
 import { OrgRepository } from './orgs';
 import { SessionRepository } from './sessions';
 import { ComponentRepository } from './components';
@@ -17,19 +22,55 @@ export class Store {
   readonly keyPool: KeyPoolRepository;
   readonly mutualAuthCertificates: MutualAuthCertificateRepository;
 
-  private constructor(private readonly db: Db) {
+  private constructor(private readonly db: Db, box: SecretBox, private readonly location?: StoreLocation) {
     this.orgs = new OrgRepository(db);
     this.sessions = new SessionRepository(db);
-    this.components = new ComponentRepository(db);
+    this.components = new ComponentRepository(db, box);
     this.deploys = new JobRepository<DeployResult>(db, 'deploys');
     this.retrieves = new JobRepository<RetrieveResult>(db, 'retrieves');
-    this.keyPool = new KeyPoolRepository(db);
+    this.keyPool = new KeyPoolRepository(db, box);
     this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
   }
 
-  /** `location` null keeps everything in memory. */
-  static open(location: string | null): Store {
-    return new Store(openDatabase(location));
+  /**
+   * `location` null keeps everything in memory. A folder is locked for this process first, so a
+   * second server stops before it touches anything; private keys are sealed under the master key
+   * (`masterKeyFile`, else master.key in the folder).
+   */
+  static open(location: string | null, options: { masterKeyFile?: string } = {}): Store {
+    const claimed = location === null ? undefined : StoreLocation.claim(location);
+    let db: Db | undefined;
+    try {
+      db = openDatabase(claimed?.dir ?? null);
+      hashStoredSessionIds(db);
+      const box = openSecretBox(db, claimed ? options.masterKeyFile ?? claimed.file(LocationFiles.masterKey) : null);
+      return new Store(db, box, claimed);
+    } catch (err) {
+      db?.close();
+      claimed?.release();
+      throw err;
+    }
+  }
+
+  /** Replaces the master key of the store in `location` and re-seals every private key; the location must not be in use. */
+  static rotateMasterKey(location: string, options: { masterKeyFile?: string } = {}): { resealed: number; keyId: string; file: string } {
+    const claimed = StoreLocation.claim(location);
+    try {
+      const db = openDatabase(claimed.dir);
+      try {
+        const file = options.masterKeyFile ?? claimed.file(LocationFiles.masterKey);
+        return { ...rotateMasterKey(db, file), file };
+      } finally {
+        db.close();
+      }
+    } finally {
+      claimed.release();
+    }
+  }
+
+  /** The path of one of the store's own files (admin-token), kept to mode 600; undefined in memory. */
+  ownFile(name: string): string | undefined {
+    return this.location ? join(this.location.dir, name) : undefined;
   }
 
   /**
@@ -48,5 +89,12 @@ export class Store {
 
   close(): void {
     this.db.close();
+    this.location?.release();
   }
+}
+
+/** Sessions are kept by the SHA-256 of their token, never the token: stores from before that are converted once. */
+function hashStoredSessionIds(db: Db): void {
+  db.function('localforce_sha256', { deterministic: true }, (v: unknown) => createHash('sha256').update(String(v)).digest('hex'));
+  db.prepare("UPDATE sessions SET id = localforce_sha256(id) WHERE id LIKE '%!%'").run();
 }

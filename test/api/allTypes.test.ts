@@ -4,7 +4,7 @@
  */
 import JSZip from 'jszip';
 import type { Connection } from 'jsforce';
-import { asArray, deployAndWait, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
+import { adminFetch, asArray, deployAndWait, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
 
 const NS = 'http://soap.sforce.com/2006/04/metadata';
 const xml = (root: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${NS}">\n${body}</${root}>\n`;
@@ -69,7 +69,7 @@ afterAll(() => server.close());
 
 /** A fresh org and a connection to it, for tests that must not see each other's components. */
 async function freshOrg(): Promise<Connection & { orgId: string }> {
-  const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await adminFetch(server, `/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const org = await res.json() as { id: string; accessToken: string };
   return Object.assign(tokenConnection(server, org.accessToken), { orgId: org.id });
 }
@@ -312,7 +312,7 @@ describe('Apex tests, simulated under a declared outcome policy', () => {
     expect(asArray(run.successes).map((s: { methodName: string }) => s.methodName)).toEqual(['counts', 'countsAgain']);
     expect(asArray(run.codeCoverageWarnings)[0]).toMatchObject({ message: expect.stringContaining('simulated') });
 
-    const put = await fetch(`${server.url}/_localforce/orgs/${org.orgId}/apex-test-outcomes`, {
+    const put = await adminFetch(server, `/_localforce/orgs/${org.orgId}/apex-test-outcomes`, {
       method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ default: 'pass', classes: { BrokerServiceTest: 'fail' } }),
     });
     expect(await put.json()).toEqual({ default: 'pass', classes: { BrokerServiceTest: 'fail' } });

@@ -242,7 +242,7 @@ describe('the localforce command', () => {
       const conn = tokenConnection({ url } as LocalforceServer, '00D000000000001AAA!localforce');
       expect((await deployAndWait(conn, await certsZip([{ name: 'Cli_Cert' }]))).status).toBe('Succeeded');
       const moved = await fetch(`${url}/_localforce/orgs/00D000000000001AAA/clock`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time: '2032-02-01T00:00:00Z' }),
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer 00D000000000001AAA!localforce' }, body: JSON.stringify({ time: '2032-02-01T00:00:00Z' }),
       });
       expect(moved.status).toBe(200);
       const [line] = await waitFor(/^Certificate notice for org 00D000000000001AAA on 2032-01-10: Cli_Cert expires-in-60-days .*$/m);

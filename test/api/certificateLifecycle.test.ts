@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { Connection } from 'jsforce';
 import JSZip from 'jszip';
 import { generateRsaKeyPair, type DistinguishedName } from '../../src/crypto';
-import {
+import { adminFetch,
   asArray, certMeta, certsZip, deployAndWait as jsforceDeployAndWait, packageXml, soapLogin, startTestServer,
   type CertSpec, type LocalforceServer,
 } from '../support/localforce';
@@ -132,7 +132,7 @@ async function expectRefusedUnchanged(name: string, spec: Omit<Spec, 'name'>, pr
 }
 
 async function setClock(orgId: string, body: { time?: string; offsetMs?: number }): Promise<{ now: string }> {
-  const res = await fetch(`${server.url}/_localforce/orgs/${orgId}/clock`, {
+  const res = await adminFetch(server, `/_localforce/orgs/${orgId}/clock`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
@@ -695,7 +695,7 @@ describe('deploy options', () => {
 
 describe('the org clock', () => {
   it('moves expirationDate, validity and deploy dates with the org time', async () => {
-    const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await adminFetch(server, `/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const org = (await res.json()) as { id: string; username: string; password: string };
     const orgConn = await soapLogin(server, org.username, org.password);
     const { now } = await setClock(org.id, { time: '2030-01-01T00:00:00.000Z' });
@@ -718,9 +718,9 @@ describe('the org clock', () => {
   });
 
   it('answers a bad time with 400 and an unknown org with 404', async () => {
-    const bad = await fetch(`${server.url}/_localforce/orgs/${server.org.id}/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"time":"soon"}' });
+    const bad = await adminFetch(server, `/_localforce/orgs/${server.org.id}/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"time":"soon"}' });
     expect(bad.status).toBe(400);
-    const missing = await fetch(`${server.url}/_localforce/orgs/00D0000000000ZZAAA/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const missing = await adminFetch(server, `/_localforce/orgs/00D0000000000ZZAAA/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(missing.status).toBe(404);
   });
 

@@ -5,7 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certsZip, deployAndWait, retrieveCerts, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
+import { adminFetch, certsZip, deployAndWait, retrieveCerts, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
 import { requireTool, runTool } from '../support/tools';
 
 const CORPUS = join(__dirname, '..', '..', 'fixtures', 'corpus', 'certs');
@@ -19,7 +19,7 @@ let orgId: string;
 beforeAll(async () => {
   requireTool('openssl');
   server = await startTestServer();
-  const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST' });
+  const res = await adminFetch(server, '/_localforce/orgs', { method: 'POST' });
   const org = (await res.json()) as { id: string; accessToken: string };
   orgId = org.id;
   const conn = tokenConnection(server, org.accessToken);

@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import * as forge from 'node-forge';
 import { MetadataRegistry } from '../../src/metadata/registry';
 import { parseManifest, type Manifest } from '../../src/package/manifest';
-import { asArray, deployAndWait, packageXml, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
+import { adminFetch, asArray, deployAndWait, packageXml, soapLogin, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
 import { pemBlocks, readCsr, samePublicKey } from '../support/testCa';
 
 /*
@@ -38,14 +38,15 @@ const failures = (r: Result): Message[] => asArray(r.details?.componentFailures 
 const describeFailure = (r: Result) => JSON.stringify({ status: r.status, errorMessage: r.errorMessage, failures: failures(r) });
 
 async function newOrg(): Promise<{ id: string; conn: Connection }> {
-  const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await adminFetch(server, `/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect(res.status).toBe(201);
-  const org = (await res.json()) as { id: string; accessToken: string };
-  return { id: org.id, conn: tokenConnection(server, org.accessToken) };
+  const org = (await res.json()) as { id: string; username: string; password: string };
+  // Logged in with a password, so that jsforce logs in again when a move of the org's clock ends its session.
+  return { id: org.id, conn: await soapLogin(server, org.username, org.password) };
 }
 
 async function setClock(orgId: string, time: Date): Promise<void> {
-  const res = await fetch(`${server.url}/_localforce/orgs/${orgId}/clock`, {
+  const res = await adminFetch(server, `/_localforce/orgs/${orgId}/clock`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ time: time.toISOString() }),
   });
   expect(res.status).toBe(200);

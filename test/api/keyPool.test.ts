@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readMasterKey, SecretBox } from '../../src/store/secretBox';
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
@@ -19,12 +20,21 @@ const tempDir = () => {
 };
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
-/** Reads the pool of a stored (file) org from outside the server, as a second SQLite connection. */
+/**
+ * Reads the pool of a stored (file) org from outside the server, as a second SQLite connection; the
+ * keys are sealed at rest, so they are opened with the location's master key.
+ */
 function poolKeys(location: string, bits = 2048): string[] {
   const db = new Database(join(location, 'localforce.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT private_key_pem FROM key_pool WHERE bits = ? ORDER BY seq').all(bits) as { private_key_pem: string }[])
+    const sealed = (db.prepare('SELECT private_key_pem FROM key_pool WHERE bits = ? ORDER BY seq').all(bits) as { private_key_pem: string }[])
       .map((r) => r.private_key_pem);
+    if (!sealed.length) return [];
+    const box = new SecretBox(readMasterKey(join(location, 'master.key')));
+    return sealed.map((v) => {
+      expect(v).toMatch(/^lfenc:v1:/);
+      return box.open(v, 'key_pool');
+    });
   } finally {
     db.close();
   }

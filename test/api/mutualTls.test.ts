@@ -63,7 +63,7 @@ const list = async (org: TestOrg) => (await (await fetch(`${server.url}/_localfo
   headers: { authorization: `Bearer ${org.accessToken}` },
 })).json()) as { id: string; subject: string; expired: boolean }[];
 const setClock = (org: TestOrg, time?: Date) => fetch(`${server.url}/_localforce/orgs/${org.id}/clock`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(time ? { time: time.toISOString() } : {}),
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${org.accessToken}` }, body: JSON.stringify(time ? { time: time.toISOString() } : {}),
 });
 
 const page = (reason: string) => expect.stringContaining(`<title>Certificate Error</title>`) && expect.stringContaining(`Client certificate error:<i>${reason}</i>`);

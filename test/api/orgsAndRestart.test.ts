@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
+import { adminFetch,
   asArray, certsZip, deployAndWait, retrieveCerts, soapLogin, startTestServer, tokenConnection, type LocalforceServer,
 } from '../support/localforce';
 
@@ -12,7 +12,7 @@ describe('orgs', () => {
   afterAll(async () => { await server.close(); });
 
   it('creates an org with its own user and keeps orgs apart', async () => {
-    const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await adminFetch(server, `/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(201);
     const other = await res.json() as LocalforceServer['org'];
     expect(other).toEqual({
@@ -37,7 +37,7 @@ describe('orgs', () => {
   });
 
   it('keeps one org\'s deploy ids out of another\'s reach', async () => {
-    const other = await (await fetch(`${server.url}/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
+    const other = await (await adminFetch(server, `/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
     const mine = await soapLogin(server);
     const { id } = await mine.metadata.deploy(await certsZip([{ name: 'Private' }]), { singlePackage: true });
     await expect(tokenConnection(server, other.accessToken).metadata.checkDeployStatus(id)).rejects.toMatchObject({ name: 'sf:INVALID_ID_FIELD' });
@@ -52,7 +52,7 @@ describe('a restart', () => {
   it('keeps orgs, sessions, certificates with their keys, and past deploy and retrieve results', async () => {
     const first = await startTestServer({ inMemory: false, location });
     const conn = await soapLogin(first);
-    const created = await (await fetch(`${first.url}/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
+    const created = await (await adminFetch(first, `/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
     const deploy = await deployAndWait(conn, await certsZip([{ name: 'Kept' }, { name: 'KeptCsr', caSigned: true }]));
     expect(deploy.status).toBe('Succeeded');
     const before = await retrieveCerts(conn);

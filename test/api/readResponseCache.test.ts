@@ -1,4 +1,4 @@
-import { certsZip, deployAndWait, soapLogin, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
+import { adminFetch, certsZip, deployAndWait, soapLogin, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
 
 let server: LocalforceServer;
 beforeAll(async () => { server = await startTestServer({ keyPool: false }); });
@@ -38,7 +38,7 @@ describe('repeated read-only requests', () => {
   });
 
   it('never answer one org with another org\'s components', async () => {
-    const other = await (await fetch(`${server.url}/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
+    const other = await (await adminFetch(server, `/_localforce/orgs`, { method: 'POST' })).json() as LocalforceServer['org'];
     await deployAndWait(tokenConnection(server), await certsZip([{ name: 'DefaultOrgOnly' }]));
     expect((await list(server.org.accessToken)).names).toContain('DefaultOrgOnly');
     expect((await list(other.accessToken)).names).toEqual([]);

@@ -2,7 +2,7 @@
  * The REST surface the sf CLI uses besides SOAP (wire-contract.md), over HTTP with Node's own fetch:
  * identity, versions, SOQL, Tooling's "no source tracking", JSON errors, and the REST deploy API.
  */
-import { certsZip, packageXml, startTestServer, type LocalforceServer } from '../support/localforce';
+import { adminFetch, certsZip, packageXml, startTestServer, type LocalforceServer } from '../support/localforce';
 
 let server: LocalforceServer;
 beforeAll(async () => { server = await startTestServer(); });
@@ -79,7 +79,7 @@ describe('what the sf CLI reads to log in and to pick its API version', () => {
   });
 
   it('sees only its own org: another org\'s token gets its own user and organization', async () => {
-    const other = (await (await fetch(`${server.url}/_localforce/orgs`, {
+    const other = (await (await adminFetch(server, `/_localforce/orgs`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Other Org' }),
     })).json()) as { id: string; userId: string; accessToken: string };
     expect((await call(`/services/data/v66.0/sobjects/User/${server.org.userId}`, { token: other.accessToken })).status).toBe(404);
@@ -228,7 +228,7 @@ describe('REST deploy API (metadata/deployRequest)', () => {
     expect(await call(`${base}/0Af000000000001AAA`)).toMatchObject({ status: 404, body: [{ errorCode: 'NOT_FOUND' }] });
     const zip = await certsZip([], { manifest: packageXml([]) });
     const created = await post(zip, { deployOptions: { singlePackage: true } });
-    const other = (await (await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { accessToken: string };
+    const other = (await (await adminFetch(server, `/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { accessToken: string };
     expect((await call(`${base}/${created.body.id}`, { token: other.accessToken })).status).toBe(404);
   });
 });

@@ -16,9 +16,12 @@ async function post(path: string, body: string) {
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
+const unescape = (text: string | undefined) =>
+  text?.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' })[e]!);
+
 const faultOf = (text: string) => ({
   code: /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1],
-  string: /<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1],
+  string: unescape(/<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1]),
 });
 
 describe('the SOAP endpoint', () => {
@@ -63,13 +66,16 @@ describe('the SOAP endpoint', () => {
   });
 
   it.each([
-    ['malformed XML', '<soapenv:Envelope><oops>', /^soapenv:Client$/, /\[row,col\]/],
-    ['not an envelope', '<?xml version="1.0"?><hello/>', /^soapenv:Client$/, /SOAP envelope/],
+    ['malformed XML', envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadat>'), /^soapenv:Client$/, /\[row,col\]/],
+    ['not an envelope', `<?xml version="1.0"?><hello><SessionHeader><sessionId>${DEFAULT_TOKEN}</sessionId></SessionHeader></hello>`, /^soapenv:Client$/, /SOAP envelope/],
     ['an unknown operation', envelope('<frobnicate/>'), /^soapenv:Client$/, /No operation available for request \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}frobnicate/],
     ['a bad boolean', envelope('<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId><includeDetails>maybe</includeDetails></checkDeployStatus>'), /^soapenv:Client$/, /'maybe' is not a valid value for the type xsd:boolean/],
+    ['elements inside a simple value', envelope('<describeMetadata><asOfVersion><type>Certificate</type></asOfVersion></describeMetadata>'), /^soapenv:Client$/, /Unexpected element \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}type during simple type deserialization/],
     ['an unknown element', envelope('<describeMetadata><asOfVersion>66.0</asOfVersion><colour>red</colour></describeMetadata>'), /^soapenv:Client$/, /Unexpected element \{http:\/\/soap.sforce.com\/2006\/04\/metadata\}colour/],
     ['a bad enum value', envelope('<deploy><ZipFile>UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==</ZipFile><DeployOptions><testLevel>RunEverything</testLevel></DeployOptions></deploy>'), /^soapenv:Client$/, /'RunEverything' is not a valid value for the enum 'TestLevel'/],
-    ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>', /^soapenv:Client$/, /DOCTYPE/],
+    ['a DOCTYPE', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x><SessionHeader><sessionId>${DEFAULT_TOKEN}</sessionId></SessionHeader></x>`, /^soapenv:Client$/, /DOCTYPE/],
+    ['nesting deeper than 100 elements', envelope('<describeMetadata/>').replace('<SessionHeader>', `<Extra>${'<a>'.repeat(100)}${'</a>'.repeat(100)}</Extra><SessionHeader>`), /^soapenv:Client$/, /has a depth of "101" that exceeds the limit "100"/],
+    ['a control character', envelope('<listMetadata><queries><type>Certificate\u0001</type></queries></listMetadata>'), /^soapenv:Client$/, /An invalid XML character \(Unicode: 0x1\)/],
     ['an unknown deploy id', envelope('<checkDeployStatus><asyncProcessId>0Af000000000001AAA</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>'), /^sf:INVALID_ID_FIELD$/, /INVALID_ID_FIELD: Invalid deploy ID/],
     ['a cancel of an unknown deploy (jsforce\'s <id>)', envelope('<cancelDeploy><id>0Af000000000001AAA</id></cancelDeploy>'), /^sf:INVALID_ID_FIELD$/, /Invalid deploy ID/],
   ])('faults %s in the client\'s terms', async (_label, body, code, message) => {
@@ -79,6 +85,25 @@ describe('the SOAP endpoint', () => {
     const fault = faultOf(res.text);
     expect(fault.code).toMatch(code);
     expect(fault.string).toMatch(message);
+  });
+
+  it.each([
+    ['no Header', '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><describeMetadata/></soapenv:Body></soapenv:Envelope>'],
+    ['garbage', '<soapenv:Envelope><oops>'],
+    ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'],
+    ['an unknown session', envelope('<describeMetadata/>', '00D000000000001AAA!nope')],
+    ['a session after the Body', envelope('<describeMetadata/>', '').replace('</soapenv:Body>', `</soapenv:Body><SessionHeader><sessionId>${DEFAULT_TOKEN}</sessionId></SessionHeader>`)],
+    ['a session in a comment only', envelope('<describeMetadata/>', '').replace('<SessionHeader>', `<!-- <sessionId>${DEFAULT_TOKEN}</sessionId> --><SessionHeader>`)],
+    ['one element with a million attributes', envelope('', '').replace('<soapenv:Body', `<soapenv:Body ${Array.from({ length: 1_000_000 }, (_, i) => `a${i}=""`).join(' ')}`)],
+  ])('faults %s with INVALID_SESSION_ID before reading the message', async (_label, body) => {
+    const res = await post('/services/Soap/m/66.0', body);
+    expect(res.status).toBe(500);
+    expect(faultOf(res.text)).toEqual({ code: 'sf:INVALID_SESSION_ID', string: 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session' });
+  });
+
+  it('faults one element with a million attributes, with a session, as too many attributes', async () => {
+    const res = await post('/services/Soap/m/66.0', envelope('<describeMetadata/>').replace('<soapenv:Body', `<soapenv:Body ${Array.from({ length: 1_000_000 }, (_, i) => `a${i}=""`).join(' ')}`));
+    expect(faultOf(res.text)).toEqual({ code: 'soapenv:Client', string: expect.stringMatching(/^Element "soapenv:Body" has more than "64" attributes/) });
   });
 
   it('faults a SOAP message over the 50 MB limit without reading it all', async () => {

@@ -2,6 +2,8 @@
  * The `localforce` command as a user runs it: `bin/localforce.js` (built by `npm install`) in its own process.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'localforce.js');
@@ -12,7 +14,7 @@ function start(args: string[]) {
   const lines = new Promise<string[]>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.split('\n').length > 2) resolve(out.split('\n'));
+      if (out.split('\n').length > 3) resolve(out.split('\n'));
     });
     child.once('exit', (code) => reject(new Error(`localforce exited with ${code}: ${out}`)));
   });
@@ -23,10 +25,14 @@ describe('the localforce command', () => {
   it('starts, prints where it listens and the default org, answers, and stops on SIGTERM', async () => {
     const { child, lines } = start(['--port', '0', '--in-memory', '--no-key-pool']);
     try {
-      const [listening, credentials] = await lines;
+      const [listening, credentials, admin] = await lines;
       const url = /^Localforce listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(listening!)?.[1];
       expect(url).toBeDefined();
       expect(credentials).toBe('Default org 00D000000000001AAA: username admin@localforce.dev, password localforce, access token 00D000000000001AAA!localforce');
+      const adminToken = /^Admin token: (lfadmin_[A-Za-z0-9_-]{32})$/.exec(admin!)?.[1];
+      expect(adminToken).toBeDefined();
+      const created = await fetch(`${url}/_localforce/orgs`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } });
+      expect(created.status).toBe(201);
       const health = await (await fetch(`${url}/_localforce/health`)).json();
       expect(health).toEqual(expect.objectContaining({ status: 'ok', name: 'localforce' }));
     } finally {
@@ -34,6 +40,40 @@ describe('the localforce command', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+
+  it('takes the admin token from LOCALFORCE_ADMIN_TOKEN', async () => {
+    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--in-memory', '--no-key-pool'], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOCALFORCE_ADMIN_TOKEN: 'from-the-environment-123' },
+    });
+    try {
+      let out = '';
+      await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('Admin token')) resolve(); }));
+      expect(out).toContain('Admin token: from-the-environment-123\n');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('refuses a second server on the same location, naming the first', async () => {
+    const location = mkdtempSync(join(tmpdir(), 'lf-cli-'));
+    const { child, lines } = start(['--port', '0', '--location', location, '--no-key-pool']);
+    try {
+      await lines;
+      const second = spawnSync(process.execPath, [BIN, 'start', '--port', '0', '--location', location, '--no-key-pool'], { encoding: 'utf8', timeout: 30_000 });
+      expect(second.status).toBe(2);
+      expect(second.stderr).toContain(`is in use by another Localforce server (pid ${child.pid}`);
+      const rotate = spawnSync(process.execPath, [BIN, 'rotate-master-key', '--location', location], { encoding: 'utf8', timeout: 30_000 });
+      expect(rotate.status).toBe(2);
+      expect(rotate.stderr).toContain('is in use by another Localforce server');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const rotate = spawnSync(process.execPath, [BIN, 'rotate-master-key', '--location', location], { encoding: 'utf8', timeout: 30_000 });
+    expect(rotate.stdout).toMatch(/^New master key [0-9a-f]{12} in .*master\.key; 0 private keys re-sealed with it\.\n$/);
+    expect(rotate.status).toBe(0);
   });
 
   it.each([

@@ -13,6 +13,11 @@ export async function startTestServer(options: LocalforceOptions = {}): Promise<
   return startLocalforce({ port: 0, inMemory: true, ...options });
 }
 
+/** A call to the admin API (`/_localforce/…`) with the server's admin token, as tools and tests make it. */
+export function adminFetch(server: LocalforceServer, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${server.adminToken}`, ...(init.headers as Record<string, string> | undefined) } });
+}
+
 /** jsforce logged in with a username and password over SOAP, as users do. */
 export async function soapLogin(server: LocalforceServer, username = server.org.username, password = server.org.password): Promise<Connection> {
   const conn = new Connection({ loginUrl: server.url, version: '66.0' });
@@ -84,7 +89,7 @@ export interface TestOrg { id: string; userId: string; username: string; passwor
 
 /** A new org with its own admin user (`POST /_localforce/orgs`), and jsforce on its access token. */
 export async function createOrg(server: LocalforceServer): Promise<TestOrg> {
-  const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST' });
+  const res = await adminFetch(server, '/_localforce/orgs', { method: 'POST' });
   if (res.status !== 201) throw new Error(`POST /_localforce/orgs answered ${res.status}: ${await res.text()}`);
   const org = (await res.json()) as Omit<TestOrg, 'conn'>;
   return { ...org, conn: tokenConnection(server, org.accessToken) };

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiFault } from '../../errors';
+import { sameId } from '../../ids';
 import type { Caller } from '../../store/orgs';
 import type { Services } from '../../services';
 import { sessionCaller } from '../mutualTls';
@@ -33,12 +34,12 @@ export function requireBearer(services: Services) {
  * bearer token, and only for its own org. Another org's valid token gets 403, never 401, so that a
  * client does not take it for an expired session and retry.
  */
-export function requireOrgBearer(services: Services) {
+export function requireOrgBearer(services: Services, orgIdOf = (req: Request): string => req.params.orgId ?? '') {
   const bearer = requireBearer(services);
   return (req: Request, res: Response, next: NextFunction): void => bearer(req, res, (err?: unknown) => {
     if (err) return next(err);
-    const orgId = req.params.orgId ?? '';
-    if (callerOf(res).org.id !== orgId && callerOf(res).org.id.slice(0, 15) !== orgId) {
+    const orgId = orgIdOf(req);
+    if (!sameId(callerOf(res).org.id, orgId)) {
       return restError(res, 403, 'INSUFFICIENT_ACCESS', `This access token is not for org ${orgId}: use that org's own access token`);
     }
     next();

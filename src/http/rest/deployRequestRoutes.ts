@@ -1,11 +1,11 @@
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
-import { ApiFault } from '../../errors';
 import { DEFAULT_DEPLOY_OPTIONS } from '../../jobs/deployEngine';
 import type { DeployMessage, DeployOptions, DeployResult } from '../../model/resultTypes';
 import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';
+import { asyncRoute } from '../asyncRoute';
 import { restError, restNotFound, sendFault } from '../restErrors';
 import { callerOf } from './bearer';
 import { versionOf } from './dataRoutes';
@@ -20,7 +20,7 @@ export function deployRequestRoutes(services: Services): Router {
   const path = '/metadata/deployRequest';
 
   // express.json reads JSON bodies only and leaves a multipart stream untouched for busboy.
-  router.post([path, `${path}/`], json, async (req: Request, res: Response) => {
+  router.post([path, `${path}/`], json, asyncRoute(async (req: Request, res: Response) => {
     const caller = callerOf(res);
     try {
       if (req.is('application/json')) {
@@ -45,10 +45,9 @@ export function deployRequestRoutes(services: Services): Router {
       res.status(201).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
     } catch (err) {
       if (err instanceof MultipartError) return restError(res, err.status, err.errorCode, err.message);
-      if (err instanceof ApiFault) return sendFault(res, err);
-      restError(res, 500, 'UNKNOWN_EXCEPTION', (err as Error).message);
+      sendFault(res, err);
     }
-  });
+  }));
 
   router.get(`${path}/:id`, (req: Request, res: Response) => {
     const { org } = callerOf(res);
@@ -151,31 +150,45 @@ class MultipartError extends Error {
   }
 }
 
-/** The parts of a multipart/form-data body by name, files and plain fields alike, within the package limits. */
+/**
+ * The parts of a multipart/form-data body by name, files and plain fields alike, within the package
+ * limits. Every stream involved (the request, busboy, each file part) has its errors handled: a body
+ * that ends early, is cut off or breaks the multipart syntax is a 400, never an unhandled error.
+ */
 function readMultipart(req: Request): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     const parts = new Map<string, Buffer>();
-    let failed = false;
-    const fail = (err: Error) => {
-      if (failed) return;
-      failed = true;
+    let settled = false;
+    let parser: busboy.Busboy;
+    const fail = (err: MultipartError) => {
+      if (settled) return;
+      settled = true;
       req.unpipe(parser);
-      req.resume();
+      req.resume(); // read and drop the rest, so that the answer can be sent
       reject(err);
     };
-    let parser: busboy.Busboy;
+    const unreadable = (err: Error) =>
+      fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', `The multipart body cannot be read: ${err.message}`));
     try {
       parser = busboy({ headers: req.headers, limits: { fileSize: PackageLimits.maxZipBytes, fieldSize: 1024 * 1024, files: 4, fields: 8, parts: 8 } });
     } catch (err) {
       return reject(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', (err as Error).message));
     }
-    const files: Promise<void>[] = [];
+    let openFiles = 0;
+    let parsed = false;
+    const finish = () => {
+      if (settled || !parsed || openFiles > 0) return;
+      settled = true;
+      resolve(parts);
+    };
     parser.on('file', (name, stream) => {
+      openFiles++;
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => fail(new MultipartError(413, 'REQUEST_TOO_LARGE',
         `The deploy zip exceeds the ${PackageLimits.maxZipBytes / 1024 / 1024} MB limit of a compressed package`)));
-      files.push(new Promise((done) => stream.once('end', () => { parts.set(name, Buffer.concat(chunks)); done(); })));
+      stream.on('error', unreadable);
+      stream.on('end', () => { openFiles--; parts.set(name, Buffer.concat(chunks)); finish(); });
     });
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new MultipartError(413, 'REQUEST_TOO_LARGE', `The multipart part "${name}" is too large`));
@@ -183,8 +196,11 @@ function readMultipart(req: Request): Promise<Map<string, Buffer>> {
     });
     parser.on('partsLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many parts: a deploy request has a "file" part and an "entity_content" part')));
     parser.on('filesLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many file parts in the deploy request')));
-    parser.on('error', (err: Error) => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', `The multipart body cannot be read: ${err.message}`)));
-    parser.on('close', () => { void Promise.all(files).then(() => { if (!failed) resolve(parts); }); });
+    parser.on('fieldsLimit', () => fail(new MultipartError(400, 'INVALID_MULTIPART_REQUEST', 'Too many fields in the deploy request')));
+    parser.on('error', unreadable);
+    parser.on('close', () => { parsed = true; finish(); });
+    req.on('error', unreadable);
+    req.on('close', () => { if (!req.complete) unreadable(new Error('the request was cut short')); });
     req.pipe(parser);
   });
 }

@@ -3,7 +3,7 @@ import { noticesDue, noticeSchedule, recipientsOf } from '../../../src/metadata/
 import type { User } from '../../../src/store/orgs';
 
 const user = (username: string, profile: string, permissions: string[] = []): User =>
-  ({ id: username, orgId: 'o', username, password: 'p', fullName: username, email: username, profile, permissions });
+  ({ id: username, orgId: 'o', username, passwordHash: 'p', fullName: username, email: username, profile, permissions });
 
 describe('expiry notices', () => {
   it('fall 60, 30 and 10 days and one day before expiry, at the start of its UTC day, and at expiry', () => {

@@ -10,6 +10,7 @@ import {
   type ContentClass,
   type RsaKeyPair,
 } from '../../../src/crypto';
+import { MAX_PEM_BLOCKS } from '../../../src/crypto/pem';
 import { pemBody, withEcKey } from './helpers';
 
 const NOT_RECOGNISED = 'the content is not a PEM certificate, certificate chain or certificate signing request';
@@ -125,6 +126,18 @@ describe('PEM content', () => {
       );
       expect(reasonOf(classifyContent(Buffer.from(certA.slice(0, 200))))).toMatch(/truncated/);
       expect(reasonOf(classifyContent(Buffer.from(certA.replace('END CERTIFICATE', 'END X509 CRL'))))).toMatch(/ends with/);
+    });
+
+    it('refuses BEGIN lines without an END wherever they stand, and more blocks than a chain holds', () => {
+      // A BEGIN inside another block, a BEGIN whose END lacks its dashes, a lone BEGIN after good blocks.
+      expect(reasonOf(classifyContent(Buffer.from(`-----BEGIN CERTIFICATE-----\n${certB}`)))).toMatch(/truncated/);
+      expect(reasonOf(classifyContent(Buffer.from(certA.replace(/-----END CERTIFICATE-----/, '-----END CERTIFICATE'))))).toMatch(/truncated/);
+      expect(reasonOf(classifyContent(Buffer.from(`${certA}${certB}-----BEGIN CERTIFICATE-----\n`)))).toMatch(/truncated/);
+      // The hostile file from a real attack: one BEGIN line repeated 30,000 times, read once and refused.
+      expect(reasonOf(classifyContent(Buffer.from('-----BEGIN CERTIFICATE-----\n'.repeat(30_000))))).toMatch(/truncated/);
+      const many = certA.repeat(MAX_PEM_BLOCKS + 1);
+      expect(reasonOf(classifyContent(Buffer.from(many)))).toBe(`the content holds more than ${MAX_PEM_BLOCKS} PEM blocks; a certificate chain has only a few`);
+      expect(kindOf(classifyContent(Buffer.from(certA.repeat(MAX_PEM_BLOCKS))))).toBe('chain');
     });
   });
 

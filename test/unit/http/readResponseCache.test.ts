@@ -9,17 +9,17 @@ import { Store } from '../../../src/store/store';
 const PATH = '/services/Soap/m/66.0';
 const TOKEN = DEFAULT_ORG.accessToken;
 
-function storeAt(location: string | null): Store {
+async function storeAt(location: string | null): Promise<Store> {
   const store = Store.open(location);
-  new OrgService(store).ensureDefaultOrg();
+  await new OrgService(store).ensureDefaultOrg();
   return store;
 }
 
 const entry = (store: Store, xml: string) => ({ sessionId: TOKEN, orgId: DEFAULT_ORG.id, revision: store.components.revision(DEFAULT_ORG.id), xml });
 
 describe('ReadResponseCache', () => {
-  it('answers the same request again from memory, until a component of the org changes', () => {
-    const store = storeAt(null);
+  it('answers the same request again from memory, until a component of the org changes', async () => {
+    const store = await storeAt(null);
     try {
       const cache = new ReadResponseCache(store);
       expect(cache.get(PATH, 'request A')).toBeUndefined();
@@ -36,8 +36,8 @@ describe('ReadResponseCache', () => {
     }
   });
 
-  it('keeps its memory within its bounds, dropping the oldest answers first', () => {
-    const store = storeAt(null);
+  it('keeps its memory within its bounds, dropping the oldest answers first', async () => {
+    const store = await storeAt(null);
     try {
       const cache = new ReadResponseCache(store, { maxEntries: 3, maxChars: 4000 });
       for (let i = 0; i < 5; i++) cache.set(PATH, `request ${i}`, entry(store, 'x'.repeat(100)));
@@ -53,9 +53,9 @@ describe('ReadResponseCache', () => {
     }
   });
 
-  it('empties and stays off once another server writes the same store', () => {
+  it('empties and stays off once another server writes the same store', async () => {
     const location = mkdtempSync(join(tmpdir(), 'localforce-cache-'));
-    const store = storeAt(location);
+    const store = await storeAt(location);
     try {
       const cache = new ReadResponseCache(store);
       cache.set(PATH, 'request A', entry(store, '<answer A/>'));

@@ -39,7 +39,7 @@ describe('a valid meta file', () => {
     const text = `\uFEFF${cert(
       '    <!-- exported -->\n    <caSigned>false</caSigned>\n    <encryptedWithPlatformEncryption>false</encryptedWithPlatformEncryption>\n' +
       '    <expirationDate>2026-11-12T14:40:53.000Z</expirationDate>\n    <keySize>2048</keySize>\n' +
-      '    <masterLabel><![CDATA[R&D <certs>]]> &amp; &#x263A; &lt;ok&gt;</masterLabel>\n    <privateKeyExportable>1</privateKeyExportable>\n',
+      '    <masterLabel><![CDATA[R&D <certs>]]> &amp; &#x263A; &lt;ok&gt;</masterLabel>\n    <privateKeyExportable>true</privateKeyExportable>\n',
     )}`.replace(/\n/g, '\r\n');
     const r = parse(text);
     expect(r).toMatchObject({
@@ -158,6 +158,9 @@ describe('refusals, each with line and column', () => {
   it.each([
     ['yes', 'caSigned', 'xsd:boolean'],
     ['TRUE', 'privateKeyExportable', 'xsd:boolean'],
+    // xsd:boolean's 1 and 0 are loose input in a meta file (issue 12): a flag is written true or false.
+    ['1', 'caSigned', 'xsd:boolean'],
+    ['0', 'privateKeyExportable', 'xsd:boolean'],
     ['', 'caSigned', 'xsd:boolean'],
     ['20x48', 'keySize', 'xsd:int'],
     ['2048.0', 'keySize', 'xsd:int'],
@@ -170,6 +173,30 @@ describe('refusals, each with line and column', () => {
     expect(error(cert(`${before}    <${field}>${value}</${field}>\n`))).toEqual({
       problem: `Error parsing file: '${value}' is not a valid value for the type ${xsd}`, lineNumber: line, columnNumber: 5,
     });
+  });
+
+  it('control characters, raw or as references', () => {
+    expect(error(cert('    <masterLabel>\u0000</masterLabel>\n'))).toEqual({
+      problem: 'Error parsing file: An invalid XML character (Unicode: 0x0) was found in the content of the document.', lineNumber: 3, columnNumber: 18,
+    });
+    expect(error(cert('    <masterLabel>a\u001Bb</masterLabel>\n')).problem).toMatch(/Unicode: 0x1B/);
+    expect(error(cert('    <masterLabel>&#1;</masterLabel>\n')).problem).toMatch(/Character reference "&#1" is an invalid XML character/);
+    // Tab, line feed and carriage return are characters like any other.
+    expect(parse(cert('    <masterLabel>a\tb</masterLabel>\n'))).toMatchObject({ ok: true, value: { masterLabel: 'a\tb' } });
+  });
+
+  it('nesting deeper than 100 elements, and more than 64 attributes on one element', () => {
+    const deep = `${'<a>'.repeat(101)}${'</a>'.repeat(101)}`;
+    expect(error(cert(`    <masterLabel>${deep}</masterLabel>\n`))).toMatchObject({
+      problem: 'Error parsing file: The element "a" has a depth of "101" that exceeds the limit "100" imposed by Localforce.', lineNumber: 3,
+    });
+    const attributes = Array.from({ length: 65 }, (_, i) => `a${i}="${i}"`).join(' ');
+    expect(error(cert('', `<Certificate xmlns="${NS}" ${attributes.slice(attributes.indexOf('a1='))}>`))).toEqual({
+      problem: 'Error parsing file: Element "Certificate" has more than "64" attributes, "64" is the limit imposed by Localforce.', lineNumber: 2, columnNumber: 1,
+    });
+    // A million attributes are refused as fast as they are read, before any parser keeps them.
+    const huge = `<Certificate xmlns="${NS}" ${Array.from({ length: 1_000_000 }, (_, i) => `b${i}=""`).join(' ')}>`;
+    expect(error(cert('', huge)).problem).toMatch(/has more than "64" attributes/);
   });
 
   it('accepts the int bounds', () => {
