@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
 
 const USAGE = `Usage: localforce start [options]
@@ -18,6 +19,12 @@ Options:
   --apex-test-outcome <policy>
                       how simulated Apex tests end: pass (default), fail, or pass,fail:ClassA,ClassB
                       (an org can set its own through the admin API)
+  --deploy-pacing <n|manual>
+                      hold each deploy InProgress for n status polls, or until released through the
+                      admin API, for tests of polling clients (default off; an org can set its own)
+  --log-level <level> info (default: a line per call, deploy and retrieve), debug (adds the console's
+                      page loads), warn, error, fatal or silent
+  --log-format <fmt>  text (default, for people) or json (one JSON object a line)
   --version           print the version
   --help              print this help`;
 
@@ -32,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
         'in-memory': { type: 'boolean' }, clock: { type: 'string' }, version: { type: 'boolean' }, help: { type: 'boolean' },
         'key-pool-size': { type: 'string' }, 'no-key-pool': { type: 'boolean' },
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' },
+        'log-level': { type: 'string' }, 'log-format': { type: 'string' }, 'deploy-pacing': { type: 'string' },
       },
     });
   } catch (err) {
@@ -59,19 +67,37 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--api-version must be a version such as ${DEFAULT_NEWEST_API_VERSION}.0, not ${apiVersion}`);
     return 2;
   }
+  const logLevel = values['log-level'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    console.error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${logLevel}`);
+    return 2;
+  }
+  const logFormat = values['log-format'] ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    console.error(`--log-format must be text or json, not ${logFormat}`);
+    return 2;
+  }
   let server;
   try {
     server = await startLocalforce({
       host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
+      logLevel: logLevel as LogLevel, logFormat: logFormat as LogFormat, deployPacing: values['deploy-pacing'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
     return 2;
   }
-  console.log(`Localforce listening on ${server.url}`);
-  console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
+  if (logFormat === 'json') {
+    // Machines read JSON lines only; the default org's well-known password and token are in the README.
+    server.log.info({ url: server.url, version: VERSION }, `Localforce listening on ${server.url}`);
+    server.log.info({ orgId: server.org.id, username: server.org.username }, `Default org ${server.org.id}: username ${server.org.username}`);
+  } else {
+    console.log(`Localforce listening on ${server.url}`);
+    console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
+    console.log(`Console: ${server.url}/`);
+  }
   const stop = () => {
     server.close().then(() => process.exit(0), (err: Error) => {
       console.error(`localforce: ${err.message}`);

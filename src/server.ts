@@ -4,7 +4,9 @@ import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
+import { parseDeployPacing } from './jobs/deployPacing';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogDestination, type LogFormat, type Logger, type LogLevel } from './log/logger';
 import { createServices } from './services';
 
 export interface LocalforceOptions {
@@ -27,12 +29,25 @@ export interface LocalforceOptions {
    * `pass,fail:ClassA,ClassB` (see src/deploy/apexTests/testOutcomePolicy.ts).
    */
   apexTestOutcome?: string;
+  /**
+   * Deploy pacing, for tests of polling clients: `3` holds each deploy InProgress for 3 status polls,
+   * `manual` until released through the admin API, `off` (the default) not at all. An org can set its own.
+   */
+  deployPacing?: string;
+  /** `silent` (the default in process; the command logs `info`), `fatal`, `error`, `warn`, `info`, `debug`, `trace`. */
+  logLevel?: LogLevel;
+  /** `text` (the default) or `json`: one JSON object a line. */
+  logFormat?: LogFormat;
+  /** Where log lines go (anything with write()); stdout by default. */
+  logDestination?: LogDestination;
 }
 
 export interface LocalforceServer {
   url: string;
   port: number;
   org: OrgCredentials;
+  /** The server's logger, for a host program to add lines of its own. */
+  log: Logger;
   close(): Promise<void>;
 }
 
@@ -50,8 +65,12 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   if (options.keyPoolSize !== undefined) keyPoolTargets(options.keyPoolSize);
   if (options.apiVersion !== undefined) setNewestApiVersion(options.apiVersion);
   const testPolicy = options.apexTestOutcome === undefined ? undefined : parseTestOutcomePolicy(options.apexTestOutcome);
+  const deployPacing = options.deployPacing === undefined ? undefined : parseDeployPacing(options.deployPacing);
+  if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${options.logLevel}`);
+  if (options.logFormat !== undefined && !LOG_FORMATS.includes(options.logFormat)) throw new Error(`--log-format must be text or json, not ${options.logFormat}`);
+  const log = createLogger({ level: options.logLevel ?? 'silent', format: options.logFormat, destination: options.logDestination });
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy });
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, log });
   const org = services.orgs.ensureDefaultOrg();
   if (clockOffsetMs !== undefined) services.store.orgs.setClockOffset(DEFAULT_ORG.id, clockOffsetMs);
   const server: Server = createServer(createApp(services, VERSION));
@@ -73,6 +92,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     url,
     port,
     org,
+    log,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

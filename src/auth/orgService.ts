@@ -47,6 +47,27 @@ export class OrgService {
     return credentials;
   }
 
+  /**
+   * Empties an org: its components (with their keys), deploys, retrieves and sessions go; the org,
+   * its users and its settings stay. The default org's well-known access token keeps working.
+   */
+  reset(orgId: string): void {
+    this.store.emptyOrg(orgId);
+    if (orgId === DEFAULT_ORG.id) this.ensureDefaultOrg();
+  }
+
+  /** Why an org cannot be deleted: the default org is always there, so it can only be reset. */
+  whyNotDeletable(orgId: string): string | undefined {
+    return orgId === DEFAULT_ORG.id ? `The default org ${DEFAULT_ORG.id} cannot be deleted; reset it to empty it` : undefined;
+  }
+
+  /** Removes an org with everything of it. */
+  deleteOrg(orgId: string): void {
+    const refusal = this.whyNotDeletable(orgId);
+    if (refusal) throw Faults.invalidOperation(refusal);
+    this.store.deleteOrg(orgId);
+  }
+
   private insertOrg(c: OrgCredentials, name: string): void {
     this.store.transaction(() => {
       this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 });

@@ -4,11 +4,13 @@ import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
+import { callLog } from './callLog';
 import { metadataSoapRoutes } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { restError, restNotFound } from './restErrors';
 import { restRoutes } from './restRoutes';
+import { testControlRoutes } from './testControlRoutes';
 import { sendXml } from './xml';
 
 /** The sf CLI keeps a trailing slash on the instance URL, so paths arrive as `//services/...`. */
@@ -24,15 +26,18 @@ export function createApp(services: Services, version: string): express.Express 
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(collapseSlashes);
+  app.use(callLog(services.log, services.journal));
   app.use(metadataSoapRoutes(services));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version));
+  app.use(testControlRoutes(services));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON) and anything unexpected: in the client's own terms.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = err.status ?? 500;
+    if (status >= 500) res.locals.unexpectedError = err;
     if (req.path.startsWith('/services/Soap/')) {
       const fault = err.type === 'entity.too.large'
         ? Faults.malformedRequest(`Maximum size of request reached. Maximum size of request is ${PackageLimits.maxSoapMessageBytes} bytes.`)

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { parseApiVersion } from '../apiVersions';
-import { Faults } from '../errors';
+import { ApiFault, Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, parseEnvelope, responseEnvelope, sessionIdOf } from '../soap/envelope';
@@ -36,12 +36,17 @@ export function metadataSoapRoutes(services: Services): Router {
       if (apiVersion === undefined) throw Faults.unsupportedApiVersion();
       const body = typeof req.body === 'string' ? req.body : '';
       const cached = cache.get(req.path, body);
-      if (cached) return sendXml(res, 200, cached);
+      if (cached) {
+        res.locals.orgId = cached.orgId;
+        return sendXml(res, 200, cached.xml);
+      }
       const request = parseEnvelope(body);
+      res.locals.operation = request.operation;
       const operation = OPERATIONS[request.operation];
       if (!operation) throw Faults.noSuchOperation(request.operation);
       const sessionId = sessionIdOf(request.headers);
       const caller = services.orgs.caller(sessionId);
+      res.locals.caller = caller;
       const revision = services.store.components.revision(caller.org.id);
       const input = reader.element(request.operation, request.body, operation.aliases);
       const result = await operation.handle(input, { caller, services, apiVersion, allOrNone: allOrNoneOf(request.headers) });
@@ -49,6 +54,7 @@ export function metadataSoapRoutes(services: Services): Router {
       if (ReadResponseCache.cacheable(request.operation)) cache.set(req.path, body, { sessionId: sessionId!.trim(), orgId: caller.org.id, revision, xml });
       sendXml(res, 200, xml);
     } catch (err) {
+      if (!(err instanceof ApiFault)) res.locals.unexpectedError = err;
       sendXml(res, 500, faultEnvelope(asFault(err)));
     }
   });

@@ -13,6 +13,7 @@ export function oauthRoutes(services: Services): Router {
     }
     try {
       const { sessionId, caller } = services.orgs.login(body.username ?? '', body.password ?? '');
+      res.locals.caller = caller;
       const base = baseUrl(req);
       const issuedAt = String(Date.now());
       res.json({

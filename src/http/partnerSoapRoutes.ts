@@ -31,6 +31,7 @@ export function partnerSoapRoutes(services: Services): Router {
       const request = parseEnvelope(typeof req.body === 'string' ? req.body : '');
       if (request.operation === 'login') {
         const { sessionId, caller } = services.orgs.login(field(request.body, 'username'), field(request.body, 'password'));
+        res.locals.caller = caller;
         const { org, user } = caller;
         const base = baseUrl(req);
         const v = version.toFixed(1);
@@ -49,7 +50,7 @@ export function partnerSoapRoutes(services: Services): Router {
       }
       if (request.operation === 'logout') {
         const sessionId = sessionIdOf(request.headers);
-        services.orgs.caller(sessionId);
+        res.locals.caller = services.orgs.caller(sessionId);
         services.orgs.logout(sessionId!);
         return sendXml(res, 200, envelope('<logoutResponse/>'));
       }

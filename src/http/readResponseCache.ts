@@ -26,7 +26,8 @@ export class ReadResponseCache {
     return CACHEABLE.has(operation);
   }
 
-  get(path: string, body: string): string | undefined {
+  /** The answer kept for this exact request, with the org it was for. */
+  get(path: string, body: string): { xml: string; orgId: string } | undefined {
     const key = `${path}\n${body}`;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -34,7 +35,7 @@ export class ReadResponseCache {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.xml;
+    return entry;
   }
 
   /** `revision` is the org's revision read before the answer was computed, so a write during it is never hidden. */

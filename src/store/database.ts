@@ -76,6 +76,13 @@ const MIGRATIONS: string[] = [
    ALTER TABLE components ADD COLUMN package_name TEXT;
    ALTER TABLE orgs ADD COLUMN test_outcome_policy TEXT;
    CREATE INDEX components_by_package ON components (org_id, package_name) WHERE package_name IS NOT NULL;`,
+  // The console and test control: an org's deploy pacing; what a retrieve asked for and when it ended;
+  // an org's jobs listed (and emptied on reset) without reading every row.
+  `ALTER TABLE orgs ADD COLUMN deploy_pacing TEXT;
+   ALTER TABLE retrieves ADD COLUMN options TEXT;
+   ALTER TABLE retrieves ADD COLUMN completed_date TEXT;
+   CREATE INDEX deploys_by_org ON deploys (org_id, created_date);
+   CREATE INDEX retrieves_by_org ON retrieves (org_id, created_date);`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

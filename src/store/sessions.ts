@@ -25,6 +25,11 @@ export class SessionRepository extends Repository {
     return row && { id: row.id, orgId: row.org_id, userId: row.user_id, createdDate: row.created_date };
   }
 
+  /** Ends every session of an org (reset and delete of the org). */
+  deleteOrg(orgId: string): void {
+    this.sql('DELETE FROM sessions WHERE org_id = ?').run(orgId);
+  }
+
   revoke(id: string): void {
     this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(id);
   }

@@ -79,3 +79,9 @@ export async function retrieveCerts(conn: Connection, members: string[] = ['*'],
 }
 
 export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
+
+/** Log lines a started server writes, kept in memory (pass `destination` as logDestination). */
+export function captureLog(): { destination: { write(line: string): void }; lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  return { destination: { write: (line: string) => { lines.push(...line.split('\n').filter(Boolean)); } }, lines, text: () => lines.join('\n') };
+}
