@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
 import { callLog } from './callLog';
+import { consoleRoutes } from './console/consoleRoutes';
 import { metadataSoapRoutes } from './metadataSoapRoutes';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
@@ -32,6 +33,7 @@ export function createApp(services: Services, version: string): express.Express 
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version));
   app.use(testControlRoutes(services));
+  app.use(consoleRoutes(services));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON) and anything unexpected: in the client's own terms.
