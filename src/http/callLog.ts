@@ -62,7 +62,10 @@ function captureResponse(res: Response): () => { text: string; bytes: number } {
   return () => ({ text: Buffer.concat(chunks).toString('utf8'), bytes });
 }
 
-const keep = (text: string) => ({ body: text.length > KEPT_CHARS ? text.slice(0, KEPT_CHARS) : text, truncated: text.length > KEPT_CHARS });
+/** The start of a body, copied out so that a kept record does not hold on to the whole text it was cut from. */
+const keep = (text: string) => ({
+  body: text.length > KEPT_CHARS ? Buffer.from(text.slice(0, KEPT_CHARS), 'utf8').toString('utf8') : text, truncated: text.length > KEPT_CHARS,
+});
 
 /** A request's body as text, redacted: what a body parser read, or what a handler says it received. */
 function requestBody(req: Request, res: Response): string {
