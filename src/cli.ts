@@ -22,8 +22,8 @@ Options:
   --deploy-pacing <n|manual>
                       hold each deploy InProgress for n status polls, or until released through the
                       admin API, for tests of polling clients (default off; an org can set its own)
-  --log-level <level> info (default: a line per call, deploy and retrieve), debug (adds the console's
-                      page loads), warn, error, fatal or silent
+  --log-level <level> info (default: a line per call, deploy and retrieve), debug (adds the web
+                      console's own pages and reads), warn, error, fatal or silent
   --log-format <fmt>  text (default, for people) or json (one JSON object a line)
   --version           print the version
   --help              print this help`;

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ApiFault } from '../errors';
 import { to18 } from '../ids';
-import { NO_PACING, pacingFromJson } from '../jobs/deployPacing';
+import { pacingFromJson } from '../jobs/deployPacing';
 import { RECORDS_PER_ORG } from '../log/requestJournal';
 import type { Services } from '../services';
 import type { Org } from '../store/orgs';
@@ -84,7 +84,7 @@ export function testControlRoutes(services: Services): Router {
       return restError(res, 405, 'METHOD_NOT_ALLOWED', `deploy-pacing takes GET, PUT or DELETE, not ${req.method}`);
     }
     const own = services.store.orgs.get(org.id)?.deployPacing;
-    res.json({ ...(own ?? services.deploys.pacing(org.id) ?? NO_PACING), source: own ? 'org' : 'server', held: services.deploys.held(org.id) });
+    res.json({ ...services.deploys.pacing(org.id), source: own ? 'org' : 'server', held: services.deploys.held(org.id) });
   });
 
   /** Lets every deploy the org's pacing holds go on. */

@@ -233,6 +233,26 @@ describe('Deploy History', () => {
       await admin(`/_localforce/orgs/${server.org.id}/deploys/release`);
     }
   });
+
+  it('cancels a running deploy from its page', async () => {
+    await admin(`/_localforce/orgs/${server.org.id}/deploy-pacing`, 'PUT', { hold: 'manual' });
+    const zip = new JSZip();
+    zip.file('package.xml', packageXml(['Never_Made']));
+    zip.file('certs/Never_Made.crt', '');
+    zip.file('certs/Never_Made.crt-meta.xml', certMeta({ label: 'Never made' }));
+    try {
+      const { id } = await tokenConnection(server).metadata.deploy(await zip.generateAsync({ type: 'nodebuffer' }), { singlePackage: true });
+      await page.goto(`${server.url}/#/deploys/${id}`);
+      await page.locator('h1 [data-badge="InProgress"]').waitFor();
+      await page.getByRole('button', { name: 'Cancel Deploy' }).click();
+      await page.locator('h1 [data-badge="Canceled"]').waitFor();
+      expect(await page.locator('dl').textContent()).toContain('Canceled byAdmin User');
+      expect(await tokenConnection(server).metadata.read('Certificate', ['Never_Made'])).toEqual([]);
+    } finally {
+      await admin(`/_localforce/orgs/${server.org.id}/deploy-pacing`, 'DELETE');
+      await admin(`/_localforce/orgs/${server.org.id}/deploys/release`);
+    }
+  });
 });
 
 describe('Components', () => {
@@ -252,6 +272,8 @@ describe('Components', () => {
     await page.getByRole('link', { name: 'Greeter' }).click();
     await page.locator('section[data-path="classes/Greeter.cls"] pre').getByText('public class Greeter').waitFor();
     await page.locator('section[data-path="classes/Greeter.cls-meta.xml"] pre').getByText('<status>Active</status>').waitFor();
+    const saved = await downloadText(() => page.locator('section[data-path="classes/Greeter.cls"]').getByRole('button', { name: 'Download' }).click());
+    expect(saved).toEqual({ name: 'Greeter.cls', text: "public class Greeter {\n    public static String hello() { return 'Hello'; }\n}\n" });
 
     await page.goto(`${server.url}/#/components/Certificate/Partner_SSO`);
     await page.locator('section[data-path="certs/Partner_SSO.crt"] pre').getByText('BEGIN CERTIFICATE').first().waitFor();
