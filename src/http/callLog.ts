@@ -1,13 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { shortId, type Logger } from '../log/logger';
-import { redactBody, redactForm, redactHeaders, redactJson, redactText } from '../log/redact';
+import { redactForm, redactText } from '../log/redact';
 import type { RequestJournal } from '../log/requestJournal';
 
 /** The header the console sends with its own calls, so the Requests page can leave them out. */
 export const CONSOLE_HEADER = 'x-localforce-console';
 
-/** Bytes of an answer looked at (enough to redact a long zip by its size), and characters kept of each body. */
-const CAPTURE_BYTES = 256 * 1024;
+/** Characters kept of each body: the start, for people to read (a zip inside is shown by its size). */
 const KEPT_CHARS = 64 * 1024;
 
 /** Localforce's own pages and endpoints: logged, but not calls of an org. */
@@ -37,8 +36,8 @@ export function soapOperationOf(body: unknown): string | undefined {
   return /<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?(\w+)/.exec(body.slice(0, 16 * 1024))?.[1];
 }
 
-/** Keeps what a response writes, up to CAPTURE_BYTES, without changing what is sent. */
-function captureResponse(res: Response): () => { text: string; bytes: number } {
+/** Keeps the start of what a response writes, without changing what is sent. */
+function captureResponse(res: Response): () => { text: string; bytes: number; truncated: boolean } {
   const chunks: Buffer[] = [];
   let kept = 0;
   let bytes = 0;
@@ -47,10 +46,10 @@ function captureResponse(res: Response): () => { text: string; bytes: number } {
     const enc = typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8';
     if (typeof chunk === 'string') {
       bytes += Buffer.byteLength(chunk, enc);
-      if (kept < CAPTURE_BYTES) chunks.push(Buffer.from(chunk.slice(0, CAPTURE_BYTES - kept), enc));
+      if (kept < KEPT_CHARS) chunks.push(Buffer.from(chunk.slice(0, KEPT_CHARS - kept), enc));
     } else if (chunk instanceof Uint8Array) {
       bytes += chunk.length;
-      if (kept < CAPTURE_BYTES) chunks.push(Buffer.from(chunk.subarray(0, CAPTURE_BYTES - kept)));
+      if (kept < KEPT_CHARS) chunks.push(Buffer.from(chunk.subarray(0, KEPT_CHARS - kept)));
     }
     kept = chunks.reduce((n, c) => n + c.length, 0);
   };
@@ -59,31 +58,27 @@ function captureResponse(res: Response): () => { text: string; bytes: number } {
   const end = res.end.bind(res) as unknown as Writer;
   (res as unknown as { write: Writer }).write = (chunk?: unknown, ...rest: unknown[]) => { take(chunk, rest[0]); return write(chunk, ...rest); };
   (res as unknown as { end: Writer }).end = (chunk?: unknown, ...rest: unknown[]) => { take(chunk, rest[0]); return end(chunk, ...rest); };
-  return () => ({ text: Buffer.concat(chunks).toString('utf8'), bytes });
+  return () => ({ text: Buffer.concat(chunks).toString('utf8'), bytes, truncated: bytes > kept });
 }
 
-/** The start of a body, copied out so that a kept record does not hold on to the whole text it was cut from. */
-const keep = (text: string) => ({
-  body: text.length > KEPT_CHARS ? Buffer.from(text.slice(0, KEPT_CHARS), 'utf8').toString('utf8') : text, truncated: text.length > KEPT_CHARS,
+/** The start of a text, copied out so that a kept call does not hold on to the whole text it was cut from. */
+const startOf = (text: string) => ({
+  text: text.length > KEPT_CHARS ? Buffer.from(text.slice(0, KEPT_CHARS), 'utf8').toString('utf8') : text, truncated: text.length > KEPT_CHARS,
 });
 
-/** A request's body as text, redacted: what a body parser read, or what a handler says it received. */
-function requestBody(req: Request, res: Response): string {
-  if (typeof res.locals.receivedBody === 'string') return res.locals.receivedBody;
-  const type = req.get('content-type') ?? '';
+/** A request's body as text: what a body parser read (JSON and forms written back as such). */
+function requestText(req: Request): string {
   const body: unknown = req.body;
-  // A long body is cut before redaction: redaction reads every element, and only the start is kept.
-  if (typeof body === 'string') return redactBody(body.length > CAPTURE_BYTES ? body.slice(0, CAPTURE_BYTES) : body, type);
-  if (body && typeof body === 'object' && Object.keys(body).length) {
-    if (type.includes('x-www-form-urlencoded')) return redactForm(new URLSearchParams(body as Record<string, string>).toString());
-    return JSON.stringify(redactJson(body), null, 2);
-  }
-  return '';
+  if (typeof body === 'string') return body;
+  if (!body || typeof body !== 'object' || !Object.keys(body).length) return '';
+  return (req.get('content-type') ?? '').includes('x-www-form-urlencoded')
+    ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body);
 }
 
 /**
  * One log line per call: time, method, path, SOAP operation or REST resource, org, HTTP status and
- * milliseconds. Calls of orgs are also kept, with their redacted bodies, in the request journal.
+ * milliseconds. Calls are also kept with the start of their bodies in the request journal, which
+ * redacts them when they are read.
  * Handlers say what only they know through res.locals: `caller` (or `orgId`), `operation`, and
  * `unexpectedError` for an error that is Localforce's fault rather than the client's.
  */
@@ -108,12 +103,16 @@ export function callLog(log: Logger, journal: RequestJournal): RequestHandler {
       if (!captured) return;
       const query = req.originalUrl.includes('?') ? redactForm(req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)) : undefined;
       const answer = captured();
-      const contentType = res.getHeader('content-type')?.toString();
+      const received = typeof res.locals.receivedBody === 'string' ? res.locals.receivedBody as string : undefined;
+      // Only what the call needs is kept, never req itself: its body may be a 50 MB deploy.
       journal.add({
         time: new Date().toISOString(), method: req.method, path: shown, query: query || undefined, operation, orgId,
         status: res.statusCode, ms: Math.round(ms * 10) / 10, fromConsole: req.get(CONSOLE_HEADER) !== undefined,
-        request: { headers: redactHeaders(req.headers), bytes: Number(req.get('content-length') ?? 0), ...keep(requestBody(req, res)) },
-        response: { contentType, bytes: answer.bytes, ...keep(redactBody(answer.text, contentType)) },
+        request: {
+          headers: { ...req.headers }, contentType: req.get('content-type'), bytes: Number(req.get('content-length') ?? 0), shown: received,
+          ...(received === undefined ? startOf(requestText(req)) : { text: '', truncated: false }),
+        },
+        response: { contentType: res.getHeader('content-type')?.toString(), bytes: answer.bytes, text: answer.text, truncated: answer.truncated },
       });
     });
     next();

@@ -32,6 +32,7 @@ const SHORT_BASE64 = 64;
 
 /** A base64 value: a private key inside is redacted, long data is summarised by size. */
 function redactBase64(value: string): string | undefined {
+  if (value.length < SHORT_BASE64) return undefined;
   const compact = value.replace(/\s+/g, '');
   if (compact.length < SHORT_BASE64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
   // Long data is replaced whole, so only short values need decoding (a deploy zip is never decoded here).
@@ -52,7 +53,8 @@ export function redactXml(xml: string): string {
   }).replace(TRAILING_ELEMENT, (whole, tag: string, name: string, attrs: string | undefined, text: string) => {
     if (isSecretName(name) && text.trim()) return `<${tag}${attrs ?? ''}>${REDACTED}`;
     const data = redactBase64(text);
-    return data === undefined ? whole : `<${tag}${attrs ?? ''}>${data}`;
+    // Cut off: the data went on past what was kept.
+    return data === undefined ? whole : `<${tag}${attrs ?? ''}>${data.replace('[base64 data, ', '[base64 data, more than ')}`;
   });
   return redactText(out);
 }

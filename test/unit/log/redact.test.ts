@@ -38,7 +38,7 @@ describe('redaction of what Localforce shows of a call', () => {
 
   it('redacts an element left open by truncation', () => {
     expect(redactXml('<a><password>hunt')).toBe(`<a><password>${REDACTED}`);
-    expect(redactXml(`<zipFile>${'QUJD'.repeat(200)}`)).toBe('<zipFile>[base64 data, 600 bytes]');
+    expect(redactXml(`<zipFile>${'QUJD'.repeat(200)}`)).toBe('<zipFile>[base64 data, more than 600 bytes]');
   });
 
   it('redacts JSON fields by name, keystore passwords and client secrets included', () => {
