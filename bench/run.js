@@ -83,10 +83,14 @@ function spawnUntil(args, ready, timeoutMs = 30_000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${args.join(' ')}: not ready after ${timeoutMs} ms\n${err}`)); }, timeoutMs);
     child.stderr.on('data', (d) => { err += d; });
+    let isReady = false;
     child.stdout.on('data', (d) => {
+      // Once ready, the server's log lines (one per call) are read and dropped, not matched again.
+      if (isReady) return;
       out += d;
       const match = out.match(ready);
-      if (match && timer) {
+      if (match) {
+        isReady = true;
         clearTimeout(timer);
         resolve({ child, match, out, ms: now() - started });
       }

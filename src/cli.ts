@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_NEWEST_API_VERSION } from './apiVersions';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log/logger';
 import { DEFAULT_LOCATION, DEFAULT_PORT, startLocalforce, VERSION } from './server';
 import { keystoreCommand } from './commands/keystoreCommand';
 import { Store } from './store/store';
@@ -40,6 +41,12 @@ Options:
   --master-key-file <file>
                       the master key sealing private keys at rest (default: master.key in the location;
                       made on first start, mode 600)
+  --deploy-pacing <n|manual>
+                      hold each deploy InProgress for n status polls, or until released through the
+                      admin API, for tests of polling clients (default off; an org can set its own)
+  --log-level <level> info (default: a line per call, deploy and retrieve), debug (adds the web
+                      console's own pages and reads), warn, error, fatal or silent
+  --log-format <fmt>  text (default, for people) or json (one JSON object a line)
   --version           print the version
   --help              print this help`;
 
@@ -57,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' }, 'master-key-file': { type: 'string' },
         https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' }, 'mtls-port': { type: 'string' },
         'admin-token': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true },
+        'log-level': { type: 'string' }, 'log-format': { type: 'string' }, 'deploy-pacing': { type: 'string' },
       },
     });
   } catch (err) {
@@ -90,6 +98,16 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`--api-version must be a version such as ${DEFAULT_NEWEST_API_VERSION}.0, not ${apiVersion}`);
     return 2;
   }
+  const logLevel = values['log-level'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    console.error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${logLevel}`);
+    return 2;
+  }
+  const logFormat = values['log-format'] ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    console.error(`--log-format must be text or json, not ${logFormat}`);
+    return 2;
+  }
   let server;
   try {
     server = await startLocalforce({
@@ -97,19 +115,30 @@ export async function main(argv: string[]): Promise<number> {
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
       answerCache: !values['no-answer-cache'],
-      https: values.https, cert: values.cert, key: values.key, mtlsPort, log: (line) => console.log(line),
+      https: values.https, cert: values.cert, key: values.key, mtlsPort,
       masterKeyFile: values['master-key-file'], adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
       allowedHosts: values['allowed-host'],
+      logLevel: logLevel as LogLevel, logFormat: logFormat as LogFormat, deployPacing: values['deploy-pacing'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);
     return 2;
   }
-  console.log(`Localforce listening on ${server.url}`);
-  console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
-  if (server.mtlsUrl) console.log(`mutual TLS on ${server.mtlsUrl}`);
-  if (server.caPath) console.log(`HTTPS certificate authority: ${server.caPath} (for Node clients: export NODE_EXTRA_CA_CERTS=${server.caPath})`);
-  console.log(`Admin token: ${server.adminToken}`);
+  if (logFormat === 'json') {
+    // Machines read JSON lines only; the default org's well-known password and token are in the README.
+    server.log.info({ url: server.url, version: VERSION }, `Localforce listening on ${server.url}`);
+    server.log.info({ orgId: server.org.id, username: server.org.username }, `Default org ${server.org.id}: username ${server.org.username}`);
+    if (server.mtlsUrl) server.log.info({ mtlsUrl: server.mtlsUrl }, `mutual TLS on ${server.mtlsUrl}`);
+    if (server.caPath) server.log.info({ caPath: server.caPath }, `HTTPS certificate authority: ${server.caPath}`);
+    server.log.info(`Admin token: ${server.adminToken}`);
+  } else {
+    console.log(`Localforce listening on ${server.url}`);
+    console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
+    if (server.mtlsUrl) console.log(`mutual TLS on ${server.mtlsUrl}`);
+    if (server.caPath) console.log(`HTTPS certificate authority: ${server.caPath} (for Node clients: export NODE_EXTRA_CA_CERTS=${server.caPath})`);
+    console.log(`Admin token: ${server.adminToken}`);
+    console.log(`Console: ${server.url}/`);
+  }
   const stop = () => {
     server.close().then(() => process.exit(0), (err: Error) => {
       console.error(`localforce: ${err.message}`);

@@ -8,7 +8,9 @@ import { setNewestApiVersion } from './apiVersions';
 import { offsetForTime } from './clock';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createApp } from './http/app';
+import { parseDeployPacing } from './jobs/deployPacing';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogDestination, type LogFormat, type Logger, type LogLevel } from './log/logger';
 import { createServices } from './services';
 import { localHosts, localTls, ownTls, type ServerTls } from './serverTls';
 
@@ -43,8 +45,6 @@ export interface LocalforceOptions {
   key?: string;
   /** A second, HTTPS listener that asks for a client certificate (mutual TLS); 0 picks a free port. */
   mtlsPort?: number;
-  /** Where log lines go (certificate expiry notices as an org's clock crosses them); nowhere by default. */
-  log?: (line: string) => void;
   /** Where the master key that seals private keys at rest is kept (default: master.key in the location). */
   masterKeyFile?: string;
   /** The admin API's token; by default the one kept in the location (made at first start), or a new one in memory. */
@@ -54,6 +54,17 @@ export interface LocalforceOptions {
    * `*` serves any. Requests naming another host are refused, against DNS rebinding.
    */
   allowedHosts?: string[];
+  /**
+   * Deploy pacing, for tests of polling clients: `3` holds each deploy InProgress for 3 status polls,
+   * `manual` until released through the admin API, `off` (the default) not at all. An org can set its own.
+   */
+  deployPacing?: string;
+  /** `silent` (the default in process; the command logs `info`), `fatal`, `error`, `warn`, `info`, `debug`, `trace`. */
+  logLevel?: LogLevel;
+  /** `text` (the default) or `json`: one JSON object a line. */
+  logFormat?: LogFormat;
+  /** Where log lines go (anything with write()); stdout by default. */
+  logDestination?: LogDestination;
 }
 
 export interface LocalforceServer {
@@ -67,6 +78,8 @@ export interface LocalforceServer {
   mtlsPort?: number;
   /** The admin API's token: `Authorization: Bearer <adminToken>` on /_localforce/… (health needs none). */
   adminToken: string;
+  /** The server's logger, for a host program to add lines of its own. */
+  log: Logger;
   close(): Promise<void>;
 }
 
@@ -89,8 +102,12 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const useTls = !!options.https || options.cert !== undefined;
   const tls: ServerTls | undefined = options.cert !== undefined ? ownTls(options.cert, options.key!)
     : useTls || options.mtlsPort !== undefined ? await localTls(options.location ?? DEFAULT_LOCATION, localHosts(host)) : undefined;
+  const deployPacing = options.deployPacing === undefined ? undefined : parseDeployPacing(options.deployPacing);
+  if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${options.logLevel}`);
+  if (options.logFormat !== undefined && !LOG_FORMATS.includes(options.logFormat)) throw new Error(`--log-format must be text or json, not ${options.logFormat}`);
+  const log = createLogger({ level: options.logLevel ?? 'silent', format: options.logFormat, destination: options.logDestination });
   const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, log: options.log, masterKeyFile: options.masterKeyFile });
+    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, log, masterKeyFile: options.masterKeyFile });
   const listeners: Server[] = [];
   let org: OrgCredentials;
   let adminToken: string;
@@ -131,6 +148,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     caPath: tls?.caPath,
     ...(mtlsPort !== undefined ? { mtlsPort, mtlsUrl: `https://${hostInUrl}:${mtlsPort}` } : {}),
     adminToken,
+    log,
     async close() {
       await Promise.all(listeners.map(stop));
       services.notices.stop();

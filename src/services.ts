@@ -2,6 +2,9 @@ import { MutualAuthService } from './auth/mutualAuth';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
+import type { DeployPacing } from './jobs/deployPacing';
+import { silentLogger, type Logger } from './log/logger';
+import { RequestJournal } from './log/requestJournal';
 import { DEFAULT_KEY_POOL_SIZE } from './jobs/keyPoolFiller';
 import { KeystoreTransfer } from './jobs/keystoreTransfer';
 import { NoticeWatcher } from './jobs/noticeWatcher';
@@ -27,6 +30,9 @@ export interface Services {
   mutualAuth: MutualAuthService;
   /** Certificate expiry notices on each org's clock; its checks are started and stopped by the server. */
   notices: NoticeWatcher;
+  log: Logger;
+  /** The recent calls of each org, redacted, for the console and GET /_localforce/requests. */
+  journal: RequestJournal;
 }
 
 export interface KeyPoolOptions {
@@ -36,8 +42,10 @@ export interface KeyPoolOptions {
   keyPoolSize?: number;
   /** How simulated Apex tests end unless an org sets its own policy. */
   testPolicy?: TestOutcomePolicy;
-  /** Where the server's log lines go (expiry notices); nowhere by default. */
-  log?: (line: string) => void;
+  /** How long deploys stay InProgress unless an org sets its own pacing. */
+  deployPacing?: DeployPacing;
+  /** The server's logger (silent unless given). */
+  log?: Logger;
   /** The master key sealing private keys at rest, when not master.key in the location. */
   masterKeyFile?: string;
 }
@@ -45,6 +53,7 @@ export interface KeyPoolOptions {
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
   const store = Store.open(location, { masterKeyFile: pool.masterKeyFile });
   const queue = new OrgQueue();
+  const log = pool.log ?? silentLogger();
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,
   });
@@ -52,12 +61,14 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     store,
     schema: metadataSchema(),
     orgs: new OrgService(store),
-    deploys: new DeployEngine(store, keys, queue, pool.testPolicy),
-    retrieves: new RetrieveEngine(store, queue),
+    deploys: new DeployEngine(store, keys, queue, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, log }),
+    retrieves: new RetrieveEngine(store, queue, log),
     queue,
     keys,
     keystores: new KeystoreTransfer(store, queue),
     mutualAuth: new MutualAuthService(store),
-    notices: new NoticeWatcher(store, pool.log ?? (() => undefined)),
+    notices: new NoticeWatcher(store, (line) => log.info(line)),
+    log,
+    journal: new RequestJournal(),
   };
 }

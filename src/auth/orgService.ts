@@ -74,6 +74,27 @@ export class OrgService {
     return credentials;
   }
 
+  /**
+   * Empties an org: its components (with their keys), deploys, retrieves and sessions go; the org,
+   * its users and its settings stay. The default org's well-known access token keeps working.
+   */
+  async reset(orgId: string): Promise<void> {
+    this.store.emptyOrg(orgId);
+    if (orgId === DEFAULT_ORG.id) await this.ensureDefaultOrg();
+  }
+
+  /** Why an org cannot be deleted: the default org is always there, so it can only be reset. */
+  whyNotDeletable(orgId: string): string | undefined {
+    return orgId === DEFAULT_ORG.id ? `The default org ${DEFAULT_ORG.id} cannot be deleted; reset it to empty it` : undefined;
+  }
+
+  /** Removes an org with everything of it. */
+  deleteOrg(orgId: string): void {
+    const refusal = this.whyNotDeletable(orgId);
+    if (refusal) throw Faults.invalidOperation(refusal);
+    this.store.deleteOrg(orgId);
+  }
+
   private async insertOrg(c: OrgCredentials, name: string): Promise<void> {
     const passwordHash = await hashPassword(c.password);
     this.store.transaction(() => this.insertOrgRows(c, name, passwordHash));

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { keystoreRoutes } from './admin/keystoreRoutes';
 import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
 import { noticeRoutes } from './admin/noticeRoutes';
+import { testControlRoutes } from './admin/testControlRoutes';
 import { userRoutes } from './admin/userRoutes';
 import { asyncRoute } from './asyncRoute';
 import { restError, sendFault } from './restErrors';
@@ -85,5 +86,6 @@ export function adminRoutes(services: Services, version: string, adminToken: str
   router.use(mutualAuthRoutes(services));
   router.use(userRoutes(services));
   router.use(noticeRoutes(services));
+  router.use(testControlRoutes(services));
   return router;
 }

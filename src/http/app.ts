@@ -5,6 +5,8 @@ import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
+import { callLog } from './callLog';
+import { consoleRoutes } from './console/consoleRoutes';
 import { metadataSoapRoutes, type MetadataSoapOptions } from './metadataSoapRoutes';
 import { mutualTlsGate } from './mutualTls';
 import { oauthRoutes } from './oauthRoutes';
@@ -42,10 +44,12 @@ export function createApp(services: Services, version: string, options: AppOptio
   app.use(requestGuards(options));
   if (options.mutualTls) app.use(mutualTlsGate(services));
   app.use(collapseSlashes);
+  app.use(callLog(services.log, services.journal));
   app.use(metadataSoapRoutes(services, options));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version, options.adminToken));
+  app.use(consoleRoutes(services));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   // Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.

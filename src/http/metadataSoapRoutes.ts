@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { parseApiVersion } from '../apiVersions';
-import { Faults } from '../errors';
+import { ApiFault, Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, RESPONSE_CLOSE, RESPONSE_OPEN } from '../soap/envelope';
@@ -53,6 +53,7 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
       const cached = onMutualTls(res) ? undefined : cache?.get(req.path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = reader.read(body);
+      res.locals.operation = request.operation;
       // The session checked from the message's start must be the one its parsed header names.
       if ((request.headers.SessionHeader?.sessionId as string | undefined)?.trim() !== sessionId) throw Faults.invalidSession();
       const operation = OPERATIONS[request.operation];

@@ -19,6 +19,7 @@ export function oauthRoutes(services: Services): Router {
     }
     try {
       const { sessionId, caller } = await services.orgs.login(String(body.username ?? ''), String(body.password ?? ''));
+      res.locals.caller = caller;
       const base = baseUrl(req);
       const issuedAt = String(Date.now());
       res.json({

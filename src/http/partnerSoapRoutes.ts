@@ -34,6 +34,7 @@ export function partnerSoapRoutes(services: Services): Router {
       const request = parseEnvelope(typeof req.body === 'string' ? req.body : '');
       if (request.operation === 'login') {
         const { sessionId, caller } = await services.orgs.login(field(request.body, 'username'), field(request.body, 'password'));
+        res.locals.caller = caller;
         const { org, user } = caller;
         const base = baseUrl(req);
         const v = version.toFixed(1);
@@ -52,7 +53,7 @@ export function partnerSoapRoutes(services: Services): Router {
       }
       if (request.operation === 'logout') {
         const sessionId = sessionIdOf(request.headers);
-        sessionCaller(services, res, sessionId);
+        res.locals.caller = sessionCaller(services, res, sessionId);
         services.orgs.logout(sessionId!);
         return sendXml(res, 200, envelope('<logoutResponse/>'));
       }

@@ -14,11 +14,33 @@ import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOp
 import type { Caller, User } from '../store/orgs';
 import type { Store } from '../store/store';
 import { OrgQueue } from './orgQueue';
+import { shortId, silentLogger, type Logger } from '../log/logger';
+import { redactText } from '../log/redact';
+import { DeployHold, NO_PACING, type DeployPacing } from './deployPacing';
 
 interface RunningDeploy {
   result: DeployResult;
+  orgId: string;
   cancelRequestedBy?: User;
+  /** Machine time it started running, and of its last progress line. */
+  startedAt?: number;
+  loggedAt?: number;
+  /** Deploy pacing: where it waits InProgress before making anything. */
+  hold?: DeployHold;
+  /** Why it must end without committing anything, when its org was reset or deleted. */
+  abandoned?: string;
 }
+
+export interface DeployEngineSettings {
+  /** How simulated Apex tests end unless an org sets its own policy. */
+  testPolicy?: TestOutcomePolicy;
+  /** How long deploys stay InProgress unless an org sets its own pacing. */
+  pacing?: DeployPacing;
+  log?: Logger;
+}
+
+/** Progress lines of a running deploy: at most one this often. */
+const PROGRESS_LOG_MS = 1000;
 
 export const DEFAULT_DEPLOY_OPTIONS: DeployOptions = {
   allowMissingFiles: false, autoUpdatePackage: false, checkOnly: false, ignoreWarnings: false, performRetrieve: false,
@@ -39,11 +61,14 @@ export class DeployEngine {
   private stopping = false;
   private readonly concurrency = Math.max(2, availableParallelism() * 2);
 
-  constructor(
-    private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue,
-    /** How simulated Apex tests end unless an org sets its own policy. */
-    private readonly defaultTestPolicy: TestOutcomePolicy = { default: 'pass', classes: {} },
-  ) {
+  private readonly defaultTestPolicy: TestOutcomePolicy;
+  private readonly defaultPacing: DeployPacing;
+  private readonly log: Logger;
+
+  constructor(private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue, settings: DeployEngineSettings = {}) {
+    this.defaultTestPolicy = settings.testPolicy ?? { default: 'pass', classes: {} };
+    this.defaultPacing = settings.pacing ?? NO_PACING;
+    this.log = settings.log ?? silentLogger();
     // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
     for (const job of store.deploys.unfinished()) {
       store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
@@ -64,8 +89,11 @@ export class DeployEngine {
     };
     const zip = Buffer.from(zipBase64, 'base64');
     this.store.deploys.insert({ id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null });
-    const running: RunningDeploy = { result };
+    const running: RunningDeploy = { result, orgId: caller.org.id };
+    const pacing = this.pacing(caller.org.id);
+    if (pacing.hold !== 'off') running.hold = new DeployHold(pacing);
     this.running.set(id, running);
+    this.log.info({ deployId: id, orgId: caller.org.id }, `deploy ${id} ${shortId(caller.org.id)} queued${options.checkOnly ? ' (checkOnly)' : ''}`);
     this.queue.run(caller.org.id, () => this.run(caller, running, zip, options)).catch(() => undefined);
     return { done: false, id, state: 'Queued' };
   }
@@ -77,12 +105,60 @@ export class DeployEngine {
     return { ...result, details: { componentFailures: [], componentSuccesses: [], runTestResult: result.details.runTestResult } };
   }
 
+  /** A client's status poll: the status, and a poll counted by deploy pacing when it sees the deploy InProgress. */
+  poll(orgId: string, id: string, includeDetails: boolean): DeployResult {
+    const result = this.status(orgId, id, includeDetails);
+    const running = this.running.get(result.id);
+    if (running?.hold && result.status === 'InProgress') running.hold.poll();
+    return result;
+  }
+
+  /** The org's own deploy pacing, or the server's. */
+  pacing(orgId: string): DeployPacing {
+    return this.store.orgs.get(orgId)?.deployPacing ?? this.defaultPacing;
+  }
+
+  /** The org's deploys that pacing still holds (or will hold when they start), oldest first. */
+  held(orgId: string): { id: string; status: string; holds: string }[] {
+    return [...this.running.values()].filter((r) => r.orgId === orgId && r.hold && !r.hold.done)
+      .map((r) => ({ id: r.result.id, status: r.result.status, holds: r.hold!.describe() }));
+  }
+
+  /**
+   * Lets held deploys go on: one by id, or all of the org's. Returns the ids released; a deploy not
+   * yet waiting is let through when it gets there. Throws when the id names no deploy still running.
+   */
+  release(orgId: string, id?: string): string[] {
+    if (id !== undefined) {
+      const job = this.stored(orgId, id);
+      const running = this.running.get(job.id);
+      if (!running) throw Faults.invalidIdField(`The deploy ${job.id} is ${job.result.status}, not running: there is nothing to release`);
+      running.hold?.release();
+      return [job.id];
+    }
+    const released = this.held(orgId).map((h) => h.id);
+    for (const heldId of released) this.running.get(heldId)!.hold!.release();
+    return released;
+  }
+
+  /**
+   * Ends the org's running and queued deploys at their next step, committing nothing: its org is being
+   * reset or deleted. Queue work after this to run once they have ended.
+   */
+  abandon(orgId: string, reason: string): void {
+    for (const running of this.running.values()) {
+      if (running.orgId !== orgId) continue;
+      running.abandoned = reason;
+      running.hold?.release();
+    }
+  }
   /** A queued deploy is canceled when its turn comes, a running one between two components. */
   cancel(caller: Caller, id: string): { done: boolean; id: string } {
     const stored = this.stored(caller.org.id, id);
     const running = this.running.get(stored.id);
     if (!running || TERMINAL.has(running.result.status)) throw Faults.invalidIdField('Deployment already completed');
     running.cancelRequestedBy = caller.user;
+    running.hold?.release();
     this.update(running, { status: 'Canceling' });
     return { done: false, id: stored.id };
   }
@@ -90,6 +166,7 @@ export class DeployEngine {
   /** Stops every running and queued deploy at its next step, so a shutdown does not wait for them. */
   stop(): void {
     this.stopping = true;
+    for (const running of this.running.values()) running.hold?.release();
   }
 
   /** Deploys again what a successful validation checked, now for real; returns the new deploy's id. */
@@ -140,12 +217,15 @@ export class DeployEngine {
       Object.assign(running.result, done);
       this.store.deploys.update(running.result.id, running.result, options.checkOnly && status === 'Succeeded' ? zip : undefined);
       this.running.delete(running.result.id);
+      this.logEnd(running);
     };
-    // Between steps: a cancel ends the deploy as Canceled, a shutdown as Failed; neither commits anything.
+    // Between steps: a cancel ends the deploy as Canceled, a shutdown or a reset of its org as Failed;
+    // none commits anything.
     const interrupted = () => {
       if (this.stopping) end('Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE);
+      else if (running.abandoned) end('Failed', 'UNKNOWN_EXCEPTION', running.abandoned);
       else if (running.cancelRequestedBy) end('Canceled');
-      return this.stopping || !!running.cancelRequestedBy;
+      return this.stopping || !!running.abandoned || !!running.cancelRequestedBy;
     };
     try {
       if (interrupted()) return;
@@ -169,6 +249,13 @@ export class DeployEngine {
         details: { ...running.result.details, componentFailures: failures },
         stateDetail: `Processing Type: ${plan.additions[0]?.handler.definition.xmlName ?? 'Package'}`,
       });
+      running.startedAt = running.loggedAt = Date.now();
+      this.logLine(running, `InProgress: ${total} component${total === 1 ? '' : 's'}${failures.length ? `, ${failures.length} with problems` : ''}`);
+      if (running.hold && !running.hold.done) {
+        this.logLine(running, `held InProgress ${running.hold.describe()} (deploy pacing)`);
+        await running.hold.released;
+        this.logLine(running, 'released (deploy pacing)');
+      }
       if (interrupted()) return;
       const tests = runDeployTests(this.store, org.id, plan, options.testLevel, options.runTests, this.testPolicy(org.id));
       if (!tests.ok) return end('Failed', 'INVALID_OPERATION', tests.problem);
@@ -213,7 +300,7 @@ export class DeployEngine {
     let deployed = plan.preDeletions.length;
     this.update(running, { numberComponentsDeployed: deployed }, false);
     const worker = async () => {
-      while (next < plan.additions.length && !running.cancelRequestedBy && !this.stopping && !failed) {
+      while (next < plan.additions.length && !running.cancelRequestedBy && !running.abandoned && !this.stopping && !failed) {
         const i = next++;
         const a: PlannedAddition = plan.additions[i]!;
         try {
@@ -225,6 +312,10 @@ export class DeployEngine {
           throw err;
         }
         this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: currentOrgNow(this.store, caller.org).toISOString() }, false);
+        if (Date.now() - (running.loggedAt ?? 0) >= PROGRESS_LOG_MS) {
+          running.loggedAt = Date.now();
+          this.logLine(running, `InProgress: ${deployed}/${running.result.numberComponentsTotal} components deployed`);
+        }
       }
     };
     // Settle every worker before failing, so no key is still being made for a deploy already over.
@@ -232,6 +323,22 @@ export class DeployEngine {
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) throw failure.reason;
     return writes;
+  }
+
+  private logLine(running: RunningDeploy, text: string, level: 'info' | 'warn' = 'info'): void {
+    const r = running.result;
+    this.log[level]({ deployId: r.id, orgId: running.orgId, status: r.status, numberComponentsDeployed: r.numberComponentsDeployed,
+      numberComponentsTotal: r.numberComponentsTotal, numberComponentErrors: r.numberComponentErrors }, `deploy ${r.id} ${shortId(running.orgId)} ${text}`);
+  }
+
+  /** The end of a deploy, with its counts: `Succeeded: 12/12 components deployed, 0 errors, 3 tests (1.2 s)`. */
+  private logEnd(running: RunningDeploy): void {
+    const r = running.result;
+    const took = running.startedAt === undefined ? '' : ` (${((Date.now() - running.startedAt) / 1000).toFixed(1)} s)`;
+    const tests = r.runTestsEnabled ? `, ${r.numberTestsTotal} tests${r.numberTestErrors ? ` (${r.numberTestErrors} failed)` : ''}` : '';
+    const error = r.errorMessage ? `: ${redactText(r.errorMessage)}` : '';
+    this.logLine(running, `${r.status}: ${r.numberComponentsDeployed}/${r.numberComponentsTotal} components deployed, ` +
+      `${r.numberComponentErrors} error${r.numberComponentErrors === 1 ? '' : 's'}${tests}${took}${error}`, r.success || r.status === 'Canceled' ? 'info' : 'warn');
   }
 
   /** All of a deploy's changes in one transaction: pre-deletions, additions, post-deletions. Returns the additions' ids. */

@@ -15,6 +15,8 @@ import type { StoredComponent } from '../store/components';
 import type { Caller } from '../store/orgs';
 import type { Store } from '../store/store';
 import type { OrgQueue } from './orgQueue';
+import { shortId, silentLogger, type Logger } from '../log/logger';
+import { redactText } from '../log/redact';
 
 export interface RetrieveRequest {
   apiVersion?: number;
@@ -26,7 +28,7 @@ export interface RetrieveRequest {
 
 /** Retrieves run in the org's queue (so they see every deploy queued before them) and keep their zip. */
 export class RetrieveEngine {
-  constructor(private readonly store: Store, private readonly queue: OrgQueue) {
+  constructor(private readonly store: Store, private readonly queue: OrgQueue, private readonly log: Logger = silentLogger()) {
     for (const job of store.retrieves.unfinished()) {
       store.retrieves.update(job.id, {
         ...job.result, done: true, status: 'Failed', success: false, errorStatusCode: 'UNKNOWN_EXCEPTION',
@@ -41,8 +43,11 @@ export class RetrieveEngine {
     }
     const id = newId(IdPrefix.retrieve);
     const result: RetrieveResult = { done: false, fileProperties: [], id, messages: [], status: 'Pending', success: false };
-    this.store.retrieves.insert({ id, orgId: caller.org.id, createdDate: orgNow(caller.org).toISOString(), result, options: {}, zip: null });
+    this.store.retrieves.insert({
+      id, orgId: caller.org.id, createdDate: orgNow(caller.org).toISOString(), result, options: JSON.parse(JSON.stringify(request)) as Record<string, unknown>, zip: null,
+    });
     this.queue.run(caller.org.id, () => this.run(caller, id, request)).catch(() => undefined);
+    this.log.info({ retrieveId: id, orgId: caller.org.id }, `retrieve ${id} ${shortId(caller.org.id)} queued`);
     return { done: false, id, state: 'Queued' };
   }
 
@@ -56,15 +61,25 @@ export class RetrieveEngine {
 
   private async run(caller: Caller, id: string, request: RetrieveRequest): Promise<void> {
     const at = currentOrgNow(this.store, caller.org).toISOString();
+    const started = Date.now();
+    const line = (text: string) => `retrieve ${id} ${shortId(caller.org.id)} ${text}`;
+    this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'InProgress' }, line('InProgress'));
     try {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
+      this.store.retrieves.setCompletedDate(id, currentOrgNow(this.store, caller.org).toISOString());
+      const components = fileProperties.filter((p) => p.type !== 'Package').length;
+      this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'Succeeded', components, messages: messages.length, zipBytes: zip.length },
+        line(`Succeeded: ${components} component${components === 1 ? '' : 's'}, ${messages.length} message${messages.length === 1 ? '' : 's'}, ` +
+          `${zip.length.toLocaleString('en-US')} bytes zipped (${((Date.now() - started) / 1000).toFixed(1)} s)`));
     } catch (err) {
       const fault = err instanceof PackageError ? { code: err.statusCode, message: err.message } : asApiFault(err, `retrieve ${id}`);
       this.store.retrieves.update(id, {
         done: true, errorMessage: `${fault.code}: ${fault.message}`, errorStatusCode: fault.code, fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
       });
+      this.store.retrieves.setCompletedDate(id, currentOrgNow(this.store, caller.org).toISOString());
+      this.log.warn({ retrieveId: id, orgId: caller.org.id, status: 'Failed' }, line(`Failed: ${redactText((err as Error).message)}`));
     }
   }
 

@@ -17,7 +17,7 @@ const requireId = (value: unknown, name: string): string => {
 
 export const checkDeployStatus: Operation = {
   handle(input, ctx) {
-    return ctx.services.deploys.status(ctx.caller.org.id, requireId(input.asyncProcessId, 'deploy ID'), input.includeDetails === true);
+    return ctx.services.deploys.poll(ctx.caller.org.id, requireId(input.asyncProcessId, 'deploy ID'), input.includeDetails === true);
   },
 };
 

@@ -175,6 +175,21 @@ export class ComponentRepository extends Repository {
     this.sql('DELETE FROM components WHERE id = ?').run(existing.id);
   }
 
+  /** Every component of an org, with its files and private keys (reset and delete of the org). */
+  deleteOrg(orgId: string): void {
+    this.touch(orgId);
+    this.sql('DELETE FROM component_files WHERE component_id IN (SELECT id FROM components WHERE org_id = ?)').run(orgId);
+    this.sql('DELETE FROM private_keys WHERE org_id = ?').run(orgId);
+    this.sql('DELETE FROM components WHERE org_id = ?').run(orgId);
+  }
+
+  /** Each component of an org, without fields, content or files: the console's inventory, by type and name. */
+  inventory(orgId: string): { type: string; fullName: string; id: string; lastModifiedDate: string; packageName?: string }[] {
+    const rows = this.sql('SELECT type, full_name, id, last_modified_date, package_name FROM components WHERE org_id = ? ORDER BY type, name_key')
+      .all(orgId) as { type: string; full_name: string; id: string; last_modified_date: string; package_name: string | null }[];
+    return rows.map((r) => ({ type: r.type, fullName: r.full_name, id: r.id, lastModifiedDate: r.last_modified_date, packageName: r.package_name ?? undefined }));
+  }
+
   /**
    * Private keys live in their own table so that no component read can carry one out by accident,
    * sealed under the master key and bound to their component.

@@ -95,6 +95,13 @@ const MIGRATIONS: string[] = [
   // except lasting ones: the tokens handed out with the default org and by the admin API.
   `ALTER TABLE sessions ADD COLUMN last_active_ms INTEGER;
    ALTER TABLE sessions ADD COLUMN lasting INTEGER NOT NULL DEFAULT 0;`,
+  // The console and test control: an org's deploy pacing; what a retrieve asked for and when it ended;
+  // an org's jobs listed (and emptied on reset) without reading every row.
+  `ALTER TABLE orgs ADD COLUMN deploy_pacing TEXT;
+   ALTER TABLE retrieves ADD COLUMN options TEXT;
+   ALTER TABLE retrieves ADD COLUMN completed_date TEXT;
+   CREATE INDEX deploys_by_org ON deploys (org_id, created_date);
+   CREATE INDEX retrieves_by_org ON retrieves (org_id, created_date);`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

@@ -10,9 +10,13 @@ export interface StoredJob<R> {
   result: R;
   options: Record<string, unknown>;
   zip: Buffer | null;
+  /** When a retrieve ended (a deploy's result says so itself). */
+  completedDate?: string;
 }
 
-interface JobRow { id: string; org_id: string; created_date: string; result: string; options?: string; zip: Buffer | null }
+interface JobRow {
+  id: string; org_id: string; created_date: string; result: string; options?: string | null; zip: Buffer | null; completed_date?: string | null;
+}
 
 /** Deploys and retrieves share a shape; each gets its own table. */
 export class JobRepository<R> extends Repository {
@@ -32,8 +36,8 @@ export class JobRepository<R> extends Repository {
       this.sql('INSERT INTO deploys (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
         .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip);
     } else {
-      this.sql('INSERT INTO retrieves (id, org_id, created_date, result, zip) VALUES (?, ?, ?, ?, ?)')
-        .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), job.zip);
+      this.sql('INSERT INTO retrieves (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip);
     }
   }
 
@@ -43,6 +47,29 @@ export class JobRepository<R> extends Repository {
     } else {
       this.sql(`UPDATE ${this.table} SET result = ?, zip = ? WHERE id = ?`).run(JSON.stringify(result), zip, id);
     }
+  }
+
+  /** A retrieve's end (deploys keep theirs in the result). */
+  setCompletedDate(id: string, at: string): void {
+    if (this.table === 'retrieves') this.sql('UPDATE retrieves SET completed_date = ? WHERE id = ?').run(at, id);
+  }
+
+  /**
+   * An org's newest jobs, newest first, without their zips and without the per-component parts of
+   * their results (details, fileProperties), which can be long: what a history list shows.
+   */
+  recent(orgId: string, limit: number): StoredJob<Partial<R>>[] {
+    const completed = this.table === 'retrieves' ? 'completed_date' : 'NULL AS completed_date';
+    const rows = this.sql(
+      `SELECT id, org_id, created_date, json_remove(result, '$.details', '$.fileProperties', '$.zipFile') AS result, options, NULL AS zip, ${completed}
+       FROM ${this.table} WHERE org_id = ? ORDER BY created_date DESC, rowid DESC LIMIT ?`,
+    ).all(orgId, limit) as JobRow[];
+    return rows.map((row) => this.toJob(row) as StoredJob<Partial<R>>);
+  }
+
+  /** Every job of an org (reset and delete of the org). */
+  deleteOrg(orgId: string): void {
+    this.sql(`DELETE FROM ${this.table} WHERE org_id = ?`).run(orgId);
   }
 
   /** Jobs that were running when the process stopped. */
@@ -55,6 +82,7 @@ export class JobRepository<R> extends Repository {
     return {
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,
+      completedDate: row.completed_date ?? undefined,
     };
   }
 }

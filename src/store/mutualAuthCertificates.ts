@@ -38,4 +38,9 @@ export class MutualAuthCertificateRepository extends Repository {
   delete(orgId: string, id: string): boolean {
     return this.sql('DELETE FROM mutual_auth_certificates WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
+
+  /** Every certificate an org uploaded (delete of the org). */
+  deleteOrg(orgId: string): void {
+    this.sql('DELETE FROM mutual_auth_certificates WHERE org_id = ?').run(orgId);
+  }
 }

@@ -1,3 +1,4 @@
+import type { DeployPacing } from '../model/deployPacing';
 import type { TestOutcomePolicy } from '../model/testOutcomePolicy';
 import { Repository } from './repository';
 
@@ -9,6 +10,8 @@ export interface Org {
   clockOffsetMs: number;
   /** How its simulated Apex tests end, when it sets its own policy (else the server's). */
   testOutcomePolicy?: TestOutcomePolicy;
+  /** How long its deploys stay InProgress, when it sets its own pacing (else the server's). */
+  deployPacing?: DeployPacing;
 }
 
 export interface User {
@@ -31,12 +34,15 @@ export interface Caller {
   user: User;
 }
 
-interface OrgRow { id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null }
+interface OrgRow {
+  id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null;
+}
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string }
 
 const toOrg = (r: OrgRow): Org => ({
   id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
+  deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,
 });
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, passwordHash: r.password, fullName: r.full_name, email: r.email,
@@ -61,6 +67,18 @@ export class OrgRepository extends Repository {
   /** Sets the org's test outcome policy; undefined goes back to the server's. */
   setTestOutcomePolicy(id: string, policy: TestOutcomePolicy | undefined): void {
     this.sql('UPDATE orgs SET test_outcome_policy = ? WHERE id = ?').run(policy ? JSON.stringify(policy) : null, id);
+  }
+
+  /** Sets the org's deploy pacing; undefined goes back to the server's. */
+  setDeployPacing(id: string, pacing: DeployPacing | undefined): void {
+    this.sql('UPDATE orgs SET deploy_pacing = ? WHERE id = ?').run(pacing ? JSON.stringify(pacing) : null, id);
+  }
+
+  /** Removes the org and its users; what refers to them must be gone first (Store.deleteOrg). */
+  delete(id: string): void {
+    for (const [userId, user] of this.users) if (user.orgId === id) this.users.delete(userId);
+    this.sql('DELETE FROM users WHERE org_id = ?').run(id);
+    this.sql('DELETE FROM orgs WHERE id = ?').run(id);
   }
 
   insertUser(user: User): void {

@@ -46,6 +46,11 @@ export class SessionRepository extends Repository {
     this.sql('UPDATE sessions SET last_active_ms = ? WHERE id = ?').run(atMs, digest(id));
   }
 
+  /** Ends every session of an org (reset and delete of the org). */
+  deleteOrg(orgId: string): void {
+    this.sql('DELETE FROM sessions WHERE org_id = ?').run(orgId);
+  }
+
   revoke(id: string): void {
     this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(digest(id));
   }

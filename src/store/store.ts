@@ -83,6 +83,25 @@ export class Store {
 
   private versionStatement: ReturnType<Db['prepare']> | undefined;
 
+  /** Empties an org (components with their files and keys, deploys, retrieves, sessions); the org and its users stay. */
+  emptyOrg(orgId: string): void {
+    this.transaction(() => {
+      this.components.deleteOrg(orgId);
+      this.deploys.deleteOrg(orgId);
+      this.retrieves.deleteOrg(orgId);
+      this.sessions.deleteOrg(orgId);
+    });
+  }
+
+  /** Removes an org and everything of it. */
+  deleteOrg(orgId: string): void {
+    this.transaction(() => {
+      this.emptyOrg(orgId);
+      this.mutualAuthCertificates.deleteOrg(orgId);
+      this.orgs.delete(orgId);
+    });
+  }
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Connection } from 'jsforce';
 import { startLocalforce, type LocalforceServer } from '../../src';
-import { asArray, certsZip, createOrg, deployAndWait, retrieveCerts, tokenConnection, type TestOrg } from '../support/localforce';
+import { asArray, captureLog, certsZip, createOrg, deployAndWait, retrieveCerts, tokenConnection, type TestOrg } from '../support/localforce';
 
 const DAY = 24 * 3600 * 1000;
 const BIN = join(__dirname, '..', '..', 'bin', 'localforce.js');
 
 let server: LocalforceServer;
-const logged: string[] = [];
+const log = captureLog();
 
 beforeAll(async () => {
-  server = await startLocalforce({ port: 0, inMemory: true, keyPool: false, log: (line) => logged.push(line) });
+  server = await startLocalforce({ port: 0, inMemory: true, keyPool: false, logLevel: 'info', logDestination: log.destination });
 });
 afterAll(async () => { await server?.close(); });
 
@@ -116,7 +116,7 @@ describe('expiry notices', () => {
   });
 
   it('are logged once each as the org\'s clock crosses them, and not again when the clock goes back and forth', async () => {
-    const mine = () => logged.filter((l) => l.includes(org.id));
+    const mine = () => log.lines.map((l) => l.replace(/^\[[^\]]+\] INFO: /, '')).filter((l) => l.startsWith(`Certificate notice for org ${org.id} `));
     const everyAdmin = ['admin2@example.com', org.username, 'holder@example.com', 'mad@example.com'].sort().join(', ');
     expect(mine()).toEqual([
       `Certificate notice for org ${org.id} on 2032-01-10: Jwt_Signing expires-in-60-days (expires 2032-03-10T00:00:00.000Z), to holder@example.com`,
@@ -245,7 +245,7 @@ describe('the localforce command', () => {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer 00D000000000001AAA!localforce' }, body: JSON.stringify({ time: '2032-02-01T00:00:00Z' }),
       });
       expect(moved.status).toBe(200);
-      const [line] = await waitFor(/^Certificate notice for org 00D000000000001AAA on 2032-01-10: Cli_Cert expires-in-60-days .*$/m);
+      const [, line] = await waitFor(/^\[[^\]]+\] INFO: (Certificate notice for org 00D000000000001AAA on 2032-01-10: Cli_Cert expires-in-60-days .*)$/m);
       expect(line).toBe('Certificate notice for org 00D000000000001AAA on 2032-01-10: Cli_Cert expires-in-60-days (expires 2032-03-10T00:00:00.000Z), to admin@localforce.dev');
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -76,7 +76,33 @@ describe('the localforce command', () => {
     expect(rotate.status).toBe(0);
   });
 
+  it('logs a line per call, as JSON with --log-format json, and no secret', async () => {
+    const { child, lines } = start(['--port', '0', '--in-memory', '--no-key-pool', '--log-format', 'json']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    try {
+      const [listening] = await lines;
+      const url = (JSON.parse(listening!) as { url: string }).url;
+      await fetch(`${url}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, { headers: { Authorization: 'Bearer 00D000000000001AAA!localforce' } });
+      const deadline = Date.now() + 10_000;
+      while (!out.includes('"operation":"query"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const records = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records).toContainEqual(expect.objectContaining({
+        level: 'info', method: 'GET', path: '/services/data/v66.0/query', operation: 'query', orgId: '00D000000000001AAA', status: 200,
+      }));
+      expect(out).not.toContain('localforce,');
+      expect(out).not.toContain('!localforce');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it.each([
+    [['--log-level', 'loud'], /--log-level must be one of fatal, error, warn, info, debug, trace, silent, not loud/],
+    [['--log-format', 'xml'], /--log-format must be text or json, not xml/],
+    [['--deploy-pacing', 'slow'], /--deploy-pacing must be a number of status polls/],
     [['--port', 'abc'], /--port must be a number from 0 to 65535/],
     [['--clock', 'yesterday'], /--clock must be an ISO 8601 date/],
     [['--colour'], /Unknown option '--colour'/],

@@ -94,3 +94,9 @@ export async function createOrg(server: LocalforceServer): Promise<TestOrg> {
   const org = (await res.json()) as Omit<TestOrg, 'conn'>;
   return { ...org, conn: tokenConnection(server, org.accessToken) };
 }
+
+/** Log lines a started server writes, kept in memory (pass `destination` as logDestination). */
+export function captureLog(): { destination: { write(line: string): void }; lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  return { destination: { write: (line: string) => { lines.push(...line.split('\n').filter(Boolean)); } }, lines, text: () => lines.join('\n') };
+}

@@ -6,6 +6,7 @@ import { PackageLimits } from '../../package/limits';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';
 import { asyncRoute } from '../asyncRoute';
+import { redactBody } from '../../log/redact';
 import { restError, restNotFound, sendFault } from '../restErrors';
 import { callerOf } from './bearer';
 import { versionOf } from './dataRoutes';
@@ -39,6 +40,7 @@ export function deployRequestRoutes(services: Services): Router {
       const zip = parts.get('file');
       if (!zip || zip.length === 0) return restError(res, 400, 'INVALID_OPERATION', 'No zip file content passed in: send the zip in the multipart part "file"');
       const entity = parts.get('entity_content') ?? parts.get('json');
+      res.locals.receivedBody = receivedParts(parts);
       const options = parseDeployOptions(entity?.toString('utf8'), services.schema);
       if (typeof options === 'string') return restError(res, 400, 'JSON_PARSER_ERROR', options);
       const { id } = services.deploys.submit(caller, zip.toString('base64'), options);
@@ -51,7 +53,7 @@ export function deployRequestRoutes(services: Services): Router {
 
   router.get(`${path}/:id`, (req: Request, res: Response) => {
     const { org } = callerOf(res);
-    const answer = deployRequest(services, org.id, req.params.id!, versionOf(res), req.query.includeDetails === 'true');
+    const answer = deployRequest(services, org.id, req.params.id!, versionOf(res), req.query.includeDetails === 'true', true);
     if (!answer) return notFound(res, req.params.id!);
     res.json(answer);
   });
@@ -74,11 +76,21 @@ export function deployRequestRoutes(services: Services): Router {
   return router;
 }
 
+/** What the call log shows of a multipart deploy: each part by name, the zip by its size. */
+function receivedParts(parts: Map<string, Buffer>): string {
+  return [...parts].map(([name, bytes]) => (name === 'file'
+    ? `--- part "file": a zip of ${bytes.length.toLocaleString('en-US')} bytes`
+    : `--- part "${name}":\n${redactBody(bytes.toString('utf8'), 'application/json')}`)).join('\n');
+}
+
 const notFound = (res: Response, id: string) =>
   restNotFound(res, `no deploy request with id ${id} in this org`);
 
-/** `{id, url, validatedDeployRequestId, deployOptions, deployResult}` for one deploy, as the REST API answers it; undefined when the org has no such deploy. */
-function deployRequest(services: Services, orgId: string, id: string, version: string, includeDetails: boolean) {
+/**
+ * `{id, url, validatedDeployRequestId, deployOptions, deployResult}` for one deploy, as the REST API answers it; undefined
+ * when the org has no such deploy. `poll`: a client's status read, which deploy pacing counts.
+ */
+function deployRequest(services: Services, orgId: string, id: string, version: string, includeDetails: boolean, poll = false) {
   const job = services.store.deploys.get(orgId, id);
   if (!job) return undefined;
   const { validatedFrom, ...options } = job.options as Partial<DeployOptions> & { validatedFrom?: string };
@@ -87,7 +99,7 @@ function deployRequest(services: Services, orgId: string, id: string, version: s
     url: `/services/data/v${version}/metadata/deployRequest/${job.id}`,
     validatedDeployRequestId: validatedFrom ?? null,
     deployOptions: { ...DEFAULT_DEPLOY_OPTIONS, testLevel: null, ...options },
-    deployResult: restDeployResult(services.schema, services.deploys.status(orgId, id, includeDetails)),
+    deployResult: restDeployResult(services.schema, (poll ? services.deploys.poll : services.deploys.status).call(services.deploys, orgId, id, includeDetails)),
   };
 }
 
