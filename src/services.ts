@@ -1,4 +1,6 @@
+import { ConnectedAppService } from './auth/connectedApps';
 import { MutualAuthService } from './auth/mutualAuth';
+import { OAuthGrants } from './auth/oauthGrants';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
@@ -27,6 +29,10 @@ export interface Services {
   mutualAuth: MutualAuthService;
   /** Certificate expiry notices on each org's clock; its checks are started and stopped by the server. */
   notices: NoticeWatcher;
+  /** Connected apps made through the admin API, and SFDX auth URLs made from any app. */
+  connectedApps: ConnectedAppService;
+  /** The OAuth grants of the token endpoint, and revocation. */
+  oauth: OAuthGrants;
 }
 
 export interface KeyPoolOptions {
@@ -59,5 +65,7 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     keystores: new KeystoreTransfer(store, queue),
     mutualAuth: new MutualAuthService(store),
     notices: new NoticeWatcher(store, pool.log ?? (() => undefined)),
+    connectedApps: new ConnectedAppService(store),
+    oauth: new OAuthGrants(store),
   };
 }

@@ -10,6 +10,8 @@ import { ComponentRepository } from './components';
 import { JobRepository } from './jobs';
 import { KeyPoolRepository } from './keyPool';
 import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
+import { ConnectedAppRepository } from './connectedApps';
+import { RefreshTokenRepository } from './refreshTokens';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -21,6 +23,8 @@ export class Store {
   readonly retrieves: JobRepository<RetrieveResult>;
   readonly keyPool: KeyPoolRepository;
   readonly mutualAuthCertificates: MutualAuthCertificateRepository;
+  readonly connectedApps: ConnectedAppRepository;
+  readonly refreshTokens: RefreshTokenRepository;
 
   private constructor(private readonly db: Db, box: SecretBox, private readonly location?: StoreLocation) {
     this.orgs = new OrgRepository(db);
@@ -30,6 +34,8 @@ export class Store {
     this.retrieves = new JobRepository<RetrieveResult>(db, 'retrieves');
     this.keyPool = new KeyPoolRepository(db, box);
     this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
+    this.connectedApps = new ConnectedAppRepository(db, box);
+    this.refreshTokens = new RefreshTokenRepository(db);
   }
 
   /**
