@@ -270,6 +270,25 @@ describe('connected apps and CI logins', () => {
     await expect(tokenConnection(server, login.access_token).request('/services/oauth2/userinfo')).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
   });
 
+  it('logs jsforce in through a connected app with the password flow, with a refresh token that logout(true) revokes', async () => {
+    const org = await createOrg(server);
+    const app = await (await createApp(org.id, { name: 'Jsforce' })).json() as { consumerKey: string; consumerSecret: string };
+    const oauth2 = { clientId: app.consumerKey, clientSecret: app.consumerSecret, loginUrl: server.url };
+    const conn = new Connection({ oauth2, version: '66.0' });
+    expect(await conn.login(org.username, org.password)).toMatchObject({ id: org.userId, organizationId: org.id });
+    // jsforce's login() keeps no refresh token; its OAuth2 client shows the one the app's scopes allow.
+    const answer = await new OAuth2(oauth2).authenticate(org.username, org.password);
+    expect(answer.refresh_token).toMatch(/^5Aep861[\w.]+$/);
+    const held = new Connection({ oauth2, instanceUrl: server.url, accessToken: answer.access_token, refreshToken: answer.refresh_token, version: '66.0' });
+    await held.logout(true);
+    await expect(new OAuth2(oauth2).refreshToken(answer.refresh_token!)).rejects.toMatchObject({ name: 'invalid_grant', message: 'expired access/refresh token' });
+    await expect(tokenConnection(server, answer.access_token).request('/services/oauth2/userinfo')).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
+    // A made-up client id still logs in with the password flow, as before connected apps (without a refresh token).
+    const plain = await new OAuth2({ clientId: 'cid', clientSecret: 'secret', loginUrl: server.url }).authenticate(org.username, org.password);
+    expect(plain.access_token).toMatch(/^00D/);
+    expect(plain.refresh_token).toBeUndefined();
+  });
+
   it('keeps refresh tokens and connected apps across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'localforce-oauth-'));
     try {
