@@ -32,6 +32,7 @@ export const Faults = {
   invalidOperation: (message: string) => new ApiFault('INVALID_OPERATION', message),
   invalidType: (message: string) => new ApiFault('INVALID_TYPE', message),
   invalidField: (message: string) => new ApiFault('INVALID_FIELD', message),
+  duplicateValue: (message: string) => new ApiFault('DUPLICATE_VALUE', message),
   exceededLimit: (message: string) => new ApiFault('EXCEEDED_ID_LIMIT', message),
   insufficientAccess: (message: string) => new ApiFault('INSUFFICIENT_ACCESS', message),
   unknownException: (message: string) => new ApiFault('UNKNOWN_EXCEPTION', message),

@@ -57,3 +57,18 @@ export function sameId(a: string, b: string): boolean {
 export function newSessionId(orgId: string): string {
   return `${orgId}!${randomBytes(36).toString('base64url').replace(/-/g, '.')}`;
 }
+
+/** A consumer key in the shape of real ones (`3MVG9…`, letters, digits and dots). */
+export function newConsumerKey(): string {
+  return `3MVG9${randomBytes(63).toString('base64url').replace(/[-_]/g, '.')}`;
+}
+
+/** A consumer secret as the real service makes them: 64 upper-case hex digits. */
+export function newConsumerSecret(): string {
+  return randomBytes(32).toString('hex').toUpperCase();
+}
+
+/** A refresh token (`5Aep861…`), in the characters an SFDX auth URL can carry. */
+export function newRefreshToken(): string {
+  return `5Aep861${randomBytes(60).toString('base64url').replace(/-/g, '.')}`;
+}

@@ -1,4 +1,6 @@
+import { ConnectedAppService } from './auth/connectedApps';
 import { MutualAuthService } from './auth/mutualAuth';
+import { OAuthGrants } from './auth/oauthGrants';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
@@ -33,6 +35,10 @@ export interface Services {
   log: Logger;
   /** The recent calls of each org, redacted, for the console and GET /_localforce/requests. */
   journal: RequestJournal;
+  /** Connected apps made through the admin API, and SFDX auth URLs made from any app. */
+  connectedApps: ConnectedAppService;
+  /** The OAuth grants of the token endpoint, and revocation. */
+  oauth: OAuthGrants;
 }
 
 export interface KeyPoolOptions {
@@ -70,5 +76,7 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     notices: new NoticeWatcher(store, (line) => log.info(line)),
     log,
     journal: new RequestJournal(),
+    connectedApps: new ConnectedAppService(store),
+    oauth: new OAuthGrants(store),
   };
 }

@@ -4,6 +4,7 @@ import { bearerToken, requireOrgBearer } from './rest/bearer';
 import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
+import { connectedAppRoutes } from './admin/connectedAppRoutes';
 import { keystoreRoutes } from './admin/keystoreRoutes';
 import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
 import { noticeRoutes } from './admin/noticeRoutes';
@@ -87,5 +88,6 @@ export function adminRoutes(services: Services, version: string, adminToken: str
   router.use(userRoutes(services));
   router.use(noticeRoutes(services));
   router.use(testControlRoutes(services));
+  router.use(connectedAppRoutes(services, adminToken));
   return router;
 }

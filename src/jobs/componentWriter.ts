@@ -8,6 +8,7 @@ import type { StoredComponent } from '../store/components';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';
 import { allChildren } from './retrievedFiles';
+import { CONNECTED_APP_TYPE, registerConnectedApp, unregisterConnectedApp } from './connectedAppRegistration';
 
 /**
  * Stores what applying a plan produced, keeping an existing component's id and creation stamp.
@@ -27,6 +28,7 @@ export function writeComponent(
     lastModifiedDate: changed || !existing ? at : existing.lastModifiedDate, packageName,
   });
   if (write.privateKeyPem) store.components.putPrivateKey(org.id, id, write.privateKeyPem);
+  if (type === CONNECTED_APP_TYPE) registerConnectedApp(store, org.id, existing?.fullName ?? fullName, write.oauthClient ?? null, at);
   return id;
 }
 
@@ -38,6 +40,7 @@ export function deleteComponent(store: Store, orgId: string, type: string, fullN
     for (const child of allChildren(store, orgId, existing)) store.components.delete(orgId, child.type, child.fullName);
   }
   store.components.delete(orgId, type, fullName);
+  if (type === CONNECTED_APP_TYPE) unregisterConnectedApp(store, orgId, existing.fullName);
 }
 
 /**
@@ -63,6 +66,7 @@ export function renameComponent(store: Store, orgId: string, type: MetadataTypeD
     return `${type.directoryName}/${newName}${rest.replace(new RegExp(`/${escapeRegExp(oldName)}(?=\\.)`, 'g'), `/${newName}`)}`;
   };
   store.components.rename(orgId, type.storedAs, oldName, newName, userId, at, renamePath);
+  if (type.storedAs === CONNECTED_APP_TYPE) store.connectedApps.rename(orgId, oldName, newName);
   if (type.parent) {
     const child = store.components.get(orgId, type.storedAs, newName)!;
     const node = rootOf(parseXmlTree(child.content?.toString('utf8') ?? ''));

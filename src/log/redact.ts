@@ -1,6 +1,7 @@
 /**
  * Secrets out of everything Localforce shows of a call (log lines, request records, the console):
- * session ids and access tokens, passwords, client and keystore secrets, private keys. What is
+ * session ids and access tokens, passwords, client and keystore secrets, private keys, JWT bearer
+ * assertions and SFDX auth URLs (which carry a refresh token). What is
  * removed is replaced by a marker, so a reader sees that something was there.
  */
 
@@ -10,7 +11,7 @@ export const REDACTED = '[redacted]';
  * Field, element, header and parameter names whose values are secrets: names that end in one of these
  * words (`keystorePassword`, `access_token`), so `passwordExpired` and `privateKeyExportable` stay.
  */
-const SECRET_NAME = /(?:password|passwd|secret|token|session[_-]?id|private[_-]?key|api[_-]?key|passphrase|^sid|^authorization|^cookie)$/i;
+const SECRET_NAME = /(?:password|passwd|secret|token|session[_-]?id|private[_-]?key|api[_-]?key|passphrase|assertion|auth[_-]?url|^sid|^authorization|^cookie)$/i;
 
 export const isSecretName = (name: string): boolean => SECRET_NAME.test(name);
 

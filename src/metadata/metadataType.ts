@@ -2,6 +2,7 @@ import type { RsaKeyPair } from '../crypto';
 import type { Org, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
 import type { ChildTypeFacts, TypeLayout } from './typeFacts';
+import type { OAuthClientSpec } from './connectedApp/oauthConfig';
 
 /** What describeMetadata, the zip layout and the store say of a type: the registry's facts and ours. */
 export interface MetadataTypeDefinition {
@@ -109,6 +110,8 @@ export interface ComponentWrite {
   content: Buffer | null;
   files: Map<string, Buffer>;
   privateKeyPem?: string;
+  /** A ConnectedApp's OAuth client (null: it has no oauthConfig), registered when the write is committed. */
+  oauthClient?: OAuthClientSpec | null;
 }
 
 /**

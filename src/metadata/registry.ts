@@ -1,5 +1,6 @@
 import { MIN_API_VERSION } from '../apiVersions';
 import { certificateHandler } from './certificate/certificateType';
+import { connectedAppHandler } from './connectedApp/connectedAppType';
 import type { MetadataTypeDefinition, MetadataTypeHandler } from './metadataType';
 import { storedTypeHandler } from './stored/storedType';
 import { FIRST_API_VERSION } from './typeApiVersions';
@@ -9,6 +10,7 @@ import { idPrefixOf } from './typeIdPrefixes';
 /** Types with rules of their own; every other type is stored faithfully. A new deep type is one more entry. */
 const DEEP_TYPES: Record<string, (definition: MetadataTypeDefinition) => MetadataTypeHandler<any>> = {
   Certificate: certificateHandler,
+  ConnectedApp: connectedAppHandler,
 };
 
 const META_FILE_LAYOUTS = new Set(['contentFile', 'document', 'experienceBundle']);

@@ -102,6 +102,35 @@ const MIGRATIONS: string[] = [
    ALTER TABLE retrieves ADD COLUMN completed_date TEXT;
    CREATE INDEX deploys_by_org ON deploys (org_id, created_date);
    CREATE INDEX retrieves_by_org ON retrieves (org_id, created_date);`,
+  // Connected apps (OAuth clients, from ConnectedApp metadata or the admin API; secrets sealed), refresh
+  // tokens (kept as SHA-256, like sessions), and which app and refresh token a session came from, so
+  // revoking either ends the sessions it opened.
+  `CREATE TABLE connected_apps (
+     consumer_key TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     name TEXT NOT NULL COLLATE NOCASE,
+     consumer_secret TEXT NOT NULL,
+     certificate_pem TEXT,
+     scopes TEXT NOT NULL,
+     secret_required_for_refresh INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     UNIQUE (org_id, name)
+   );
+   CREATE TABLE refresh_tokens (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     user_id TEXT NOT NULL REFERENCES users(id),
+     consumer_key TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     revoked INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX refresh_tokens_by_app ON refresh_tokens (consumer_key);
+   ALTER TABLE sessions ADD COLUMN consumer_key TEXT;
+   ALTER TABLE sessions ADD COLUMN refresh_token TEXT;
+   CREATE INDEX sessions_by_app ON sessions (consumer_key) WHERE consumer_key IS NOT NULL;
+   CREATE INDEX sessions_by_refresh_token ON sessions (refresh_token) WHERE refresh_token IS NOT NULL;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

@@ -4,17 +4,18 @@ import {
   isSealed, loadOrCreateMasterKey, newMasterKey, pendingKeyFile, readMasterKey, removeIfPresent, SecretBox, writeMasterKey,
 } from './secretBox';
 
-/** Every column that holds a private key, with the context each value is sealed under. */
+/** Every column that holds a secret (private keys, consumer secrets), with the context each value is sealed under. */
 const SEALED_COLUMNS = [
-  { table: 'private_keys', key: 'component_id', context: (row: string) => `private_keys:${row}` },
-  { table: 'key_pool', key: 'seq', context: () => 'key_pool' },
+  { table: 'private_keys', key: 'component_id', column: 'private_key_pem', context: (row: string) => `private_keys:${row}` },
+  { table: 'key_pool', key: 'seq', column: 'private_key_pem', context: () => 'key_pool' },
+  { table: 'connected_apps', key: 'consumer_key', column: 'consumer_secret', context: (row: string) => `connected_apps:${row}` },
 ] as const;
 
 /** The master key ids that sealed values of the store were sealed with. */
 function keyIdsInUse(db: Db): Set<string> {
   const ids = new Set<string>();
-  for (const { table } of SEALED_COLUMNS) {
-    const rows = db.prepare(`SELECT DISTINCT private_key_pem AS v FROM ${table} WHERE private_key_pem LIKE 'lfenc:v1:%'`).all() as { v: string }[];
+  for (const { table, column } of SEALED_COLUMNS) {
+    const rows = db.prepare(`SELECT DISTINCT ${column} AS v FROM ${table} WHERE ${column} LIKE 'lfenc:v1:%'`).all() as { v: string }[];
     for (const { v } of rows) ids.add(SecretBox.keyIdOf(v));
   }
   return ids;
@@ -24,9 +25,9 @@ function keyIdsInUse(db: Db): Set<string> {
 function resealAll(db: Db, from: SecretBox, to: SecretBox): number {
   let count = 0;
   db.transaction(() => {
-    for (const { table, key, context } of SEALED_COLUMNS) {
-      const rows = db.prepare(`SELECT ${key} AS k, private_key_pem AS v FROM ${table}`).all() as { k: string | number; v: string }[];
-      const update = db.prepare(`UPDATE ${table} SET private_key_pem = ? WHERE ${key} = ?`);
+    for (const { table, key, column, context } of SEALED_COLUMNS) {
+      const rows = db.prepare(`SELECT ${key} AS k, ${column} AS v FROM ${table}`).all() as { k: string | number; v: string }[];
+      const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${key} = ?`);
       for (const { k, v } of rows) {
         const ctx = context(String(k));
         if (isSealed(v) && SecretBox.keyIdOf(v) === to.current.id) continue;

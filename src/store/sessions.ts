@@ -14,17 +14,23 @@ export interface Session {
    * new org or user (test credentials, used across clock moves of months). Logins' sessions expire.
    */
   lasting?: boolean;
+  /** The consumer key of the connected app it was opened through, if any: deleting the app ends it. */
+  consumerKey?: string;
+  /** The refresh token it was opened with, if any: revoking that token ends it. */
+  refreshToken?: string;
 }
 
 /** What the store keeps of a token: enough to recognise it, not enough to use it. */
-const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
+const digest = tokenDigest;
 
 interface SessionRow { org_id: string; user_id: string; created_date: string; last_active_ms: number | null; lasting: number }
 
 export class SessionRepository extends Repository {
   insert(session: Session): void {
-    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date, last_active_ms, lasting) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(digest(session.id), session.orgId, session.userId, session.createdDate, session.lastActiveMs ?? null, session.lasting ? 1 : 0);
+    this.sql('INSERT INTO sessions (id, org_id, user_id, created_date, last_active_ms, lasting, consumer_key, refresh_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(digest(session.id), session.orgId, session.userId, session.createdDate, session.lastActiveMs ?? null, session.lasting ? 1 : 0,
+        session.consumerKey ?? null, session.refreshToken === undefined ? null : digest(session.refreshToken));
   }
 
   /** Insert, or reactivate if present: the default org's well-known access token is valid after every start. */
@@ -51,7 +57,8 @@ export class SessionRepository extends Repository {
     this.sql('DELETE FROM sessions WHERE org_id = ?').run(orgId);
   }
 
-  revoke(id: string): void {
-    this.sql('UPDATE sessions SET revoked = 1 WHERE id = ?').run(digest(id));
+  /** Returns whether the session was active. */
+  revoke(id: string): boolean {
+    return this.sql('UPDATE sessions SET revoked = 1 WHERE id = ? AND revoked = 0').run(digest(id)).changes > 0;
   }
 }

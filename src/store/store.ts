@@ -10,6 +10,8 @@ import { ComponentRepository } from './components';
 import { JobRepository } from './jobs';
 import { KeyPoolRepository } from './keyPool';
 import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
+import { ConnectedAppRepository } from './connectedApps';
+import { RefreshTokenRepository } from './refreshTokens';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -21,6 +23,8 @@ export class Store {
   readonly retrieves: JobRepository<RetrieveResult>;
   readonly keyPool: KeyPoolRepository;
   readonly mutualAuthCertificates: MutualAuthCertificateRepository;
+  readonly connectedApps: ConnectedAppRepository;
+  readonly refreshTokens: RefreshTokenRepository;
 
   private constructor(private readonly db: Db, box: SecretBox, private readonly location?: StoreLocation) {
     this.orgs = new OrgRepository(db);
@@ -30,6 +34,8 @@ export class Store {
     this.retrieves = new JobRepository<RetrieveResult>(db, 'retrieves');
     this.keyPool = new KeyPoolRepository(db, box);
     this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
+    this.connectedApps = new ConnectedAppRepository(db, box);
+    this.refreshTokens = new RefreshTokenRepository(db);
   }
 
   /**
@@ -83,13 +89,19 @@ export class Store {
 
   private versionStatement: ReturnType<Db['prepare']> | undefined;
 
-  /** Empties an org (components with their files and keys, deploys, retrieves, sessions); the org and its users stay. */
+  /**
+   * Empties an org: components with their files and keys (and the connected apps they register),
+   * deploys, retrieves, sessions and refresh tokens. The org, its users and the apps made through the
+   * admin API stay.
+   */
   emptyOrg(orgId: string): void {
     this.transaction(() => {
       this.components.deleteOrg(orgId);
+      this.connectedApps.deleteOrg(orgId, 'metadata');
       this.deploys.deleteOrg(orgId);
       this.retrieves.deleteOrg(orgId);
       this.sessions.deleteOrg(orgId);
+      this.refreshTokens.deleteOrg(orgId);
     });
   }
 
@@ -98,6 +110,7 @@ export class Store {
     this.transaction(() => {
       this.emptyOrg(orgId);
       this.mutualAuthCertificates.deleteOrg(orgId);
+      this.connectedApps.deleteOrg(orgId);
       this.orgs.delete(orgId);
     });
   }

@@ -14,12 +14,15 @@ export interface SfResult {
   json: { status: number; result?: any; name?: string; message?: string; warnings?: string[] };
 }
 
-function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number }) {
+function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout: number; input?: string }) {
+  const { input, ...execOptions } = options;
   return new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-    execFile(file, args, { ...options, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { ...execOptions, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return fail(new Error(`${file} ${args.join(' ')} did not run: ${err.message}\n${stderr}`));
       done({ code: err ? (err.code as unknown as number) : 0, stdout, stderr });
     });
+    // Standard input: what is given (`--sfdx-url-stdin -` reads it), else closed so that nothing waits on it.
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -27,7 +30,7 @@ function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS
  * The pinned sf CLI (scripts/install-sf-cli.sh, once per machine) in an isolated HOME with telemetry
  * and update checks off; `sf(args)` runs `sf <args> --json` in a child process and parses its answer.
  */
-export type SfRunner = (args: string[], options?: { cwd?: string; env?: Record<string, string> }) => Promise<SfResult>;
+export type SfRunner = (args: string[], options?: { cwd?: string; env?: Record<string, string>; input?: string }) => Promise<SfResult>;
 
 export async function installSfCli(home: string, commandTimeoutMs = COMMAND_TIMEOUT_MS): Promise<SfRunner> {
   const install = await run('bash', [join(ROOT, 'scripts', 'install-sf-cli.sh')], { cwd: ROOT, env: process.env, timeout: INSTALL_TIMEOUT_MS });
@@ -43,7 +46,9 @@ export async function installSfCli(home: string, commandTimeoutMs = COMMAND_TIME
     ...extra,
   });
   return async (args, options = {}) => {
-    const out = await run(process.execPath, ['--no-deprecation', sfRun, ...args, '--json'], { cwd: options.cwd ?? home, env: env(options.env ?? {}), timeout: commandTimeoutMs });
+    const out = await run(process.execPath, ['--no-deprecation', sfRun, ...args, '--json'], {
+      cwd: options.cwd ?? home, env: env(options.env ?? {}), timeout: commandTimeoutMs, input: options.input,
+    });
     try {
       return { ...out, json: JSON.parse(out.stdout) as SfResult['json'] };
     } catch {

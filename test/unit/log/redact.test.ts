@@ -56,6 +56,10 @@ describe('redaction of what Localforce shows of a call', () => {
       .toBe(`grant_type=password&username=a@b.c&password=${REDACTED}`);
     expect(JSON.parse(redactBody('{"password":"x","name":"n"}', 'application/json; charset=utf-8'))).toEqual({ password: REDACTED, name: 'n' });
     expect(redactBody(`<password>x</password>`, 'text/xml')).toBe(`<password>${REDACTED}</password>`);
+    // CI logins: a JWT bearer assertion and an SFDX auth URL (it carries a refresh token) are credentials too.
+    expect(redactBody('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=eyJ.eyJ.sig', 'application/x-www-form-urlencoded'))
+      .toBe(`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=${REDACTED}`);
+    expect(JSON.parse(redactBody('{"sfdxAuthUrl":"force://3MVG9:abc:5Aep861@127.0.0.1:8443"}', 'application/json'))).toEqual({ sfdxAuthUrl: REDACTED });
   });
 
   it('keeps the scheme of an Authorization header and nothing else of it', () => {
