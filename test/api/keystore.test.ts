@@ -222,6 +222,7 @@ describe('import', () => {
 
   it('moves every certificate from one org to another through a JKS file', async () => {
     const jks = Buffer.from(await (await exportKeystore(source, { password: PASSWORD, format: 'jks' })).arrayBuffer());
+    expect((await keytool(['-list', '-keystore', '{ks}', '-storepass', PASSWORD], { ks: jks })).stdout).toMatch(/Your keystore contains 3 entries/);
     const target = await createOrg(server);
     const res = await importKeystore(target, jks, 'jks');
     expect(res.status).toBe(201);
@@ -315,6 +316,8 @@ describe('the localforce keystore command', () => {
       'Left out Waiting_Csr: it is a CA-signed certificate still waiting for its signed certificate chain; deploy the chain, then export',
       '',
     ]);
+    const listed = await keytool(['-list', '-keystore', '{ks}', '-storetype', 'PKCS12', '-storepass', PASSWORD], { ks: exported.files['org.p12']! });
+    expect(listed.stdout.match(/^\w+(?=, .*PrivateKeyEntry)/gm)).toEqual(['big_key', 'ca_signed', 'jwt_signing']);
     const imported = await runTool(process.execPath, [BIN, 'keystore', 'import', '--url', server.url, '--password', PASSWORD, '--file', '{org.p12}'],
       { 'org.p12': exported.files['org.p12']! }, []);
     // No --token: the default org's. The command names each certificate it made.
