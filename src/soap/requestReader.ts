@@ -3,6 +3,7 @@ import { Faults } from '../errors';
 import { invalidCharacterIn, XmlLimits } from '../package/xmlBounds';
 import { element, type XmlNode } from '../package/xmlTree';
 import { METADATA_NS, type FieldDef, type WsdlSchema } from './wsdlSchema';
+import { setAsideLargeText } from './largeText';
 import { XML_BODY, XSI_TYPE } from './xmlWriter';
 
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -52,7 +53,8 @@ const invalidValue = (value: string, type: string) => Faults.malformedRequest(`'
  * schema says so), with no tree built in between. Unknown elements and bad values are refused with
  * the fault the real service's SOAP stack gives; `aliasesOf` names the variant child names some
  * clients send (jsforce's `request` for `retrieveRequest`). Nesting and attributes per element are
- * bounded as in metadata files (package/xmlBounds.ts), so no message costs more than its length.
+ * bounded as in metadata files (package/xmlBounds.ts), so no message costs more than its length, and
+ * a deploy's large base64 ZipFile goes around the parser (largeText.ts).
  */
 export class RequestReader {
   constructor(private readonly schema: WsdlSchema, private readonly aliasesOf: (operation: string) => Record<string, string> | undefined = () => undefined) {}
@@ -110,7 +112,8 @@ export class RequestReader {
       const fields = this.schema.elementFields(name);
       stack.push(fields ? { ...this.complex(name, fields, name), lenient: true } : { name, text: '', nil: false, skip: true });
     });
-    parser.on('text', (text) => { if (stack.length) stack[stack.length - 1]!.text += text; });
+    const aside = setAsideLargeText(xml);
+    parser.on('text', (text) => { if (stack.length) stack[stack.length - 1]!.text += aside.text(text); });
     parser.on('cdata', (text) => { if (stack.length) stack[stack.length - 1]!.text += text; });
     parser.on('closetag', (tag) => {
       if (!tag.isSelfClosing) depth--;
@@ -127,7 +130,7 @@ export class RequestReader {
       if (inBody) input = value as Record<string, unknown>;
       else headers[frame.name] = value as Record<string, unknown>;
     });
-    parser.write(xml).close();
+    parser.write(aside.xml).close();
     if (!root) throw Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
     if (operation === undefined || !input) throw Faults.malformedRequest('The SOAP Body must hold exactly one operation element');
     return { operation, headers, input };
