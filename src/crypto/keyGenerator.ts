@@ -4,16 +4,18 @@ import type { RsaKeyPair } from './keys';
 
 // Why threads of our own rather than crypto.generateKeyPair's libuv pool: key generation is pure
 // CPU, and on a 2-core machine four libuv threads making keys starve the event loop and the
-// clients' own processes (checkDeployStatus p99 rose 5-10x in the benchmark). These threads lower
-// their own priority to the lowest (on Linux the nice value is per thread, so only they yield):
-// they still get every core nothing else wants, while a request that arrives takes a core at once.
+// clients' own processes (checkDeployStatus p99 rose 5-10x in the benchmark). Two sets of threads:
+// background keys (the pool's) are made on threads that lower their own priority to the lowest (on
+// Linux the nice value is per thread, so only they yield): they get every core nothing else wants,
+// while a request that arrives takes a core at once. Keys a deploy waits for are made on threads of
+// the process's own priority, so that a busy machine (a CI runner) does not starve a waiting client.
 // Elsewhere setPriority would lower the whole process, so it is skipped there.
 // The source is a string run with `eval: true`, so it works from ts-jest and from dist alike.
 const THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { generateKeyPairSync } = require('node:crypto');
 const os = require('node:os');
-if (process.platform === 'linux') {
+if (workerData.background && process.platform === 'linux') {
   try { os.setPriority(os.constants.priority.PRIORITY_LOW); } catch {}
 }
 parentPort.on('message', (bits) => {
@@ -25,58 +27,49 @@ parentPort.on('message', (bits) => {
 });
 `;
 
+type Kind = 'urgent' | 'background';
+
 interface Job {
   bits: number;
-  background: boolean;
+  kind: Kind;
   resolve(key: RsaKeyPair): void;
   reject(err: Error): void;
 }
 
 /**
- * RSA key generation with native crypto on a few low-priority threads (one per core by default),
- * off the event loop. Keys wanted now (a deploy) go before background ones (the pool filler).
+ * RSA key generation with native crypto off the event loop, on up to `size` threads of each kind
+ * (one per core by default): keys wanted now (a deploy) never wait for background ones (the pool
+ * filler), and run at the process's priority while background ones run at the lowest.
  */
 export class KeyGenerator {
   private readonly queue: Job[] = [];
-  private readonly idle: Worker[] = [];
+  private readonly idle: Record<Kind, Worker[]> = { urgent: [], background: [] };
+  private readonly threads: Record<Kind, number> = { urgent: 0, background: 0 };
   private readonly running = new Map<Worker, Job>();
-  private threads = 0;
   private closed = false;
 
   constructor(readonly size = availableParallelism()) {}
 
   /** Keys wanted now, queued or being made. */
   get urgent(): number {
-    let n = this.queue.filter((j) => !j.background).length;
-    for (const job of this.running.values()) if (!job.background) n++;
-    return n;
+    return this.count('urgent');
   }
 
   /** Background keys (the pool's), queued or being made. */
   get background(): number {
-    let n = this.queue.filter((j) => j.background).length;
-    for (const job of this.running.values()) if (job.background) n++;
-    return n;
+    return this.count('background');
   }
 
-  /**
-   * A key wanted now never waits for a background one: while background keys hold every thread,
-   * it gets a thread of its own, ended once done (OpenSSL cannot stop a key half made).
-   */
-  private capacity(job: Job): number {
-    if (job.background) return this.size;
-    let background = 0;
-    for (const j of this.running.values()) if (j.background) background++;
-    return this.size + background;
+  private count(kind: Kind): number {
+    let n = this.queue.filter((j) => j.kind === kind).length;
+    for (const job of this.running.values()) if (job.kind === kind) n++;
+    return n;
   }
 
   generate(bits: number, options: { background?: boolean } = {}): Promise<RsaKeyPair> {
     if (this.closed) return Promise.reject(new Error('The key generator is closed'));
     return new Promise((resolve, reject) => {
-      const job: Job = { bits, background: options.background ?? false, resolve, reject };
-      const firstBackground = this.queue.findIndex((j) => j.background);
-      if (job.background || firstBackground < 0) this.queue.push(job);
-      else this.queue.splice(firstBackground, 0, job);
+      this.queue.push({ bits, kind: options.background ? 'background' : 'urgent', resolve, reject });
       this.dispatch();
     });
   }
@@ -91,51 +84,50 @@ export class KeyGenerator {
       this.end(worker);
     }
     this.running.clear();
-    for (const worker of this.idle.splice(0)) this.end(worker);
+    for (const worker of [...this.idle.urgent.splice(0), ...this.idle.background.splice(0)]) this.end(worker);
   }
 
+  /** Starts each queued job, in order, that has a thread of its kind free or a thread yet to make. */
   private dispatch(): void {
-    while (this.queue.length) {
-      const job = this.queue[0]!;
-      const worker = this.idle.pop() ?? (this.threads < this.capacity(job) ? this.spawn() : undefined);
-      if (!worker) return;
-      this.queue.shift();
+    for (let i = 0; i < this.queue.length;) {
+      const job = this.queue[i]!;
+      const worker = this.idle[job.kind].pop() ?? (this.threads[job.kind] < this.size ? this.spawn(job.kind) : undefined);
+      if (!worker) { i++; continue; }
+      this.queue.splice(i, 1);
       this.running.set(worker, job);
       // A key wanted now keeps the process alive, like any pending I/O; a background one does not.
-      if (job.background) worker.unref();
+      if (job.kind === 'background') worker.unref();
       else worker.ref();
       worker.postMessage(job.bits);
     }
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(THREAD_SOURCE, { eval: true });
-    this.threads++;
+  private spawn(kind: Kind): Worker {
+    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { background: kind === 'background' } });
+    this.threads[kind]++;
     worker.on('message', (key: RsaKeyPair) => {
       const job = this.running.get(worker);
       this.running.delete(worker);
       worker.unref(); // an idle thread never keeps the process alive
-      if (this.threads > this.size) this.end(worker, true); // a thread lent to a key wanted now
-      else this.idle.push(worker);
+      this.idle[kind].push(worker);
       job?.resolve(key);
       this.dispatch();
     });
     worker.on('error', (err) => this.running.get(worker)?.reject(err));
     worker.on('exit', () => {
       // A thread that died (out of memory, say) fails its key; the next one starts a new thread.
-      this.threads--;
+      this.threads[kind]--;
       this.running.get(worker)?.reject(new Error('The key generation thread stopped'));
       this.running.delete(worker);
-      const i = this.idle.indexOf(worker);
-      if (i >= 0) this.idle.splice(i, 1);
+      const at = this.idle[kind].indexOf(worker);
+      if (at >= 0) this.idle[kind].splice(at, 1);
       if (!this.closed) this.dispatch();
     });
     return worker;
   }
 
   // OpenSSL's key generation cannot be interrupted: the thread ends when the key in hand is made.
-  private end(worker: Worker, counted = false): void {
-    if (counted) this.threads--;
+  private end(worker: Worker): void {
     worker.removeAllListeners();
     worker.on('error', () => undefined);
     void worker.terminate();

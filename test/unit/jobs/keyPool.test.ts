@@ -137,19 +137,25 @@ describe('KeyGenerator', () => {
   });
 
   // Per-thread priority exists on Linux only, where Localforce's CI runs: elsewhere this test fails, it does not skip.
-  it('runs its threads at the lowest priority, not the main thread', async () => {
+  it('makes background keys on threads of the lowest priority, and keys wanted now at the process\'s own', async () => {
     if (process.platform !== 'linux') throw new Error(`thread priorities are read from /proc, which ${process.platform} does not have`);
     const niceOf = (tid: string) => {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
+    const threads = () => new Map(readdirSync('/proc/self/task').map((tid) => [tid, niceOf(tid)]));
     // The process may have been started niced (by whatever runs the tests): what matters is that it stays as it was.
     const before = niceOf(String(process.pid));
     const generator = new KeyGenerator(1);
     try {
+      const known = threads();
       await generator.generate(2048);
-      // (A thread of an earlier test may still be finishing its key: count at least one.)
-      expect(readdirSync('/proc/self/task').map(niceOf)).toContain(19);
+      const urgent = [...threads()].filter(([tid]) => !known.has(tid));
+      await generator.generate(2048, { background: true });
+      const background = [...threads()].filter(([tid]) => !known.has(tid) && !urgent.some(([u]) => u === tid));
+      expect(urgent.map(([, nice]) => nice)).toContain(before);
+      expect(urgent.map(([, nice]) => nice)).not.toContain(19);
+      expect(background.map(([, nice]) => nice)).toContain(19);
       expect(niceOf(String(process.pid))).toBe(before); // the event loop's thread keeps its priority
     } finally {
       generator.close();
