@@ -110,9 +110,12 @@ async function stop(child) {
   clearTimeout(timer);
 }
 
+/** The admin API's token the benchmark's servers are started with (creating a second org needs it). */
+const ADMIN_TOKEN = `bench-${process.pid}-${Date.now()}`;
+
 /** A Localforce server in its own process: `localforce start --port 0 ...options`. */
 async function startLocalforce(...options) {
-  const { child, match, ms } = await spawnUntil(['bin/localforce.js', 'start', '--port', '0', ...options],
+  const { child, match, ms } = await spawnUntil(['bin/localforce.js', 'start', '--port', '0', '--admin-token', ADMIN_TOKEN, ...options],
     /listening on (\S+)\n[\s\S]*access token (\S+)\n/);
   const url = match[1];
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -575,8 +578,9 @@ async function mixedTypes() {
       retrieved.value.ms / baseline, { op: '<=', value: 2 });
 
     // listMetadata in an org of that package's components vs in an org of ten: the same query, the same ten answers.
-    const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${server.url}/_localforce/orgs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: '{}' });
     const small = await res.json();
+    if (!res.ok || !small.accessToken) throw new Error(`creating a second org: HTTP ${res.status} ${JSON.stringify(small)}`);
     const smallServer = { ...server, token: small.accessToken, conn: new Connection({ instanceUrl: server.url, accessToken: small.accessToken, version: API }) };
     await deploy(smallServer.conn, await zipOf(remoteSitesPackage(API)));
     const query = (token) => (i) => envelope(token, `<listMetadata><queries><type>RemoteSiteSetting</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`, i);

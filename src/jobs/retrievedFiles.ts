@@ -1,7 +1,7 @@
 import { MetadataRegistry } from '../metadata/registry';
 import { composeParentFile, parentNameOf } from '../metadata/stored/parentFile';
 import { pathOf } from '../metadata/layout/componentPaths';
-import type { StoredComponent } from '../store/components';
+import { nameKey, type StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 
 /**
@@ -19,6 +19,7 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
     if (!entry) parents.set(k, (entry = { type, name, children: new Map() }));
     return entry;
   };
+  const childrenOf = childrenReader(store, orgId, components.length);
   for (const c of components) {
     const { definition, files: filesOf } = MetadataRegistry.get(c.type)!;
     if (definition.parent) {
@@ -26,7 +27,7 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
     } else if (definition.children.length) {
       const entry = parentEntry(c.type, c.fullName);
       entry.own = c;
-      for (const child of allChildren(store, orgId, c)) entry.children.set(`${child.type}:${child.fullName}`, child);
+      for (const child of childrenOf(c)) entry.children.set(`${child.type}:${child.fullName}`, child);
     } else {
       for (const [path, bytes] of filesOf(c)) files.set(path, bytes);
     }
@@ -38,6 +39,42 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
     files.set(pathOf(definition, own?.fullName ?? name), Buffer.from(xml));
   }
   return files;
+}
+
+/** Parents beyond which their children are read a type at a time rather than a parent at a time. */
+const READ_CHILDREN_BY_TYPE_FROM = 16;
+
+/**
+ * Reads the children of the parents of one retrieve: for a few parents one query per parent and
+ * child type; for many (a retrieve of hundreds of objects) every child of a type at once, grouped
+ * by parent name, so the queries do not grow with the parents.
+ */
+function childrenReader(store: Store, orgId: string, parents: number): (parent: StoredComponent) => StoredComponent[] {
+  if (parents < READ_CHILDREN_BY_TYPE_FROM) return (parent) => allChildren(store, orgId, parent);
+  const byType = new Map<string, Map<string, StoredComponent[]>>();
+  const ofType = (type: string) => {
+    let byParent = byType.get(type);
+    if (!byParent) {
+      byType.set(type, (byParent = new Map()));
+      for (const child of store.components.list(orgId, type)) {
+        const key = nameKey(child.fullName);
+        const dot = key.indexOf('.');
+        if (dot < 0) continue;
+        const parentKey = key.slice(0, dot);
+        let list = byParent.get(parentKey);
+        if (!list) byParent.set(parentKey, (list = []));
+        list.push(child);
+      }
+    }
+    return byParent;
+  };
+  return (parent) => {
+    // A parent whose name holds a dot is not one the grouping above can find: asked for on its own.
+    if (parent.fullName.includes('.')) return allChildren(store, orgId, parent);
+    return MetadataRegistry.childrenOf(parent.type).flatMap(({ definition }) => (definition.parent!.child.ignoreParentName
+      ? store.components.list(orgId, definition.xmlName)
+      : ofType(definition.xmlName).get(nameKey(parent.fullName)) ?? []));
+  };
 }
 
 /** Every stored child of a parent component. */
