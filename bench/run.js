@@ -42,8 +42,8 @@ const tempDir = () => { const d = mkdtempSync(path.join(os.tmpdir(), 'localforce
 const children = new Set();
 
 // CPU accounting, to tell how much of the machine other processes took while a figure ran: the run's
-// figures are only as good as the machine was quiet (key threads run at the lowest priority, so
-// other work on the machine slows a deploy more than it slows raw generation).
+// figures are only as good as the machine was quiet (the key pool's threads run at the lowest
+// priority, so other work on the machine slows its filling more than it slows raw generation).
 const TICKS = 100; // USER_HZ
 const childCpu = new Map(); // pid -> CPU seconds, last read
 function processCpu(pid) {
