@@ -19,7 +19,7 @@ export interface SetAside {
 
 export function setAsideLargeText(xml: string): SetAside {
   const texts: string[] = [];
-  const marker = `lfblob${randomBytes(6).toString('hex')}x`;
+  let marker = ''; // made for the first payload only: most messages have none
   let out = '';
   let copied = 0;
   for (let gt = xml.indexOf('>'); gt >= 0; gt = xml.indexOf('>', gt + 1)) {
@@ -28,6 +28,7 @@ export function setAsideLargeText(xml: string): SetAside {
     if (lt - gt - 1 >= MIN_CHARS) {
       const text = xml.slice(gt + 1, lt);
       if (BASE64_TEXT.test(text)) {
+        marker ||= `lfblob${randomBytes(6).toString('hex')}x`;
         out += `${xml.slice(copied, gt + 1)}${marker}${texts.length}`;
         texts.push(text);
         copied = lt;
