@@ -67,7 +67,7 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
       writer.writeResponse(out, request.operation, result);
       out.write(RESPONSE_CLOSE);
       const xml = out.end();
-      if (keep) cache!.set(req.path, body, { sessionId, orgId: caller.org.id, revision, xml: xml! });
+      if (keep) cache!.set(req.path, body, { orgId: caller.org.id, revision, xml: xml! });
     } catch (err) {
       if (res.headersSent) return void res.destroy(err as Error); // a fault cannot follow half an answer
       sendXml(res, 500, faultEnvelope(asFault(err)));

@@ -12,7 +12,6 @@ export interface ReadResponseCacheLimits {
 export const DEFAULT_CACHE_LIMITS: ReadResponseCacheLimits = { maxEntries: 512, maxChars: 32 * 1024 * 1024 };
 
 interface Entry {
-  sessionId: string;
   orgId: string;
   revision: number;
   xml: string;
@@ -21,8 +20,8 @@ interface Entry {
 /**
  * Answers repeated read-only SOAP requests (CI jobs poll listMetadata and readMetadata) without
  * parsing or serializing again. A request is recognised by its exact text, which carries its session
- * id; an answer is reused only while that session is still open and no component of its org has
- * changed since. Its memory is bounded (oldest answers go first), and it only runs while this
+ * id: the route checks that session before it asks (src/http/soapBody.ts), so an answer is reused
+ * only while its session is open, and only while no component of its org has changed. Its memory is bounded (oldest answers go first), and it only runs while this
  * server is the only one writing its store: component revisions are kept in this process, so once
  * SQLite reports a commit by another connection (a second server on the same location), the cache
  * empties and stays off.
@@ -62,7 +61,7 @@ export class ReadResponseCache {
     const key = `${path}\n${body}`;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.revision !== this.store.components.revision(entry.orgId) || !this.store.sessions.active(entry.sessionId)) {
+    if (entry.revision !== this.store.components.revision(entry.orgId)) {
       this.remove(key, entry);
       return undefined;
     }

@@ -7,7 +7,6 @@ import { ReadResponseCache } from '../../../src/http/readResponseCache';
 import { Store } from '../../../src/store/store';
 
 const PATH = '/services/Soap/m/66.0';
-const TOKEN = DEFAULT_ORG.accessToken;
 
 async function storeAt(location: string | null): Promise<Store> {
   const store = Store.open(location);
@@ -15,7 +14,7 @@ async function storeAt(location: string | null): Promise<Store> {
   return store;
 }
 
-const entry = (store: Store, xml: string) => ({ sessionId: TOKEN, orgId: DEFAULT_ORG.id, revision: store.components.revision(DEFAULT_ORG.id), xml });
+const entry = (store: Store, xml: string) => ({ orgId: DEFAULT_ORG.id, revision: store.components.revision(DEFAULT_ORG.id), xml });
 
 describe('ReadResponseCache', () => {
   it('answers the same request again from memory, until a component of the org changes', async () => {
