@@ -60,6 +60,13 @@ export class KeyGenerator {
     return this.count('background');
   }
 
+  /** Keys being made right now, by kind (queued ones aside). */
+  get making(): Record<Kind, number> {
+    const n: Record<Kind, number> = { urgent: 0, background: 0 };
+    for (const job of this.running.values()) n[job.kind]++;
+    return n;
+  }
+
   private count(kind: Kind): number {
     let n = this.queue.filter((j) => j.kind === kind).length;
     for (const job of this.running.values()) if (job.kind === kind) n++;
