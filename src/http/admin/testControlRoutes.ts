@@ -1,10 +1,11 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { ApiFault } from '../../errors';
 import { to18 } from '../../ids';
 import { pacingFromJson } from '../../jobs/deployPacing';
 import { RECORDS_PER_ORG } from '../../log/requestJournal';
 import type { Services } from '../../services';
 import type { Org } from '../../store/orgs';
+import { asyncRoute } from '../asyncRoute';
 import { restError } from '../restErrors';
 
 const DEFAULT_LIMIT = 50;
@@ -34,34 +35,26 @@ export function testControlRoutes(services: Services): Router {
   });
 
   /** Empties an org (components, deploys, retrieves, sessions, recorded calls); the org and its user stay. */
-  router.post('/_localforce/orgs/:orgId/reset', async (req: Request, res: Response, next: NextFunction) => {
+  router.post('/_localforce/orgs/:orgId/reset', asyncRoute(async (req: Request, res: Response) => {
     const org = orgOf(services, res, req.params.orgId);
     if (!org) return;
     services.deploys.abandon(org.id, `The org ${org.id} was reset while this deploy was running; nothing was committed.`);
     // Behind the org's queued work, so nothing still running writes into the emptied org.
-    try {
-      await services.queue.run(org.id, async () => services.orgs.reset(org.id));
-    } catch (err) {
-      return next(err);
-    }
+    await services.queue.run(org.id, async () => services.orgs.reset(org.id));
     services.journal.forget(org.id);
     res.json({ orgId: org.id, status: 'reset' });
-  });
+  }));
 
-  router.delete('/_localforce/orgs/:orgId', async (req: Request, res: Response, next: NextFunction) => {
+  router.delete('/_localforce/orgs/:orgId', asyncRoute(async (req: Request, res: Response) => {
     const org = orgOf(services, res, req.params.orgId);
     if (!org) return;
     const refusal = services.orgs.whyNotDeletable(org.id);
     if (refusal) return restError(res, 400, 'INVALID_OPERATION', refusal);
     services.deploys.abandon(org.id, `The org ${org.id} was deleted while this deploy was running; nothing was committed.`);
-    try {
-      await services.queue.run(org.id, async () => services.orgs.deleteOrg(org.id));
-    } catch (err) {
-      return next(err);
-    }
+    await services.queue.run(org.id, async () => services.orgs.deleteOrg(org.id));
     services.journal.forget(org.id);
     res.status(204).end();
-  });
+  }));
 
   /**
    * Deploy pacing of an org: GET reads it (with the deploys it holds), PUT sets the org's own
