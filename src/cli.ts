@@ -17,6 +17,13 @@ Options:
   --host <host>       address to listen on (default 127.0.0.1)
   --port <port>       port to listen on; 0 picks a free one (default ${DEFAULT_PORT})
   --location <dir>    folder of the store (default ${DEFAULT_LOCATION})
+  --store <folder|url>
+                      where the state is kept (default: LOCALFORCE_STORE, else --location): a folder, or
+                      postgres://user:password@host:5432/database, a PostgreSQL store that several
+                      servers share (each with the same --master-key-file)
+  --job-lease <seconds>
+                      on a shared store, how long a deploy or retrieve stays this server's without
+                      renewal; when its server dies, another ends it as Failed within about that (default 30)
   --in-memory         keep everything in memory; nothing survives a stop
   --clock <iso-time>  start the default org's clock at this time
   --key-pool-size <n> 2048-bit keys made ahead while idle and kept in the store (default ${DEFAULT_KEY_POOL_SIZE};
@@ -39,8 +46,8 @@ Options:
                       a host name clients use besides IP addresses and localhost (a container name);
                       repeat for more, * for any. Other Host headers are refused (DNS rebinding)
   --master-key-file <file>
-                      the master key sealing private keys at rest (default: master.key in the location;
-                      made on first start, mode 600)
+                      the master key sealing private keys at rest (default: LOCALFORCE_MASTER_KEY_FILE,
+                      else master.key in the location; made on first start, mode 600)
   --deploy-pacing <n|manual>
                       hold each deploy InProgress for n status polls, or until released through the
                       admin API, for tests of polling clients (default off; an org can set its own)
@@ -65,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' }, 'mtls-port': { type: 'string' },
         'admin-token': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true },
         'log-level': { type: 'string' }, 'log-format': { type: 'string' }, 'deploy-pacing': { type: 'string' },
+        store: { type: 'string' }, 'job-lease': { type: 'string' },
       },
     });
   } catch (err) {
@@ -77,7 +85,14 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (positionals[0] === 'rotate-master-key') return rotate(values.location ?? DEFAULT_LOCATION, values['master-key-file']);
+  const masterKeyFile = values['master-key-file'] ?? (process.env.LOCALFORCE_MASTER_KEY_FILE || undefined);
+  const store = values.store ?? (process.env.LOCALFORCE_STORE || undefined);
+  if (positionals[0] === 'rotate-master-key') return rotate(store ?? values.location ?? DEFAULT_LOCATION, masterKeyFile);
+  const jobLease = values['job-lease'] === undefined ? undefined : Number(values['job-lease']);
+  if (jobLease !== undefined && !(jobLease >= 0.3)) {
+    console.error(`--job-lease must be a number of seconds from 0.3, not ${values['job-lease']}`);
+    return 2;
+  }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be a number from 0 to 65535, not ${values.port}`);
@@ -111,12 +126,13 @@ export async function main(argv: string[]): Promise<number> {
   let server;
   try {
     server = await startLocalforce({
-      host: values.host, port, location: values.location, inMemory: values['in-memory'], clock: values.clock,
+      host: values.host, port, location: values.location, store, inMemory: values['in-memory'], clock: values.clock,
+      jobLeaseMs: jobLease === undefined ? undefined : Math.round(jobLease * 1000),
       keyPool: !values['no-key-pool'], keyPoolSize: poolSize === undefined ? undefined : Number(poolSize),
       apiVersion: apiVersion === undefined ? undefined : Number(apiVersion), apexTestOutcome: values['apex-test-outcome'],
       answerCache: !values['no-answer-cache'],
       https: values.https, cert: values.cert, key: values.key, mtlsPort,
-      masterKeyFile: values['master-key-file'], adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
+      masterKeyFile, adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
       allowedHosts: values['allowed-host'],
       logLevel: logLevel as LogLevel, logFormat: logFormat as LogFormat, deployPacing: values['deploy-pacing'],
     });

@@ -20,7 +20,14 @@ export interface LocalforceOptions {
   port?: number;
   /** Folder of the store; ignored with inMemory. */
   location?: string;
+  /**
+   * Where the state is kept, in place of `location`: a folder, or a PostgreSQL URL
+   * (postgres://user:password@host:5432/database) that several servers share (with `masterKeyFile`).
+   */
+  store?: string;
   inMemory?: boolean;
+  /** On a shared store, how long a job stays this server's without renewal before others end it (default 30 s). */
+  jobLeaseMs?: number;
   /** Moves the default org's clock to this ISO time at start (tests of expiry). */
   clock?: string;
   /** false turns the key pool off: every key is made when a deploy needs it. */
@@ -106,8 +113,13 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${options.logLevel}`);
   if (options.logFormat !== undefined && !LOG_FORMATS.includes(options.logFormat)) throw new Error(`--log-format must be text or json, not ${options.logFormat}`);
   const log = createLogger({ level: options.logLevel ?? 'silent', format: options.logFormat, destination: options.logDestination });
-  const services = createServices(options.inMemory ? null : options.location ?? DEFAULT_LOCATION,
-    { keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, log, masterKeyFile: options.masterKeyFile });
+  if (options.jobLeaseMs !== undefined && !(Number.isInteger(options.jobLeaseMs) && options.jobLeaseMs >= 300)) {
+    throw new Error(`--job-lease must be at least 0.3 seconds, not ${options.jobLeaseMs / 1000}`);
+  }
+  const services = createServices(options.inMemory ? null : options.store ?? options.location ?? DEFAULT_LOCATION, {
+    keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, log, masterKeyFile: options.masterKeyFile,
+    jobLeaseMs: options.jobLeaseMs,
+  });
   const listeners: Server[] = [];
   let org: OrgCredentials;
   let adminToken: string;
@@ -136,6 +148,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   }
   services.keys.start(); // after listening, so filling never delays start-up
   services.notices.start();
+  services.leases.start([services.deploys, services.retrieves]);
   const [server, mtls] = listeners as [Server, Server | undefined];
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
@@ -153,7 +166,9 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
       await Promise.all(listeners.map(stop));
       services.notices.stop();
       services.deploys.stop();
+      services.queue.stop();
       await services.queue.idle();
+      services.leases.stop();
       services.keys.close(); // no key lands in the store after this
       services.store.close();
     },

@@ -12,6 +12,7 @@ import { KeystoreTransfer } from './jobs/keystoreTransfer';
 import { NoticeWatcher } from './jobs/noticeWatcher';
 import { PooledKeySource } from './jobs/keySource';
 import { OrgQueue } from './jobs/orgQueue';
+import { JobLeases } from './jobs/jobLeases';
 import { RetrieveEngine } from './jobs/retrieveEngine';
 import { metadataSchema, type WsdlSchema } from './soap/wsdlSchema';
 import { Store } from './store/store';
@@ -24,6 +25,8 @@ export interface Services {
   deploys: DeployEngine;
   retrieves: RetrieveEngine;
   queue: OrgQueue;
+  /** Which server runs each unfinished job; started and stopped by the server. */
+  leases: JobLeases;
   /** Keys for new certificates; its pool filling and threads are started and stopped by the server. */
   keys: PooledKeySource;
   /** Certificates with their keys out to a keystore file and in from one. */
@@ -54,12 +57,15 @@ export interface KeyPoolOptions {
   log?: Logger;
   /** The master key sealing private keys at rest, when not master.key in the location. */
   masterKeyFile?: string;
+  /** How long a job stays this server's without renewal on a shared store (src/jobs/jobLeases.ts). */
+  jobLeaseMs?: number;
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
   const store = Store.open(location, { masterKeyFile: pool.masterKeyFile });
-  const queue = new OrgQueue();
+  const queue = new OrgQueue(store.shared ? store.orgLocks : undefined);
   const log = pool.log ?? silentLogger();
+  const leases = new JobLeases(store, pool.jobLeaseMs, log);
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,
   });
@@ -67,9 +73,10 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     store,
     schema: metadataSchema(),
     orgs: new OrgService(store),
-    deploys: new DeployEngine(store, keys, queue, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, log }),
-    retrieves: new RetrieveEngine(store, queue, log),
+    deploys: new DeployEngine(store, keys, queue, leases, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, log }),
+    retrieves: new RetrieveEngine(store, queue, leases, log),
     queue,
+    leases,
     keys,
     keystores: new KeystoreTransfer(store, queue),
     mutualAuth: new MutualAuthService(store),

@@ -24,7 +24,8 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
   const router = express.Router();
   const reader = new RequestReader(services.schema, (operation) => OPERATIONS[operation]?.aliases);
   const writer = new XmlWriter(services.schema);
-  const cache = options.answerCache === false ? undefined : new ReadResponseCache(services.store);
+  // On a shared store other servers write components this one never hears of, so nothing is kept.
+  const cache = options.answerCache === false || services.store.shared ? undefined : new ReadResponseCache(services.store);
   // Every operation here needs a session: a caller without one is refused from the start of the message, unread.
   const text = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
     () => Faults.soapMessageTooLarge(PackageLimits.maxSoapMessageBytes));

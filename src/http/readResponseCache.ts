@@ -29,7 +29,7 @@ interface Entry {
 export class ReadResponseCache {
   private readonly entries = new Map<string, Entry>();
   private chars = 0;
-  private readonly storeVersion: number;
+  private readonly storeVersion: number | undefined;
   private owner = true;
   hits = 0;
 

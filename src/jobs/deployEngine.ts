@@ -17,6 +17,8 @@ import { OrgQueue } from './orgQueue';
 import { shortId, silentLogger, type Logger } from '../log/logger';
 import { redactText } from '../log/redact';
 import { DeployHold, NO_PACING, type DeployPacing } from './deployPacing';
+import type { StoredJob } from '../store/jobs';
+import type { JobLeases, OrphanEnder } from './jobLeases';
 
 interface RunningDeploy {
   result: DeployResult;
@@ -27,6 +29,8 @@ interface RunningDeploy {
   loggedAt?: number;
   /** Deploy pacing: where it waits InProgress before making anything. */
   hold?: DeployHold;
+  /** When a cancel asked through another server was last looked for (shared store). */
+  cancelCheckedAt?: number;
   /** Why it must end without committing anything, when its org was reset or deleted. */
   abandoned?: string;
 }
@@ -55,7 +59,11 @@ const TERMINAL = new Set(['Succeeded', 'SucceededPartial', 'Failed', 'Canceled']
  * generation spread over the cores, and committed in one transaction. Progress lives in memory
  * while a deploy runs and in the store at every change of state.
  */
-export class DeployEngine {
+/** How often a running deploy looks for a cancel asked through another server, and saves its counts for their polls. */
+const SHARED_STORE_PERIOD_MS = 250;
+
+export class DeployEngine implements OrphanEnder<DeployResult> {
+  readonly kind = 'deploys';
   private readonly running = new Map<string, RunningDeploy>();
   /** Set on shutdown: running and queued deploys stop at their next step and commit nothing. */
   private stopping = false;
@@ -65,14 +73,22 @@ export class DeployEngine {
   private readonly defaultPacing: DeployPacing;
   private readonly log: Logger;
 
-  constructor(private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue, settings: DeployEngineSettings = {}) {
+  constructor(
+    private readonly store: Store, private readonly keys: KeySource, private readonly queue: OrgQueue, private readonly leases: JobLeases,
+    settings: DeployEngineSettings = {},
+  ) {
     this.defaultTestPolicy = settings.testPolicy ?? { default: 'pass', classes: {} };
     this.defaultPacing = settings.pacing ?? NO_PACING;
     this.log = settings.log ?? silentLogger();
-    // A deploy cut short by a stop committed nothing; say so rather than leave it pending forever.
-    for (const job of store.deploys.unfinished()) {
-      store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION',
-        STOPPED_MESSAGE));
+    // On a store of its own, every unfinished deploy was cut short by this server's last stop.
+    if (!store.shared) this.endOrphans(store.deploys.unfinished());
+  }
+
+  /** Deploys whose server stopped committed nothing; say so rather than leave them pending forever. */
+  endOrphans(jobs: StoredJob<DeployResult>[]): void {
+    for (const job of jobs) {
+      this.store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE));
+      this.log.warn({ deployId: job.id, orgId: job.orgId }, `deploy ${job.id} ${shortId(job.orgId)} Failed: its server stopped, nothing was committed`);
     }
   }
 
@@ -88,7 +104,9 @@ export class DeployEngine {
       rollbackOnError: options.rollbackOnError, runTestsEnabled: false, status: 'Pending', success: false,
     };
     const zip = Buffer.from(zipBase64, 'base64');
-    this.store.deploys.insert({ id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null });
+    this.store.deploys.insert({
+      id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null, owner: this.leases.owner, leaseUntilMs: this.leases.until(),
+    });
     const running: RunningDeploy = { result, orgId: caller.org.id };
     const pacing = this.pacing(caller.org.id);
     if (pacing.hold !== 'off') running.hold = new DeployHold(pacing);
@@ -152,10 +170,14 @@ export class DeployEngine {
       running.hold?.release();
     }
   }
-  /** A queued deploy is canceled when its turn comes, a running one between two components. */
+  /**
+   * A queued deploy is canceled when its turn comes, a running one between two components. A deploy
+   * another server runs is asked through the store, and that server cancels it.
+   */
   cancel(caller: Caller, id: string): { done: boolean; id: string } {
     const stored = this.stored(caller.org.id, id);
     const running = this.running.get(stored.id);
+    if (!running && !stored.result.done && this.store.deploys.requestCancel(stored.id, caller.user.id)) return { done: false, id: stored.id };
     if (!running || TERMINAL.has(running.result.status)) throw Faults.invalidIdField('Deployment already completed');
     running.cancelRequestedBy = caller.user;
     running.hold?.release();
@@ -196,6 +218,23 @@ export class DeployEngine {
     if (persist) this.store.deploys.update(running.result.id, running.result);
   }
 
+  /**
+   * On a shared store, other servers answer polls of this deploy from the store and take cancels for
+   * it there: now and then, its counts are saved and a cancel is looked for.
+   */
+  private shareProgress(running: RunningDeploy): void {
+    if (!this.store.shared || Date.now() - (running.cancelCheckedAt ?? 0) < SHARED_STORE_PERIOD_MS) return;
+    running.cancelCheckedAt = Date.now();
+    this.store.deploys.update(running.result.id, running.result);
+    const by = running.cancelRequestedBy ? undefined : this.store.deploys.cancelRequestedBy(running.result.id);
+    const user = by === undefined ? undefined : this.store.orgs.user(by);
+    if (user) {
+      running.cancelRequestedBy = user;
+      running.hold?.release();
+      this.update(running, { status: 'Canceling' });
+    }
+  }
+
   private finish(result: DeployResult, status: DeployResult['status'], errorStatusCode?: string, errorMessage?: string, at?: string): DeployResult {
     const completed = at ?? new Date().toISOString();
     return {
@@ -222,6 +261,8 @@ export class DeployEngine {
     // Between steps: a cancel ends the deploy as Canceled, a shutdown or a reset of its org as Failed;
     // none commits anything.
     const interrupted = () => {
+      running.cancelCheckedAt = undefined;
+      this.shareProgress(running);
       if (this.stopping) end('Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE);
       else if (running.abandoned) end('Failed', 'UNKNOWN_EXCEPTION', running.abandoned);
       else if (running.cancelRequestedBy) end('Canceled');
@@ -274,7 +315,7 @@ export class DeployEngine {
         ? plan.additions.map(() => undefined)
         : await this.applyAll(plan, caller, running);
       if (interrupted()) return;
-      const ids = !rollback && !options.checkOnly ? this.commit(plan, writes, caller) : plan.additions.map((a) => a.existing?.id);
+      const ids = !rollback && !options.checkOnly ? this.commit(plan, writes, caller, running) : plan.additions.map((a) => a.existing?.id);
 
       const successes = this.successMessages(plan, ids, createdDate);
       successes.push(...warnings);
@@ -312,6 +353,7 @@ export class DeployEngine {
           throw err;
         }
         this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: currentOrgNow(this.store, caller.org).toISOString() }, false);
+        this.shareProgress(running);
         if (Date.now() - (running.loggedAt ?? 0) >= PROGRESS_LOG_MS) {
           running.loggedAt = Date.now();
           this.logLine(running, `InProgress: ${deployed}/${running.result.numberComponentsTotal} components deployed`);
@@ -342,10 +384,13 @@ export class DeployEngine {
   }
 
   /** All of a deploy's changes in one transaction: pre-deletions, additions, post-deletions. Returns the additions' ids. */
-  private commit(plan: DeployPlan, writes: (ComponentWrite | undefined)[], caller: Caller): string[] {
+  private commit(plan: DeployPlan, writes: (ComponentWrite | undefined)[], caller: Caller, running: RunningDeploy): string[] {
     const { org, user } = caller;
     const at = currentOrgNow(this.store, org).toISOString();
     return this.store.transaction(() => {
+      if (!this.store.deploys.stillOwns(running.result.id, this.leases.owner)) {
+        throw new Error('This server stalled past its lease on the deploy, which another server has ended; nothing was committed');
+      }
       for (const d of plan.preDeletions) deleteComponent(this.store, org.id, d.existing.type, d.existing.fullName);
       // What planning read of each addition is still what is stored: an org's deploys and CRUD calls run one at a time.
       const ids = plan.additions.map((a, i) =>

@@ -15,6 +15,8 @@ import type { StoredComponent } from '../store/components';
 import type { Caller } from '../store/orgs';
 import type { Store } from '../store/store';
 import type { OrgQueue } from './orgQueue';
+import type { JobLeases, OrphanEnder } from './jobLeases';
+import type { StoredJob } from '../store/jobs';
 import { shortId, silentLogger, type Logger } from '../log/logger';
 import { redactText } from '../log/redact';
 
@@ -27,10 +29,19 @@ export interface RetrieveRequest {
 }
 
 /** Retrieves run in the org's queue (so they see every deploy queued before them) and keep their zip. */
-export class RetrieveEngine {
-  constructor(private readonly store: Store, private readonly queue: OrgQueue, private readonly log: Logger = silentLogger()) {
-    for (const job of store.retrieves.unfinished()) {
-      store.retrieves.update(job.id, {
+export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
+  readonly kind = 'retrieves';
+
+  constructor(
+    private readonly store: Store, private readonly queue: OrgQueue, private readonly leases: JobLeases, private readonly log: Logger = silentLogger(),
+  ) {
+    // On a store of its own, every unfinished retrieve was cut short by this server's last stop.
+    if (!store.shared) this.endOrphans(store.retrieves.unfinished());
+  }
+
+  endOrphans(jobs: StoredJob<RetrieveResult>[]): void {
+    for (const job of jobs) {
+      this.store.retrieves.update(job.id, {
         ...job.result, done: true, status: 'Failed', success: false, errorStatusCode: 'UNKNOWN_EXCEPTION',
         errorMessage: 'UNKNOWN_EXCEPTION: Localforce stopped while this retrieve was running. Retrieve again.',
       });
@@ -45,6 +56,7 @@ export class RetrieveEngine {
     const result: RetrieveResult = { done: false, fileProperties: [], id, messages: [], status: 'Pending', success: false };
     this.store.retrieves.insert({
       id, orgId: caller.org.id, createdDate: orgNow(caller.org).toISOString(), result, options: JSON.parse(JSON.stringify(request)) as Record<string, unknown>, zip: null,
+      owner: this.leases.owner, leaseUntilMs: this.leases.until(),
     });
     this.queue.run(caller.org.id, () => this.run(caller, id, request)).catch(() => undefined);
     this.log.info({ retrieveId: id, orgId: caller.org.id }, `retrieve ${id} ${shortId(caller.org.id)} queued`);

@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
 import { Repository } from './repository';
 import type { SecretBox } from './secretBox';
 
@@ -53,7 +53,7 @@ export const nameKey = (fullName: string): string => fullName.toLowerCase();
 export class ComponentRepository extends Repository {
   private readonly revisions = new Map<string, number>();
 
-  constructor(db: Db, private readonly box: SecretBox) {
+  constructor(db: SqlDatabase, private readonly box: SecretBox) {
     super(db);
   }
 
@@ -82,11 +82,15 @@ export class ComponentRepository extends Repository {
    */
   getMany(orgId: string, type: string, names: string[]): StoredComponent[] {
     if (!names.length) return [];
-    const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))')
-      .all(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
+    const rows = this.sql({
+      sqlite: 'SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))',
+      postgres: 'SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT jsonb_array_elements_text(?::jsonb))',
+    }).all(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
     if (!rows.length) return [];
-    const files = groupFiles(this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path')
-      .all(JSON.stringify(rows.map((r) => r.id))) as FileRow[]);
+    const files = groupFiles(this.sql({
+      sqlite: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path',
+      postgres: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY path',
+    }).all(JSON.stringify(rows.map((r) => r.id))) as FileRow[]);
     return rows.map((r) => toComponent(r, files.get(r.id)));
   }
 
@@ -141,7 +145,7 @@ export class ComponentRepository extends Repository {
        VALUES (@orgId, @type, @nameKey, @fullName, @id, @fields, @content, @createdById, @createdDate, @lastModifiedById, @lastModifiedDate, @packageName)
        ON CONFLICT (org_id, type, name_key) DO UPDATE SET full_name = excluded.full_name, fields = excluded.fields,
          content = excluded.content, last_modified_by_id = excluded.last_modified_by_id, last_modified_date = excluded.last_modified_date,
-         package_name = COALESCE(excluded.package_name, package_name)`,
+         package_name = COALESCE(excluded.package_name, components.package_name)`,
     ).run({
       orgId: c.orgId, type: c.type, nameKey: nameKey(c.fullName), fullName: c.fullName, id: c.id, fields: JSON.stringify(c.fields),
       content: c.content, createdById: c.createdById, createdDate: c.createdDate, lastModifiedById: c.lastModifiedById,

@@ -1,5 +1,5 @@
 import { Repository } from './repository';
-import type { Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
 import type { SecretBox } from './secretBox';
 
 /** An OAuth client of an org: a ConnectedApp deployed as metadata, or one made through the admin API. */
@@ -28,7 +28,7 @@ interface Row {
 const context = (consumerKey: string) => `connected_apps:${consumerKey}`;
 
 export class ConnectedAppRepository extends Repository {
-  constructor(db: Db, private readonly box: SecretBox) {
+  constructor(db: SqlDatabase, private readonly box: SecretBox) {
     super(db);
   }
 

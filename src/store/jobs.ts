@@ -1,4 +1,4 @@
-import type { Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
 import { to15, to18 } from '../ids';
 import { Repository } from './repository';
 
@@ -12,15 +12,19 @@ export interface StoredJob<R> {
   zip: Buffer | null;
   /** When a retrieve ended (a deploy's result says so itself). */
   completedDate?: string;
+  /** The server running it, while it runs, and until when its lease holds (ms since 1970, machine clock). */
+  owner?: string;
+  leaseUntilMs?: number;
 }
 
 interface JobRow {
   id: string; org_id: string; created_date: string; result: string; options?: string | null; zip: Buffer | null; completed_date?: string | null;
+  owner?: string | null; lease_until_ms?: number | null;
 }
 
 /** Deploys and retrieves share a shape; each gets its own table. */
 export class JobRepository<R> extends Repository {
-  constructor(db: Db, private readonly table: 'deploys' | 'retrieves') {
+  constructor(db: SqlDatabase, private readonly table: 'deploys' | 'retrieves') {
     super(db);
   }
 
@@ -32,21 +36,60 @@ export class JobRepository<R> extends Repository {
   }
 
   insert(job: StoredJob<R>): void {
-    if (this.table === 'deploys') {
-      this.sql('INSERT INTO deploys (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip);
+    this.sql(`INSERT INTO ${this.table} (id, org_id, created_date, result, options, zip, owner, lease_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip, job.owner ?? null, job.leaseUntilMs ?? null);
+  }
+
+  /** A new result; a result that is done ends the job's lease. */
+  update(id: string, result: R & { done: boolean }, zip?: Buffer | null): void {
+    const lease = result.done ? ', lease_until_ms = NULL' : '';
+    if (zip === undefined) {
+      this.sql(`UPDATE ${this.table} SET result = ?${lease} WHERE id = ?`).run(JSON.stringify(result), id);
     } else {
-      this.sql('INSERT INTO retrieves (id, org_id, created_date, result, options, zip) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip);
+      this.sql(`UPDATE ${this.table} SET result = ?, zip = ?${lease} WHERE id = ?`).run(JSON.stringify(result), zip, id);
     }
   }
 
-  update(id: string, result: R, zip?: Buffer | null): void {
-    if (zip === undefined) {
-      this.sql(`UPDATE ${this.table} SET result = ? WHERE id = ?`).run(JSON.stringify(result), id);
-    } else {
-      this.sql(`UPDATE ${this.table} SET result = ?, zip = ? WHERE id = ?`).run(JSON.stringify(result), zip, id);
-    }
+  /** Extends the leases of the jobs `owner` is running (the server's heartbeat). */
+  renewLeases(owner: string, untilMs: number): void {
+    this.sql(`UPDATE ${this.table} SET lease_until_ms = ? WHERE owner = ? AND lease_until_ms IS NOT NULL`).run(untilMs, owner);
+  }
+
+  /**
+   * Unfinished jobs of other servers whose lease ran out before `nowMs` (their server died), or, with
+   * `own`, every unfinished job of server `me`. On a shared store the rows stay locked until the
+   * transaction ends, and rows another server is ending already are skipped.
+   */
+  orphans(me: string, nowMs: number, own = false): StoredJob<R>[] {
+    const where = own ? 'lease_until_ms IS NOT NULL AND owner = ?' : 'lease_until_ms < ? AND (owner IS NULL OR owner <> ?)';
+    const rows = this.sql({
+      sqlite: `SELECT * FROM ${this.table} WHERE ${where}`,
+      postgres: `SELECT * FROM ${this.table} WHERE ${where} FOR UPDATE SKIP LOCKED`,
+    }).all(...(own ? [me] : [nowMs, me])) as JobRow[];
+    return rows.map((row) => this.toJob(row));
+  }
+
+  /**
+   * Whether `owner` still runs the job, which no other server has ended: checked in the transaction
+   * that commits a deploy, so a server that stalled past its lease commits nothing once another has
+   * ended its job. Locks the row until that transaction ends on a shared store.
+   */
+  stillOwns(id: string, owner: string): boolean {
+    return !!this.sql({
+      sqlite: `SELECT 1 AS held FROM ${this.table} WHERE id = ? AND owner = ? AND lease_until_ms IS NOT NULL`,
+      postgres: `SELECT 1 AS held FROM ${this.table} WHERE id = ? AND owner = ? AND lease_until_ms IS NOT NULL FOR UPDATE`,
+    }).get(id, owner);
+  }
+
+  /** Asks whichever server runs the job to cancel it; false when it is not running. */
+  requestCancel(id: string, userId: string): boolean {
+    return this.sql(`UPDATE ${this.table} SET cancel_requested_by = ? WHERE id = ? AND lease_until_ms IS NOT NULL`).run(userId, id).changes > 0;
+  }
+
+  /** Who asked for the job to be canceled, if anyone has. */
+  cancelRequestedBy(id: string): string | undefined {
+    const row = this.sql(`SELECT cancel_requested_by FROM ${this.table} WHERE id = ?`).get(id) as { cancel_requested_by: string | null } | undefined;
+    return row?.cancel_requested_by ?? undefined;
   }
 
   /** A retrieve's end (deploys keep theirs in the result). */
@@ -60,10 +103,12 @@ export class JobRepository<R> extends Repository {
    */
   recent(orgId: string, limit: number): StoredJob<Partial<R>>[] {
     const completed = this.table === 'retrieves' ? 'completed_date' : 'NULL AS completed_date';
-    const rows = this.sql(
-      `SELECT id, org_id, created_date, json_remove(result, '$.details', '$.fileProperties', '$.zipFile') AS result, options, NULL AS zip, ${completed}
+    const rows = this.sql({
+      sqlite: `SELECT id, org_id, created_date, json_remove(result, '$.details', '$.fileProperties', '$.zipFile') AS result, options, NULL AS zip, ${completed}
        FROM ${this.table} WHERE org_id = ? ORDER BY created_date DESC, rowid DESC LIMIT ?`,
-    ).all(orgId, limit) as JobRow[];
+      postgres: `SELECT id, org_id, created_date, (result::jsonb - 'details' - 'fileProperties' - 'zipFile')::text AS result, options, NULL AS zip, ${completed}
+       FROM ${this.table} WHERE org_id = ? ORDER BY created_date DESC, seq DESC LIMIT ?`,
+    }).all(orgId, limit) as JobRow[];
     return rows.map((row) => this.toJob(row) as StoredJob<Partial<R>>);
   }
 
@@ -74,7 +119,10 @@ export class JobRepository<R> extends Repository {
 
   /** Jobs that were running when the process stopped. */
   unfinished(): StoredJob<R>[] {
-    const rows = this.sql(`SELECT * FROM ${this.table} WHERE json_extract(result, '$.done') = 0`).all() as JobRow[];
+    const rows = this.sql({
+      sqlite: `SELECT * FROM ${this.table} WHERE json_extract(result, '$.done') = 0`,
+      postgres: `SELECT * FROM ${this.table} WHERE result::jsonb ->> 'done' = 'false'`,
+    }).all() as JobRow[];
     return rows.map((row) => this.toJob(row));
   }
 
@@ -82,7 +130,7 @@ export class JobRepository<R> extends Repository {
     return {
       id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,
-      completedDate: row.completed_date ?? undefined,
+      completedDate: row.completed_date ?? undefined, owner: row.owner ?? undefined, leaseUntilMs: row.lease_until_ms ?? undefined,
     };
   }
 }

@@ -1,10 +1,10 @@
-import type { Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
 import { Repository } from './repository';
 import type { SecretBox } from './secretBox';
 
 /** RSA private keys made ahead of time, sealed under the master key; each is handed out once and deleted as it is taken. */
 export class KeyPoolRepository extends Repository {
-  constructor(db: Db, private readonly box: SecretBox) {
+  constructor(db: SqlDatabase, private readonly box: SecretBox) {
     super(db);
   }
 
@@ -22,8 +22,11 @@ export class KeyPoolRepository extends Repository {
   }
 
   take(bits: number, max: number): string[] {
-    const rows = this.sql('DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem')
-      .all(bits, max) as { private_key_pem: string }[];
+    // Each key is deleted as it is read; on a shared store, keys another server is taking are skipped, not waited for.
+    const rows = this.sql({
+      sqlite: 'DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ?) RETURNING private_key_pem',
+      postgres: 'DELETE FROM key_pool WHERE seq IN (SELECT seq FROM key_pool WHERE bits = ? ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING private_key_pem',
+    }).all(bits, max) as { private_key_pem: string }[];
     return rows.map((r) => this.box.open(r.private_key_pem, 'key_pool'));
   }
 }

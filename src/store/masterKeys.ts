@@ -1,5 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
-import type { Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
+import { SqliteDatabase } from './sqlite/sqliteDatabase';
 import {
   isSealed, loadOrCreateMasterKey, newMasterKey, pendingKeyFile, readMasterKey, removeIfPresent, SecretBox, writeMasterKey,
 } from './secretBox';
@@ -12,7 +13,7 @@ const SEALED_COLUMNS = [
 ] as const;
 
 /** The master key ids that sealed values of the store were sealed with. */
-function keyIdsInUse(db: Db): Set<string> {
+function keyIdsInUse(db: SqlDatabase): Set<string> {
   const ids = new Set<string>();
   for (const { table, column } of SEALED_COLUMNS) {
     const rows = db.prepare(`SELECT DISTINCT ${column} AS v FROM ${table} WHERE ${column} LIKE 'lfenc:v1:%'`).all() as { v: string }[];
@@ -22,7 +23,7 @@ function keyIdsInUse(db: Db): Set<string> {
 }
 
 /** Re-seals every private key of the store with `to` (plaintext ones from older stores too), in one transaction. */
-function resealAll(db: Db, from: SecretBox, to: SecretBox): number {
+function resealAll(db: SqlDatabase, from: SecretBox, to: SecretBox): number {
   let count = 0;
   db.transaction(() => {
     for (const { table, key, column, context } of SEALED_COLUMNS) {
@@ -35,7 +36,7 @@ function resealAll(db: Db, from: SecretBox, to: SecretBox): number {
         count++;
       }
     }
-  })();
+  });
   return count;
 }
 
@@ -45,7 +46,7 @@ function resealAll(db: Db, from: SecretBox, to: SecretBox): number {
  * takes the place of the old one; not committed means it is dropped. Keys stored in clear by older
  * versions are sealed now.
  */
-export function openSecretBox(db: Db, file: string | null): SecretBox {
+export function openSecretBox(db: SqlDatabase, file: string | null): SecretBox {
   if (!file) return new SecretBox(newMasterKey());
   const inUse = keyIdsInUse(db);
   const pending = pendingKeyFile(file);
@@ -73,12 +74,12 @@ export function openSecretBox(db: Db, file: string | null): SecretBox {
  * re-sealed with it in one durable transaction, and only then does the new key file replace the old.
  * Returns how many keys were re-sealed.
  */
-export function rotateMasterKey(db: Db, file: string): { resealed: number; keyId: string } {
+export function rotateMasterKey(db: SqlDatabase, file: string): { resealed: number; keyId: string } {
   const box = openSecretBox(db, file);
   const next = newMasterKey();
   const pending = pendingKeyFile(file);
   writeMasterKey(pending, next);
-  db.pragma('synchronous = FULL'); // the commit must be on disk before the key file changes
+  if (db instanceof SqliteDatabase) db.raw.pragma('synchronous = FULL'); // the commit must be on disk before the key file changes
   const resealed = resealAll(db, box, new SecretBox(next, [box.current]));
   renameSync(pending, file);
   return { resealed, keyId: next.id };

@@ -88,7 +88,7 @@ export class OrgRepository extends Repository {
 
   /** Every user of an org, in the order they were made. */
   usersOf(orgId: string): User[] {
-    return (this.sql('SELECT * FROM users WHERE org_id = ? ORDER BY rowid').all(orgId) as UserRow[]).map(toUser);
+    return (this.sql({ sqlite: 'SELECT * FROM users WHERE org_id = ? ORDER BY rowid', postgres: 'SELECT * FROM users WHERE org_id = ? ORDER BY seq' }).all(orgId) as UserRow[]).map(toUser);
   }
 
   /** Every org's id: what background checks go through. */

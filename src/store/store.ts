@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { openDatabase, type Db } from './database';
+import type { SqlDatabase } from './sqlDatabase';
+import { openSqliteDatabase, SqliteDatabase } from './sqlite/sqliteDatabase';
+import { PostgresDatabase } from './postgres/postgresDatabase';
 import { LocationFiles, StoreLocation } from './location';
 import { openSecretBox, rotateMasterKey } from './masterKeys';
 import type { SecretBox } from './secretBox';
@@ -12,6 +14,7 @@ import { KeyPoolRepository } from './keyPool';
 import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
 import { ConnectedAppRepository } from './connectedApps';
 import { RefreshTokenRepository } from './refreshTokens';
+import { OrgLockRepository } from './orgLocks';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -25,8 +28,12 @@ export class Store {
   readonly mutualAuthCertificates: MutualAuthCertificateRepository;
   readonly connectedApps: ConnectedAppRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly orgLocks: OrgLockRepository;
 
-  private constructor(private readonly db: Db, box: SecretBox, private readonly location?: StoreLocation) {
+  /** This server among those sharing the store: the owner of the jobs it runs. */
+  readonly instanceId = randomUUID();
+
+  private constructor(private readonly db: SqlDatabase, private readonly box: SecretBox, private readonly location?: StoreLocation) {
     this.orgs = new OrgRepository(db);
     this.sessions = new SessionRepository(db);
     this.components = new ComponentRepository(db, box);
@@ -36,19 +43,21 @@ export class Store {
     this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
     this.connectedApps = new ConnectedAppRepository(db, box);
     this.refreshTokens = new RefreshTokenRepository(db);
+    this.orgLocks = new OrgLockRepository(db);
   }
 
   /**
-   * `location` null keeps everything in memory. A folder is locked for this process first, so a
-   * second server stops before it touches anything; private keys are sealed under the master key
-   * (`masterKeyFile`, else master.key in the folder).
+   * `location` null keeps everything in memory; a postgres:// URL names a PostgreSQL store that several
+   * servers share, whose private keys are sealed under the master key in `masterKeyFile` (the same
+   * file for every server). A folder is locked for this process first, so a second server stops before
+   * it touches anything; its master key is `masterKeyFile`, else master.key in the folder.
    */
   static open(location: string | null, options: { masterKeyFile?: string } = {}): Store {
+    if (location !== null && isPostgresUrl(location)) return Store.openPostgres(location, options.masterKeyFile);
     const claimed = location === null ? undefined : StoreLocation.claim(location);
-    let db: Db | undefined;
+    let db: SqlDatabase | undefined;
     try {
-      db = openDatabase(claimed?.dir ?? null);
-      hashStoredSessionIds(db);
+      db = openSqliteDatabase(claimed?.dir ?? null);
       const box = openSecretBox(db, claimed ? options.masterKeyFile ?? claimed.file(LocationFiles.masterKey) : null);
       return new Store(db, box, claimed);
     } catch (err) {
@@ -58,11 +67,46 @@ export class Store {
     }
   }
 
+  private static openPostgres(url: string, masterKeyFile: string | undefined): Store {
+    if (!masterKeyFile) {
+      throw new Error('A PostgreSQL store needs --master-key-file (or LOCALFORCE_MASTER_KEY_FILE): every server sharing it seals private keys with the same key');
+    }
+    const db = PostgresDatabase.open(url);
+    try {
+      return new Store(db, openSecretBox(db, masterKeyFile));
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** Whether other servers write this store too (PostgreSQL): then nothing read may be kept in memory as current. */
+  get shared(): boolean {
+    return this.db.shared;
+  }
+
+  /** Which engine holds the store, for the start-up line and figures. */
+  get engine(): 'sqlite' | 'postgres' {
+    return this.db.dialect;
+  }
+
+  /**
+   * A secret every server of a shared store must agree on (the admin token): the first to ask keeps
+   * `made` (sealed under the master key), and every server after gets that one.
+   */
+  sharedSecret(name: string, made: string): string {
+    const context = `shared_settings:${name}`;
+    this.db.prepare('INSERT INTO shared_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, this.box.seal(made, context));
+    const row = this.db.prepare('SELECT value FROM shared_settings WHERE name = ?').get(name) as { value: string };
+    return this.box.open(row.value, context);
+  }
+
   /** Replaces the master key of the store in `location` and re-seals every private key; the location must not be in use. */
   static rotateMasterKey(location: string, options: { masterKeyFile?: string } = {}): { resealed: number; keyId: string; file: string } {
+    if (isPostgresUrl(location)) throw new Error('rotate-master-key works on a store folder; a PostgreSQL store\'s master key cannot be rotated while its servers share it');
     const claimed = StoreLocation.claim(location);
     try {
-      const db = openDatabase(claimed.dir);
+      const db = openSqliteDatabase(claimed.dir);
       try {
         const file = options.masterKeyFile ?? claimed.file(LocationFiles.masterKey);
         return { ...rotateMasterKey(db, file), file };
@@ -81,13 +125,15 @@ export class Store {
 
   /**
    * SQLite's data_version: it changes when another connection (another server on the same
-   * location) commits to the store, never for this one's own writes.
+   * location) commits to the store, never for this one's own writes. A shared store has none: it is
+   * written by others all the time.
    */
-  dataVersion(): number {
-    return (this.versionStatement ??= this.db.prepare('PRAGMA data_version').pluck()).get() as number;
+  dataVersion(): number | undefined {
+    if (!(this.db instanceof SqliteDatabase)) return undefined;
+    return (this.versionStatement ??= this.db.raw.prepare('PRAGMA data_version').pluck()).get() as number;
   }
 
-  private versionStatement: ReturnType<Db['prepare']> | undefined;
+  private versionStatement: import('better-sqlite3').Statement | undefined;
 
   /**
    * Empties an org: components with their files and keys (and the connected apps they register),
@@ -116,7 +162,7 @@ export class Store {
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.transaction(work);
   }
 
   close(): void {
@@ -125,8 +171,5 @@ export class Store {
   }
 }
 
-/** Sessions are kept by the SHA-256 of their token, never the token: stores from before that are converted once. */
-function hashStoredSessionIds(db: Db): void {
-  db.function('localforce_sha256', { deterministic: true }, (v: unknown) => createHash('sha256').update(String(v)).digest('hex'));
-  db.prepare("UPDATE sessions SET id = localforce_sha256(id) WHERE id LIKE '%!%'").run();
-}
+/** A PostgreSQL connection URL, as libpq takes it, rather than a folder. */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);

@@ -1,8 +1,29 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
 
-export type Db = Database.Database;
+/** The embedded store: better-sqlite3 already runs statements synchronously, as the repositories expect. */
+export class SqliteDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite';
+  /** One server holds a store folder (src/store/location.ts locks it), so nothing is shared. */
+  readonly shared = false;
+
+  constructor(readonly raw: Database.Database) {}
+
+  prepare(text: string): SqlStatement {
+    return this.raw.prepare(text) as unknown as SqlStatement;
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.raw.transaction(work)();
+  }
+
+  close(): void {
+    this.raw.close();
+  }
+}
 
 /** Schema migrations, applied in order; the index of the last one applied is kept in user_version. */
 const MIGRATIONS: string[] = [
@@ -131,10 +152,18 @@ const MIGRATIONS: string[] = [
    ALTER TABLE sessions ADD COLUMN refresh_token TEXT;
    CREATE INDEX sessions_by_app ON sessions (consumer_key) WHERE consumer_key IS NOT NULL;
    CREATE INDEX sessions_by_refresh_token ON sessions (refresh_token) WHERE refresh_token IS NOT NULL;`,
+  // Several servers on one store (PostgreSQL; the columns are here too so both run the same SQL): a job
+  // is owned by the server running it under a lease it renews, and a cancel may come through another.
+  `ALTER TABLE deploys ADD COLUMN owner TEXT;
+   ALTER TABLE deploys ADD COLUMN lease_until_ms INTEGER;
+   ALTER TABLE deploys ADD COLUMN cancel_requested_by TEXT;
+   ALTER TABLE retrieves ADD COLUMN owner TEXT;
+   ALTER TABLE retrieves ADD COLUMN lease_until_ms INTEGER;
+   ALTER TABLE retrieves ADD COLUMN cancel_requested_by TEXT;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
-export function openDatabase(location: string | null): Db {
+export function openSqliteDatabase(location: string | null): SqliteDatabase {
   let file = ':memory:';
   if (location) {
     mkdirSync(location, { recursive: true, mode: 0o700 });
@@ -154,5 +183,8 @@ export function openDatabase(location: string | null): Db {
       db.pragma(`user_version = ${i + 1}`);
     })();
   }
-  return db;
+  // Sessions are kept by the SHA-256 of their token, never the token: stores from before that are converted once.
+  db.function('localforce_sha256', { deterministic: true }, (v: unknown) => createHash('sha256').update(String(v)).digest('hex'));
+  db.prepare("UPDATE sessions SET id = localforce_sha256(id) WHERE id LIKE '%!%'").run();
+  return new SqliteDatabase(db);
 }
