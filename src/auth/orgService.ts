@@ -101,7 +101,8 @@ export class OrgService {
   }
 
   private insertOrgRows(c: OrgCredentials, name: string, passwordHash: string): void {
-    this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 });
+    // The default org may be made by several servers of a shared store starting at once: the first wins.
+    if (!this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 })) return;
     this.store.orgs.insertUser({
       id: c.userId, orgId: c.id, username: c.username, passwordHash, fullName: 'Admin User', email: c.username,
       profile: 'System Administrator', permissions: [],

@@ -55,9 +55,10 @@ export class OrgRepository extends Repository {
     return row && toOrg(row);
   }
 
-  insert(org: Org): void {
-    this.sql('INSERT INTO orgs (id, name, created_date, clock_offset_ms) VALUES (?, ?, ?, ?)')
-      .run(org.id, org.name, org.createdDate, org.clockOffsetMs);
+  /** Returns false, inserting nothing, when the org exists (another server sharing the store made it first). */
+  insert(org: Org): boolean {
+    return this.sql('INSERT INTO orgs (id, name, created_date, clock_offset_ms) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+      .run(org.id, org.name, org.createdDate, org.clockOffsetMs).changes > 0;
   }
 
   setClockOffset(id: string, offsetMs: number): void {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 
 /**
  * Private keys at rest are sealed with AES-256-GCM under the location's master key, the way an org
@@ -89,9 +89,18 @@ export function writeMasterKey(file: string, key: MasterKey): void {
 /** The master key in `file`, made on first use. */
 export function loadOrCreateMasterKey(file: string): MasterKey {
   if (existsSync(file)) return readMasterKey(file);
-  const key = newMasterKey();
-  writeMasterKey(file, key);
-  return key;
+  // Written aside and linked into place: a link never replaces a file, so when servers sharing a store
+  // start together, the first key made is the one all of them use.
+  const aside = `${file}.made-${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeMasterKey(aside, newMasterKey());
+  try {
+    linkSync(aside, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    removeIfPresent(aside);
+  }
+  return readMasterKey(file);
 }
 
 /** The file a rotation writes its new key to before the store is re-sealed. */

@@ -1,20 +1,20 @@
 import { Connection } from 'jsforce';
 import JSZip from 'jszip';
 import { startLocalforce, type LocalforceOptions, type LocalforceServer } from '../../src';
-import { newPostgresStore, TEST_POSTGRES } from './postgres';
+import { newPostgresStore, SUITES_ON_POSTGRES } from './postgres';
 
 export type { LocalforceServer };
 
 /**
  * A started server for one test file, its store in memory; or, when the tests run beside a PostgreSQL
- * server (LOCALFORCE_TEST_POSTGRES), in a new database of its own there, so the same suites check both stores.
+ * server and LOCALFORCE_TEST_STORE=postgres, in a new database of its own there (test/support/postgres.ts).
  */
 export async function startTestServer(options: LocalforceOptions = {}): Promise<LocalforceServer> {
   delete process.env.http_proxy;
   delete process.env.https_proxy;
   delete process.env.HTTP_PROXY;
   delete process.env.HTTPS_PROXY;
-  if (TEST_POSTGRES && options.inMemory !== false && options.location === undefined && options.store === undefined) {
+  if (SUITES_ON_POSTGRES && options.inMemory !== false && options.location === undefined && options.store === undefined) {
     const { url, masterKeyFile } = await newPostgresStore();
     return startLocalforce({ port: 0, ...options, inMemory: false, store: url, masterKeyFile: options.masterKeyFile ?? masterKeyFile });
   }

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-/**
- * The PostgreSQL server the tests may use (scripts/with-postgres.sh starts a private one and sets it):
- * with it, every test server that would keep its store in memory gets a new database of its own instead.
- */
+/** The PostgreSQL server the tests may use: scripts/with-postgres.sh starts a private one and sets it. */
 export const TEST_POSTGRES = process.env.LOCALFORCE_TEST_POSTGRES || undefined;
+
+/**
+ * LOCALFORCE_TEST_STORE=postgres: every test server that would keep its store in memory gets a new
+ * database of its own on that server instead, so the same suites check both stores.
+ */
+export const SUITES_ON_POSTGRES = process.env.LOCALFORCE_TEST_STORE === 'postgres';
 
 /** The PostgreSQL server the tests need, or a clear failure: these tests never pass by being skipped. */
 export function requirePostgres(): string {
