@@ -1,12 +1,13 @@
 'use strict';
 /**
- * Localforce benchmark (issue 5). Every figure is a ratio of two things measured side by side in this
+ * Localforce benchmark. Every figure is a ratio of two things measured side by side in this
  * run on this machine. Servers run as child processes (`bin/localforce.js start`, as users run them),
  * so their memory and CPU are their own; the client is this process. Loopback only, every loop bounded.
  *
  *   npm run bench                 all figures
  *   npm run bench -- --save       also write bench/RESULTS.md
- *   npm run bench -- cold latency soap pool large mixed zips startup   only those steps
+ *   npm run bench -- cold latency soap pool large mixed zips startup scaling   only those steps
+ *   (npm run bench runs beside a private PostgreSQL, scripts/with-postgres.sh, for the scaling step)
  *   BENCH_ROUNDS=5 BENCH_LARGE=1000 BENCH_MIXED=10000   rounds of each timed figure, sizes of the large packages (the defaults)
  */
 const { spawn } = require('node:child_process');
@@ -640,6 +641,79 @@ async function startUp() {
     `${median(lf).toFixed(0)} ms vs ${median(ex).toFixed(0)} ms (medians of ${lf.length})`, median(lf) / median(ex), { op: '<=', value: 3 });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Several servers on one PostgreSQL store
+
+/** A new database on the PostgreSQL server the benchmark runs beside (scripts/with-postgres.sh starts one). */
+async function newDatabase() {
+  const server = process.env.LOCALFORCE_TEST_POSTGRES;
+  if (!server) throw new Error('the scaling step needs PostgreSQL: npm run bench starts a private one (scripts/with-postgres.sh)');
+  const { Client } = require('pg');
+  const name = `lf_bench_${process.pid}_${Date.now()}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  try { await admin.query(`CREATE DATABASE ${name}`); } finally { await admin.end(); }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function newOrg(server, name) {
+  const res = await fetch(`${server.url}/_localforce/orgs`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`creating an org: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * Deploy throughput of many orgs at once, the shared-service case: each org's CI job deploys a small
+ * project (200 files of the usual types, no keys to make) several times in a row, the orgs side by side,
+ * each deploy sent to the next server in turn (as a load balancer would) and polled there.
+ */
+async function deploysOfManyOrgs(servers, orgs, perOrg, zip) {
+  const made = await Promise.all(Array.from({ length: orgs }, (_, i) => newOrg(servers[0], `Bench org ${i}`)));
+  const t0 = now();
+  await Promise.all(made.map(async (org, i) => {
+    for (let k = 0; k < perOrg; k++) {
+      const server = servers[(i + k) % servers.length];
+      await deploy(new Connection({ instanceUrl: server.url, accessToken: org.accessToken, version: API }), zip);
+    }
+  }));
+  return (orgs * perOrg) / ((now() - t0) / 1000);
+}
+
+async function scaling() {
+  const ORGS = Number(process.env.BENCH_SCALING_ORGS ?? 12);
+  const PER_ORG = 3;
+  const zip = await zipOf(mixedPackage(200, { version: API }));
+  const sqlite = await startLocalforce('--location', tempDir(), '--no-key-pool');
+  let baseline;
+  try {
+    await deploy(sqlite.conn, zip); // warm-up
+    baseline = await deploysOfManyOrgs([sqlite], ORGS, PER_ORG, zip);
+  } finally {
+    await sqlite.close();
+  }
+  for (const count of [1, 2, 3]) {
+    const store = await newDatabase();
+    const keyFile = path.join(tempDir(), 'master.key');
+    const servers = [];
+    try {
+      // The first makes the schema and the master key; the others start together after it.
+      servers.push(await startLocalforce('--store', store, '--master-key-file', keyFile, '--no-key-pool'));
+      servers.push(...await Promise.all(Array.from({ length: count - 1 },
+        () => startLocalforce('--store', store, '--master-key-file', keyFile, '--no-key-pool'))));
+      await deploy(servers[0].conn, zip); // warm-up
+      const rate = await deploysOfManyOrgs(servers, ORGS, PER_ORG, zip);
+      report(`deploys of ${ORGS} orgs at once on ${count} server${count === 1 ? '' : 's'} sharing PostgreSQL, vs one on SQLite`,
+        `${rate.toFixed(2)} vs ${baseline.toFixed(2)} deploys/s (${ORGS * PER_ORG} deploys of ${mb(zip.length)} zips, 200 files each)`, rate / baseline);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  }
+}
+
 function machine() {
   const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   return `${os.availableParallelism()} cores (nproc), ${cpu}, node ${process.version}, ${os.platform()} ${os.release()}, ${mb(os.totalmem())} memory`;
@@ -665,7 +739,7 @@ async function main() {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const steps = {
     cold: coldAndWarm, latency: latencyDuringDeploy, soap: soapThroughput, pool: poolFilling, large: largePackage, mixed: mixedTypes, zips,
-    startup: startUp,
+    startup: startUp, scaling,
   };
   for (const [name, step] of Object.entries(steps)) {
     if (only.length && !only.includes(name)) continue;

@@ -1,5 +1,5 @@
 /**
- * Requests built to hurt: each once crashed, froze or damaged a server (the hostile test of issue 12).
+ * Requests built to hurt: each once crashed, froze or damaged a server.
  * Every one must get a clear 4xx or SOAP fault, and the server must answer health right after.
  */
 import { startTestServer, type LocalforceServer } from '../support/localforce';

@@ -1,5 +1,5 @@
 /**
- * The requests of the hostile test of issue 12, one at a time against a real server process, each
+ * The requests of the hostile-input test, one at a time against a real server process, each
  * with the server's event loop delay measured around it alone (perf_hooks.monitorEventLoopDelay in
  * the server process). Each must be answered in the client's terms; the delays are figures for
  * docs/reliability.md (the goal is about 100 ms at most), not assertions: this machine is shared.

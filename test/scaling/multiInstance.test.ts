@@ -1,5 +1,5 @@
 /**
- * Several Localforce servers on one PostgreSQL store, each a process of its own built from dist/ (as
+ * Two and three Localforce servers on one PostgreSQL store, each a process of its own built from dist/ (as
  * a platform team runs them behind a load balancer): they start together on an empty database, share
  * orgs, sessions, deploys and the key pool, keep one deploy of an org at a time across them, and end
  * the deploys of a server killed with SIGKILL as Failed, nothing committed, within a bounded time.
@@ -14,10 +14,8 @@ import { startServerProcess, type ServerProcess } from '../reliability/support/s
 jest.setTimeout(180_000);
 
 const LEASE_MS = 1_500;
-let store: { url: string; masterKeyFile: string };
-let servers: ServerProcess[] = [];
 
-const start = (extra: Record<string, unknown> = {}) =>
+const startOn = (store: { url: string; masterKeyFile: string }, extra: Record<string, unknown> = {}) =>
   startServerProcess({ store: store.url, masterKeyFile: store.masterKeyFile, jobLeaseMs: LEASE_MS, keyPoolSize: 0, ...extra });
 
 const soap = (server: ServerProcess, token: string, body: string) =>
@@ -58,21 +56,26 @@ async function newOrg(server: ServerProcess, name: string): Promise<{ id: string
   return JSON.parse(res.text) as { id: string; accessToken: string };
 }
 
-beforeAll(async () => {
-  store = await newPostgresStore();
-  // All three at once on an empty database: the schema is made once, and the master key file once.
-  servers = await Promise.all([start(), start(), start()]);
-});
+describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
+  let store: { url: string; masterKeyFile: string };
+  let servers: ServerProcess[] = [];
+  const start = (extra: Record<string, unknown> = {}) => startOn(store, extra);
+  // a, b and c are three servers, or two with c = a.
+  const trio = () => [servers[0]!, servers[1]!, servers[2 % count]!] as const;
 
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
+  beforeAll(async () => {
+    store = await newPostgresStore();
+    // All at once on an empty database: the schema is made once, and the master key file once.
+    servers = await Promise.all(Array.from({ length: count }, () => start()));
+  });
 
-describe('three servers on one PostgreSQL store', () => {
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
   it('start together on an empty database: one schema, one admin token, one default org', async () => {
-    const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
-    expect(new Set([a.adminToken, b.adminToken, c.adminToken]).size).toBe(1);
-    expect(new Set([a.org.id, b.org.id, c.org.id]).size).toBe(1);
+    expect(new Set(servers.map((s) => s.adminToken)).size).toBe(1);
+    expect(new Set(servers.map((s) => s.org.id)).size).toBe(1);
     const client = new Client({ connectionString: store.url });
     await client.connect();
     try {
@@ -84,7 +87,7 @@ describe('three servers on one PostgreSQL store', () => {
   });
 
   it('poll, cancel and quick-deploy a deploy on servers other than the one it was submitted to', async () => {
-    const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
+    const [a, b, c] = trio();
     const token = a.org.accessToken;
     const id = await deploy(a, token, await certsZip([{ name: 'Spread_One' }, { name: 'Spread_Two' }]));
     expect(await until(b, token, id, /<done>true<\/done>/)).toMatch(/<status>Succeeded<\/status>/);
@@ -108,7 +111,7 @@ describe('three servers on one PostgreSQL store', () => {
   });
 
   it('runs one deploy of an org at a time across servers, while other orgs go on', async () => {
-    const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
+    const [a, b, c] = trio();
     const held = await newOrg(a, 'Held org');
     const free = await newOrg(b, 'Free org');
     const admin = { Authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' };
@@ -133,7 +136,7 @@ describe('three servers on one PostgreSQL store', () => {
   });
 
   it('ends the deploys of a server killed with SIGKILL as Failed, nothing committed, within a lease', async () => {
-    const [a] = servers as [ServerProcess];
+    const [a] = trio();
     const doomed = await start();
     const token = a.org.accessToken;
     const names = Array.from({ length: 6 }, (_, i) => `Killed_${i}`);
@@ -154,7 +157,7 @@ describe('three servers on one PostgreSQL store', () => {
   });
 
   it('hands out no pooled key twice, whichever servers take them', async () => {
-    const pooled = await Promise.all([0, 1, 2].map(() => start({ keyPoolSize: 8 })));
+    const pooled = await Promise.all(Array.from({ length: count }, () => start({ keyPoolSize: 8 })));
     try {
       const client = new Client({ connectionString: store.url });
       await client.connect();

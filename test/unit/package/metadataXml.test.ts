@@ -158,7 +158,7 @@ describe('refusals, each with line and column', () => {
   it.each([
     ['yes', 'caSigned', 'xsd:boolean'],
     ['TRUE', 'privateKeyExportable', 'xsd:boolean'],
-    // xsd:boolean's 1 and 0 are loose input in a meta file (issue 12): a flag is written true or false.
+    // xsd:boolean's 1 and 0 are loose input in a meta file: a flag is written true or false.
     ['1', 'caSigned', 'xsd:boolean'],
     ['0', 'privateKeyExportable', 'xsd:boolean'],
     ['', 'caSigned', 'xsd:boolean'],
