@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger';
 export const DEFAULT_JOB_LEASE_MS = 30_000;
 
 /** What an engine does with jobs whose server died: end them, since they committed nothing. */
-export interface OrphanEnder<R> {
+export interface OrphanEnder<R = unknown> {
   readonly kind: 'deploys' | 'retrieves';
   endOrphans(jobs: StoredJob<R>[]): void;
 }
@@ -20,7 +20,7 @@ export interface OrphanEnder<R> {
  */
 export class JobLeases {
   private timer: NodeJS.Timeout | undefined;
-  private readonly enders: OrphanEnder<never>[] = [];
+  private readonly enders: OrphanEnder[] = [];
 
   constructor(private readonly store: Store, readonly leaseMs = DEFAULT_JOB_LEASE_MS, private readonly log?: Logger) {}
 
@@ -34,7 +34,7 @@ export class JobLeases {
   }
 
   /** Renews this server's leases and ends others' lapsed jobs periodically (on a shared store only). */
-  start(enders: OrphanEnder<never>[]): void {
+  start(enders: OrphanEnder[]): void {
     this.enders.push(...enders);
     if (!this.store.shared || this.timer) return;
     this.sweep();
@@ -46,7 +46,12 @@ export class JobLeases {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.end(true);
+    try {
+      this.end(true);
+    } catch (err) {
+      // The store is unreachable: the other servers end these jobs once their leases lapse.
+      this.log?.warn({ err }, `job leases: ${(err as Error).message}`);
+    }
   }
 
   private sweep(): void {
@@ -63,7 +68,7 @@ export class JobLeases {
     for (const e of this.enders) {
       this.store.transaction(() => {
         const jobs = this.store[e.kind].orphans(this.owner, Date.now(), own);
-        if (jobs.length) e.endOrphans(jobs as never[]);
+        if (jobs.length) e.endOrphans(jobs);
       });
     }
   }

@@ -186,6 +186,10 @@ export class PostgresDatabase implements SqlDatabase {
 
   private exchange(request: object): Reply {
     if (this.closed) throw new Error('The PostgreSQL store is closed');
+    if (Atomics.load(this.flag, 0) === 2) {
+      this.closed = true;
+      throw new Error('The PostgreSQL store\'s connection thread ended');
+    }
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(request);
     if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
