@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { currentOrgNow, orgNow } from '../clock';
+import { currentOrgNow, orgClock, orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
 import { Faults } from '../errors';
@@ -340,19 +340,20 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     let failed = false;
     let deployed = plan.preDeletions.length;
     this.update(running, { numberComponentsDeployed: deployed }, false);
+    const now = orgClock(this.store, caller.org);
     const worker = async () => {
       while (next < plan.additions.length && !running.cancelRequestedBy && !running.abandoned && !this.stopping && !failed) {
         const i = next++;
         const a: PlannedAddition = plan.additions[i]!;
         try {
           writes[i] = await a.handler.apply(a.plan, a.input, a.existing, {
-            org: caller.org, user: caller.user, now: currentOrgNow(this.store, caller.org), keys: this.keys,
+            org: caller.org, user: caller.user, now: now(), keys: this.keys,
           });
         } catch (err) {
           failed = true;
           throw err;
         }
-        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: currentOrgNow(this.store, caller.org).toISOString() }, false);
+        this.update(running, { numberComponentsDeployed: ++deployed, lastModifiedDate: now().toISOString() }, false);
         this.shareProgress(running);
         if (Date.now() - (running.loggedAt ?? 0) >= PROGRESS_LOG_MS) {
           running.loggedAt = Date.now();

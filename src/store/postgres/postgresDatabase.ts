@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
-import { toPostgresPlaceholders } from './placeholders';
+import { inlineParameters, toPostgresPlaceholders } from './placeholders';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
 
 // Why a thread and a wait: the repositories (and the SQLite store they were written for) run a statement
@@ -48,8 +48,9 @@ port.on('message', async (request) => {
         query = { name, text: request.text, values };
       }
       const result = await c.query(query);
-      const last = Array.isArray(result) ? result[result.length - 1] : result;
-      reply = { rows: last.rows || [], rowCount: last.rowCount || 0 };
+      const results = Array.isArray(result) ? result : [result];
+      const last = results[results.length - 1];
+      reply = { rows: last.rows || [], rowCount: last.rowCount || 0, counts: results.map((r) => r.rowCount || 0) };
     }
   } catch (err) {
     reply = { error: { message: err.message, code: err.code, detail: err.detail } };
@@ -63,7 +64,19 @@ port.on('message', async (request) => {
 /** How long a statement may take before the store is taken for unreachable. */
 const ANSWER_TIMEOUT_MS = 120_000;
 
-interface Reply { rows: Record<string, unknown>[]; rowCount: number; error?: { message: string; code?: string; detail?: string } }
+/** Writes held back in a transaction are sent once this many have gathered, or this many characters. */
+const BATCH_STATEMENTS = 1_000;
+const BATCH_CHARS = 8 * 1024 * 1024;
+
+interface Reply {
+  rows: Record<string, unknown>[]; rowCount: number; counts?: number[];
+  error?: { message: string; code?: string; detail?: string };
+}
+
+/** A write held back until the transaction's next read or its end; its row count is known then. */
+interface HeldWrite { sql: string; outcome: { changes?: number } }
+
+const { escapeLiteral } = require('pg') as { escapeLiteral(text: string): string };
 
 /** An error PostgreSQL reported, with its SQLSTATE code (23505: a unique key taken…). */
 export class PostgresError extends Error {
@@ -81,6 +94,8 @@ export class PostgresDatabase implements SqlDatabase {
   private readonly thread: Worker;
   private depth = 0;
   private closed = false;
+  private held: HeldWrite[] = [];
+  private heldChars = 0;
 
   private constructor(connectionString: string) {
     const { port1, port2 } = new MessageChannel();
@@ -136,27 +151,62 @@ export class PostgresDatabase implements SqlDatabase {
     return {
       get: (...params) => this.query(sql, values(params)).rows[0],
       all: (...params) => this.query(sql, values(params)).rows,
-      run: (...params) => ({ changes: this.query(sql, values(params)).rowCount }),
+      run: (...params) => (this.depth > 0 ? this.hold(inlineParameters(sql, values(params), escapeLiteral))
+        : { changes: this.query(sql, values(params)).rowCount }),
     };
+  }
+
+  /**
+   * In a transaction a write is held back, and the writes gathered are sent together, as one message
+   * of several statements, before the next read, the end of the transaction, or when its row count is
+   * asked for: a deploy's hundreds of rows cost one round trip to the server, not one each. A held
+   * write that fails fails there, still inside its transaction, which then rolls back.
+   */
+  private hold(sql: string): { readonly changes: number } {
+    const outcome: HeldWrite['outcome'] = {};
+    this.held.push({ sql, outcome });
+    this.heldChars += sql.length;
+    if (this.held.length >= BATCH_STATEMENTS || this.heldChars >= BATCH_CHARS) this.flush();
+    const flush = () => this.flush();
+    return {
+      get changes(): number {
+        if (outcome.changes === undefined) flush();
+        return outcome.changes!;
+      },
+    };
+  }
+
+  private flush(): void {
+    if (!this.held.length) return;
+    const held = this.held;
+    this.held = [];
+    this.heldChars = 0;
+    const reply = this.request(held.map((w) => w.sql).join(';\n'), []);
+    held.forEach((w, i) => { w.outcome.changes = reply.counts?.[i] ?? 0; });
   }
 
   transaction<T>(work: () => T): T {
     const savepoint = this.depth > 0 ? `lf_${this.depth}` : undefined;
     this.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN', []);
     this.depth++;
-    let result: T;
+    let open = true;
     try {
-      result = work();
-    } catch (err) {
+      const result = work();
+      this.flush(); // held writes that fail, fail here, inside the transaction
       this.depth--;
+      open = false;
+      this.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT', []);
+      return result;
+    } catch (err) {
+      if (open) this.depth--;
+      // Held writes all came after the savepoint (it was sent first): they go with the rollback.
+      this.held = [];
+      this.heldChars = 0;
       try {
-        this.query(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK', []);
+        this.request(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK', []);
       } catch { /* the connection is gone, and the server has rolled back with it */ }
       throw err;
     }
-    this.depth--;
-    this.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT', []);
-    return result;
   }
 
   close(): void {
@@ -168,8 +218,13 @@ export class PostgresDatabase implements SqlDatabase {
     void this.thread.terminate();
   }
 
-  /** Runs one statement and waits for its rows. */
+  /** Runs one statement (after any writes held back) and waits for its rows. */
   query(text: string, params: unknown[]): Reply {
+    this.flush();
+    return this.request(text, params);
+  }
+
+  private request(text: string, params: unknown[]): Reply {
     const reply = this.exchange({ text, params });
     if (reply.error) {
       throw new PostgresError(`PostgreSQL: ${reply.error.message}${reply.error.detail ? ` (${reply.error.detail})` : ''}`, reply.error.code);

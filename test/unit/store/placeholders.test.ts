@@ -1,4 +1,4 @@
-import { toPostgresPlaceholders } from '../../../src/store/postgres/placeholders';
+import { inlineParameters, toPostgresPlaceholders } from '../../../src/store/postgres/placeholders';
 
 describe('SQLite placeholders made PostgreSQL ones', () => {
   it('numbers ? in order, leaving quoted text alone', () => {
@@ -16,5 +16,19 @@ describe('SQLite placeholders made PostgreSQL ones', () => {
   it('keeps casts, and refuses a statement that mixes both kinds', () => {
     expect(toPostgresPlaceholders('SELECT jsonb_array_elements_text(?::jsonb)').sql).toBe('SELECT jsonb_array_elements_text($1::jsonb)');
     expect(() => toPostgresPlaceholders('SELECT ? , @a')).toThrow(/not both/);
+  });
+});
+
+describe('parameters written in as literals', () => {
+  const escape = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+  it('quotes every value, so the column gives it its type, and leaves quoted text alone', () => {
+    expect(inlineParameters("INSERT INTO t VALUES ($1, $2, $3, $4, '$1') -- $2", ["it's", 42, null, Buffer.from([1, 255])], escape))
+      .toBe("INSERT INTO t VALUES ('it''s', '42', NULL, '\\x01ff', '$1') -- '42'");
+  });
+
+  it('refuses what has no literal', () => {
+    expect(() => inlineParameters('SELECT $1', [{}], escape)).toThrow(/object cannot be a parameter/);
+    expect(() => inlineParameters('SELECT $1', [Number.NaN], escape)).toThrow(/number cannot be a parameter/);
   });
 });

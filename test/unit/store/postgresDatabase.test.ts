@@ -1,0 +1,53 @@
+/**
+ * The PostgreSQL connection as the repositories use it: statements run synchronously, writes in a
+ * transaction are held and sent together, and a failure anywhere rolls the whole transaction back
+ * and leaves the connection usable. Needs the private server of scripts/with-postgres.sh.
+ */
+import { PostgresDatabase } from '../../../src/store/postgres/postgresDatabase';
+import { newPostgresStore } from '../../support/postgres';
+
+let db: PostgresDatabase;
+beforeAll(async () => {
+  db = PostgresDatabase.open((await newPostgresStore()).url);
+  db.prepare('CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, b BYTEA)').run();
+});
+afterAll(() => db?.close());
+
+const rows = () => db.prepare('SELECT k, n, b FROM t ORDER BY k').all();
+
+describe('PostgresDatabase', () => {
+  it('holds writes until a read, with their row counts, and types the values by their columns', () => {
+    db.transaction(() => {
+      const insert = db.prepare('INSERT INTO t (k, n, b) VALUES (?, ?, ?)');
+      insert.run("it's", 1, Buffer.from([0, 1, 2]));
+      insert.run('b\\c', 2, null);
+      expect(db.prepare('UPDATE t SET n = n + 10 WHERE n < ?').run(5).changes).toBe(2);
+      expect(rows()).toEqual([{ k: 'b\\c', n: 12, b: null }, { k: "it's", n: 11, b: Buffer.from([0, 1, 2]) }]);
+    });
+    expect(rows()).toHaveLength(2);
+  });
+
+  it('rolls back everything when a held write fails at the end, and stays usable', () => {
+    expect(() => db.transaction(() => {
+      db.prepare('INSERT INTO t (k, n) VALUES (?, ?)').run('new', 3);
+      db.prepare('INSERT INTO t (k, n) VALUES (?, ?)').run("it's", 4); // taken: fails when sent
+    })).toThrow(/duplicate key/);
+    expect(rows().map((r) => (r as { k: string }).k)).toEqual(['b\\c', "it's"]);
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2 });
+  });
+
+  it('rolls a nested transaction back to its savepoint only', () => {
+    db.transaction(() => {
+      db.prepare('DELETE FROM t WHERE k = ?').run('b\\c');
+      expect(() => db.transaction(() => {
+        db.prepare('INSERT INTO t (k, n) VALUES (?, ?)').run('inner', 5);
+        throw new Error('inner fails');
+      })).toThrow('inner fails');
+    });
+    expect(rows().map((r) => (r as { k: string }).k)).toEqual(["it's"]);
+  });
+
+  it('reports a statement PostgreSQL refuses with its SQLSTATE', () => {
+    expect(() => db.prepare('SELECT nothing FROM t').all()).toThrow(expect.objectContaining({ code: '42703' }));
+  });
+});
