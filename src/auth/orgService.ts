@@ -166,10 +166,9 @@ export class OrgService {
    */
   caller(sessionId: string | undefined): Caller {
     const token = sessionId?.trim();
-    const session = token ? this.store.sessions.active(token) : undefined;
-    const org = session && this.store.orgs.get(session.orgId);
+    const { session, org } = (token && this.store.sessions.active(token)) || {};
     const user = session && this.store.orgs.user(session.userId);
-    if (!org || !user) throw Faults.invalidSession();
+    if (!session || !org || !user) throw Faults.invalidSession();
     if (!session.lasting) {
       const now = orgNow(org).getTime();
       const idle = now - (session.lastActiveMs ?? now);

@@ -34,12 +34,12 @@ export interface Caller {
   user: User;
 }
 
-interface OrgRow {
+export interface OrgRow {
   id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null;
 }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string }
 
-const toOrg = (r: OrgRow): Org => ({
+export const toOrg = (r: OrgRow): Org => ({
   id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
   deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Repository } from './repository';
+import { toOrg, type Org, type OrgRow } from './orgs';
 
 export interface Session {
   /** The token itself; the store keeps only its SHA-256. */
@@ -24,7 +25,7 @@ export interface Session {
 export const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
 const digest = tokenDigest;
 
-interface SessionRow { org_id: string; user_id: string; created_date: string; last_active_ms: number | null; lasting: number }
+interface SessionRow { user_id: string; session_created_date: string; last_active_ms: number | null; lasting: number }
 
 export class SessionRepository extends Repository {
   insert(session: Session): void {
@@ -39,11 +40,19 @@ export class SessionRepository extends Repository {
       .run(digest(session.id), session.orgId, session.userId, session.createdDate);
   }
 
-  active(id: string): Session | undefined {
-    const row = this.sql('SELECT org_id, user_id, created_date, last_active_ms, lasting FROM sessions WHERE id = ? AND revoked = 0')
-      .get(digest(id)) as SessionRow | undefined;
-    return row && {
-      id, orgId: row.org_id, userId: row.user_id, createdDate: row.created_date, lastActiveMs: row.last_active_ms ?? undefined, lasting: row.lasting === 1,
+  /** An active session with its org, in one read: every API call starts here. */
+  active(id: string): { session: Session; org: Org } | undefined {
+    const row = this.sql(
+      `SELECT s.user_id, s.created_date AS session_created_date, s.last_active_ms, s.lasting, o.*
+       FROM sessions s JOIN orgs o ON o.id = s.org_id WHERE s.id = ? AND s.revoked = 0`,
+    ).get(digest(id)) as (SessionRow & OrgRow) | undefined;
+    if (!row) return undefined;
+    return {
+      session: {
+        id, orgId: row.id, userId: row.user_id, createdDate: row.session_created_date, lastActiveMs: row.last_active_ms ?? undefined,
+        lasting: row.lasting === 1,
+      },
+      org: toOrg(row),
     };
   }
 

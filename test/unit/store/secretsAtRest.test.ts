@@ -69,7 +69,7 @@ describe('private keys at rest', () => {
     db.close();
     const store = Store.open(dir);
     expect(store.components.privateKey('0P1000000000001AAA')).toBe(PEM);
-    expect(store.sessions.active('00D000000000009AAA!secret.token')).toMatchObject({ orgId: '00D000000000009AAA' });
+    expect(store.sessions.active('00D000000000009AAA!secret.token')?.session).toMatchObject({ orgId: '00D000000000009AAA' });
     store.close();
     expect(allBytes(dir)).not.toMatch(/PRIVATE KEY|secret\.token/);
   });
