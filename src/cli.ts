@@ -147,12 +147,14 @@ export async function main(argv: string[]): Promise<number> {
     if (server.mtlsUrl) server.log.info({ mtlsUrl: server.mtlsUrl }, `mutual TLS on ${server.mtlsUrl}`);
     if (server.caPath) server.log.info({ caPath: server.caPath }, `HTTPS certificate authority: ${server.caPath}`);
     server.log.info(`Admin token: ${server.adminToken}`);
+    server.log.info({ store: server.store }, `Store: ${server.store}`);
   } else {
     console.log(`Localforce listening on ${server.url}`);
     console.log(`Default org ${server.org.id}: username ${server.org.username}, password ${server.org.password}, access token ${server.org.accessToken}`);
     if (server.mtlsUrl) console.log(`mutual TLS on ${server.mtlsUrl}`);
     if (server.caPath) console.log(`HTTPS certificate authority: ${server.caPath} (for Node clients: export NODE_EXTRA_CA_CERTS=${server.caPath})`);
     console.log(`Admin token: ${server.adminToken}`);
+    console.log(`Store: ${server.store}`);
     console.log(`Console: ${server.url}/`);
   }
   const stop = () => {

@@ -85,6 +85,8 @@ export interface LocalforceServer {
   mtlsPort?: number;
   /** The admin API's token: `Authorization: Bearer <adminToken>` on /_localforce/… (health needs none). */
   adminToken: string;
+  /** Where the state is kept: `in memory`, `SQLite in <folder>` or `PostgreSQL at <host>/<database>, shared`. */
+  store: string;
   /** The server's logger, for a host program to add lines of its own. */
   log: Logger;
   close(): Promise<void>;
@@ -161,6 +163,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     caPath: tls?.caPath,
     ...(mtlsPort !== undefined ? { mtlsPort, mtlsUrl: `https://${hostInUrl}:${mtlsPort}` } : {}),
     adminToken,
+    store: services.store.description,
     log,
     async close() {
       await Promise.all(listeners.map(stop));

@@ -33,7 +33,12 @@ export class Store {
   /** This server among those sharing the store: the owner of the jobs it runs. */
   readonly instanceId = randomUUID();
 
-  private constructor(private readonly db: SqlDatabase, private readonly box: SecretBox, private readonly location?: StoreLocation) {
+  /**
+   * @param description where the store is, for the start-up line: never a password.
+   */
+  private constructor(
+    private readonly db: SqlDatabase, private readonly box: SecretBox, readonly description: string, private readonly location?: StoreLocation,
+  ) {
     this.orgs = new OrgRepository(db);
     this.sessions = new SessionRepository(db);
     this.components = new ComponentRepository(db, box);
@@ -59,7 +64,7 @@ export class Store {
     try {
       db = openSqliteDatabase(claimed?.dir ?? null);
       const box = openSecretBox(db, claimed ? options.masterKeyFile ?? claimed.file(LocationFiles.masterKey) : null);
-      return new Store(db, box, claimed);
+      return new Store(db, box, claimed ? `SQLite in ${claimed.dir}` : 'in memory', claimed);
     } catch (err) {
       db?.close();
       claimed?.release();
@@ -73,7 +78,8 @@ export class Store {
     }
     const db = PostgresDatabase.open(url);
     try {
-      return new Store(db, openSecretBox(db, masterKeyFile));
+      const where = new URL(url);
+      return new Store(db, openSecretBox(db, masterKeyFile), `PostgreSQL at ${where.host}${where.pathname}, shared`);
     } catch (err) {
       db.close();
       throw err;
@@ -83,11 +89,6 @@ export class Store {
   /** Whether other servers write this store too (PostgreSQL): then nothing read may be kept in memory as current. */
   get shared(): boolean {
     return this.db.shared;
-  }
-
-  /** Which engine holds the store, for the start-up line and figures. */
-  get engine(): 'sqlite' | 'postgres' {
-    return this.db.dialect;
   }
 
   /**
