@@ -54,14 +54,14 @@ export const DEFAULT_DEPLOY_OPTIONS: DeployOptions = {
 const STOPPED_MESSAGE = 'Localforce stopped while this deploy was running; nothing was committed. Deploy again.';
 const TERMINAL = new Set(['Succeeded', 'SucceededPartial', 'Failed', 'Canceled']);
 
+/** How often a running deploy looks for a cancel asked through another server, and saves its counts for their polls. */
+const SHARED_STORE_PERIOD_MS = 250;
+
 /**
  * Deploys run here: queued per org, validated in full before anything is made, applied with key
  * generation spread over the cores, and committed in one transaction. Progress lives in memory
  * while a deploy runs and in the store at every change of state.
  */
-/** How often a running deploy looks for a cancel asked through another server, and saves its counts for their polls. */
-const SHARED_STORE_PERIOD_MS = 250;
-
 export class DeployEngine implements OrphanEnder<DeployResult> {
   readonly kind = 'deploys';
   private readonly running = new Map<string, RunningDeploy>();
@@ -235,6 +235,17 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     }
   }
 
+  /** A held deploy waits for its release; on a shared store it still looks for cancels asked through other servers. */
+  private async heldUntilReleased(running: RunningDeploy, hold: DeployHold): Promise<void> {
+    if (!this.store.shared) return hold.released;
+    let released = false;
+    void hold.released.then(() => { released = true; });
+    while (!released) {
+      await Promise.race([hold.released, new Promise((resolve) => setTimeout(resolve, SHARED_STORE_PERIOD_MS))]);
+      this.shareProgress(running);
+    }
+  }
+
   private finish(result: DeployResult, status: DeployResult['status'], errorStatusCode?: string, errorMessage?: string, at?: string): DeployResult {
     const completed = at ?? new Date().toISOString();
     return {
@@ -294,7 +305,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       this.logLine(running, `InProgress: ${total} component${total === 1 ? '' : 's'}${failures.length ? `, ${failures.length} with problems` : ''}`);
       if (running.hold && !running.hold.done) {
         this.logLine(running, `held InProgress ${running.hold.describe()} (deploy pacing)`);
-        await running.hold.released;
+        await this.heldUntilReleased(running, running.hold);
         this.logLine(running, 'released (deploy pacing)');
       }
       if (interrupted()) return;

@@ -135,6 +135,18 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     expect(await status(a, free.accessToken, first)).toMatch(/INVALID_ID_FIELD/);
   });
 
+  it('cancels a deploy that pacing holds on its server, through another server', async () => {
+    const [a, b, c] = trio();
+    const org = await newOrg(a, 'Paced org');
+    const admin = { Authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' };
+    expect((await send(a, 'PUT', `/_localforce/orgs/${org.id}/deploy-pacing`, admin, JSON.stringify({ hold: 'manual' }))).status).toBe(200);
+    const id = await deploy(a, org.accessToken, await certsZip([{ name: 'Held_Then_Canceled' }]));
+    await until(c, org.accessToken, id, /<status>InProgress<\/status>/);
+    expect(field((await soap(b, org.accessToken, `<cancelDeploy><String>${id}</String></cancelDeploy>`)).text, 'done')).toBe('false');
+    expect(field(await until(c, org.accessToken, id, /<done>true<\/done>/, 10_000), 'status')).toBe('Canceled');
+    expect(await certificateNames(b, org.accessToken)).toEqual([]);
+  });
+
   it('ends the deploys of a server killed with SIGKILL as Failed, nothing committed, within a lease', async () => {
     const [a] = trio();
     const doomed = await start();

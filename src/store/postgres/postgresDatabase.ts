@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { escapeLiteral } from 'pg';
 import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
 import { inlineParameters, toPostgresPlaceholders } from './placeholders';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
@@ -75,8 +76,6 @@ interface Reply {
 
 /** A write held back until the transaction's next read or its end; its row count is known then. */
 interface HeldWrite { sql: string; outcome: { changes?: number } }
-
-const { escapeLiteral } = require('pg') as { escapeLiteral(text: string): string };
 
 /** An error PostgreSQL reported, with its SQLSTATE code (23505: a unique key taken…). */
 export class PostgresError extends Error {
