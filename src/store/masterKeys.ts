@@ -5,11 +5,12 @@ import {
   isSealed, loadOrCreateMasterKey, newMasterKey, pendingKeyFile, readMasterKey, removeIfPresent, SecretBox, writeMasterKey,
 } from './secretBox';
 
-/** Every column that holds a secret (private keys, consumer secrets), with the context each value is sealed under. */
+/** Every column that holds a secret (private keys, consumer secrets, a shared store's admin token), with the context each value is sealed under. */
 const SEALED_COLUMNS = [
   { table: 'private_keys', key: 'component_id', column: 'private_key_pem', context: (row: string) => `private_keys:${row}` },
   { table: 'key_pool', key: 'seq', column: 'private_key_pem', context: () => 'key_pool' },
   { table: 'connected_apps', key: 'consumer_key', column: 'consumer_secret', context: (row: string) => `connected_apps:${row}` },
+  { table: 'shared_settings', key: 'name', column: 'value', context: (row: string) => `shared_settings:${row}` },
 ] as const;
 
 /** The master key ids that sealed values of the store were sealed with. */

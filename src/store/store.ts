@@ -93,7 +93,8 @@ export class Store {
 
   /**
    * A secret every server of a shared store must agree on (the admin token): the first to ask keeps
-   * `made` (sealed under the master key), and every server after gets that one.
+   * `made` (sealed under the master key), and every server after gets that one. (A store folder keeps
+   * its admin token in a file of its own: src/auth/adminToken.ts.)
    */
   sharedSecret(name: string, made: string): string {
     const context = `shared_settings:${name}`;

@@ -1,6 +1,8 @@
 /**
  * Starting on a PostgreSQL store: what is refused, and how each refusal reads, before anything listens.
  */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { startLocalforce } from '../../src';
 import { newPostgresStore, requirePostgres } from '../support/postgres';
@@ -18,6 +20,21 @@ describe('a server on a PostgreSQL store', () => {
   it('needs the master key file every server of the store shares', async () => {
     const { url } = await newPostgresStore();
     await expect(startLocalforce({ port: 0, store: url })).rejects.toThrow(/PostgreSQL store needs --master-key-file/);
+  });
+
+  it('refuses a server whose master key is not the one the store was sealed with', async () => {
+    const { url, masterKeyFile } = await newPostgresStore();
+    const first = await startLocalforce({ port: 0, store: url, masterKeyFile, keyPool: false });
+    try {
+      const other = (await newPostgresStore()).masterKeyFile;
+      await expect(startLocalforce({ port: 0, store: url, masterKeyFile: other, keyPool: false }))
+        .rejects.toThrow(/sealed with master key \w+, but .* does not exist/);
+      writeFileSync(other, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+      await expect(startLocalforce({ port: 0, store: url, masterKeyFile: other, keyPool: false }))
+        .rejects.toThrow(/sealed with master key \w+, but .* holds key \w+/);
+    } finally {
+      await first.close();
+    }
   });
 
   it('says why when PostgreSQL cannot be reached, or the database does not exist', async () => {

@@ -159,7 +159,8 @@ const MIGRATIONS: string[] = [
    ALTER TABLE deploys ADD COLUMN cancel_requested_by TEXT;
    ALTER TABLE retrieves ADD COLUMN owner TEXT;
    ALTER TABLE retrieves ADD COLUMN lease_until_ms INTEGER;
-   ALTER TABLE retrieves ADD COLUMN cancel_requested_by TEXT;`,
+   ALTER TABLE retrieves ADD COLUMN cancel_requested_by TEXT;
+   CREATE TABLE shared_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
