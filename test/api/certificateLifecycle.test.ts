@@ -7,7 +7,7 @@ import { adminFetch,
   type CertSpec, type LocalforceServer,
 } from '../support/localforce';
 import {
-  anniversaryAtMidnight, expectOrgMade, foreignCertificate, foreignCsr, intermediate, makeTestCa, openssl, opensslOrSkip, orgSubject,
+  anniversaryAtMidnight, expectOrgMade, foreignCertificate, foreignCsr, intermediate, makeTestCa, openssl, orgSubject,
   pemBlocks, readCsr, samePublicKey, signCsr, withEcKey, type TestCa,
 } from '../support/testCa';
 
@@ -170,13 +170,11 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
     const expires = metaField(meta, 'expirationDate')!;
     expect(expires).toMatch(/T00:00:00\.000Z$/);
     expect([anniversaryAtMidnight(String(result.createdDate), 1), anniversaryAtMidnight(String(result.completedDate), 1)]).toContain(expires);
-    if (opensslOrSkip('the CSR')) {
-      const verified = openssl(['req', '-in', '{csr.pem}', '-noout', '-verify'], { 'csr.pem': csr });
-      expect(verified.status).toBe(0);
-      const bits = openssl(['req', '-in', '{csr.pem}', '-noout', '-text'], { 'csr.pem': csr });
-      expect(bits.stdout).toMatch(/Public-Key: \(2048 bit\)/);
-      expect(bits.stdout).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
-    }
+    const verified = openssl(['req', '-in', '{csr.pem}', '-noout', '-verify'], { 'csr.pem': csr });
+    expect(verified.status).toBe(0);
+    const bits = openssl(['req', '-in', '{csr.pem}', '-noout', '-text'], { 'csr.pem': csr });
+    expect(bits.stdout).toMatch(/Public-Key: \(2048 bit\)/);
+    expect(bits.stdout).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
   });
 
   it('hands out the same CSR through readMetadata', async () => {
@@ -217,10 +215,8 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
       const signed = await signCsr(ca, csr);
       const m = await expectRefusedUnchanged(name, { caSigned: true, content: signed + imposter }, /certificate chain is not valid/);
       expect(m.problem).toMatch(/certificate 2 \(CN=Test Intermediate CA, O=Test CA\) did not sign certificate 1 \(CN=Signed_Cert/);
-      if (opensslOrSkip('the forged chain')) {
-        const r = openssl(['verify', '-CAfile', '{root.pem}', '-untrusted', '{inter.pem}', '{leaf.pem}'], { 'root.pem': ca.root, 'inter.pem': imposter, 'leaf.pem': signed });
-        expect(r.status).not.toBe(0);
-      }
+      const r = openssl(['verify', '-CAfile', '{root.pem}', '-untrusted', '{inter.pem}', '{leaf.pem}'], { 'root.pem': ca.root, 'inter.pem': imposter, 'leaf.pem': signed });
+      expect(r.status).not.toBe(0);
     });
 
     it('a leaf that has expired at the org clock', async () => {
@@ -302,15 +298,13 @@ describe('a CA-signed certificate from CSR to signed chain', () => {
     const record = (await conn.metadata.read('Certificate', [name]))[0] as unknown as { content: string; expirationDate: string };
     expect(Buffer.from(record.content, 'base64').toString('utf8')).toBe(crt);
     expect(record.expirationDate).toBe(isoOf(x509.validTo));
-    if (opensslOrSkip('the uploaded chain')) {
-      const [l, i] = pemBlocks(crt);
-      const r = openssl(['verify', '-CAfile', '{root.pem}', '-untrusted', '{inter.pem}', '{leaf.pem}'], { 'root.pem': ca.root, 'inter.pem': i!, 'leaf.pem': l! });
-      expect(r.stdout).toMatch(/OK/);
-      expect(r.status).toBe(0);
-      const leafKey = openssl(['x509', '-in', '{leaf.pem}', '-noout', '-pubkey'], { 'leaf.pem': l! });
-      const csrKey = openssl(['req', '-in', '{csr.pem}', '-noout', '-pubkey'], { 'csr.pem': csr });
-      expect(leafKey.stdout).toBe(csrKey.stdout);
-    }
+    const [l, i] = pemBlocks(crt);
+    const r = openssl(['verify', '-CAfile', '{root.pem}', '-untrusted', '{inter.pem}', '{leaf.pem}'], { 'root.pem': ca.root, 'inter.pem': i!, 'leaf.pem': l! });
+    expect(r.stdout).toMatch(/OK/);
+    expect(r.status).toBe(0);
+    const leafKey = openssl(['x509', '-in', '{leaf.pem}', '-noout', '-pubkey'], { 'leaf.pem': l! });
+    const csrKey = openssl(['req', '-in', '{csr.pem}', '-noout', '-pubkey'], { 'csr.pem': csr });
+    expect(leafKey.stdout).toBe(csrKey.stdout);
   });
 
   it('treats a redeploy of exactly what retrieve returned as a no-op once active', async () => {
@@ -399,11 +393,9 @@ describe('a self-signed certificate', () => {
     expect(Date.parse(first.validTo) - Date.parse(first.validFrom)).toBeGreaterThan(364 * DAY);
     expect(Date.parse(first.validTo) - Date.parse(first.validFrom)).toBeLessThanOrEqual(366 * DAY);
     expectOrgMade(crt);
-    if (opensslOrSkip('the self-signed certificate')) {
-      const r = openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt });
-      expect(r.status).toBe(0);
-      expect(openssl(['x509', '-in', '{c.pem}', '-noout', '-text'], { 'c.pem': crt }).stdout).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
-    }
+    const r = openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt });
+    expect(r.status).toBe(0);
+    expect(openssl(['x509', '-in', '{c.pem}', '-noout', '-text'], { 'c.pem': crt }).stdout).toMatch(/Signature Algorithm: sha256WithRSAEncryption/);
   });
 
   it.each([
@@ -445,10 +437,8 @@ describe('a self-signed certificate', () => {
     expect(isoOf(renewed.validTo)).toBe(anniversaryAtMidnight(renewed.validFrom, 1));
     expect(Date.parse(renewed.validTo)).toBeGreaterThanOrEqual(Date.parse(first.validTo));
     expectOrgMade(crt);
-    if (opensslOrSkip('the renewed certificate')) {
-      expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt }).status).toBe(0);
-      expect(openssl(['x509', '-in', '{c.pem}', '-noout', '-ext', 'subjectAltName'], { 'c.pem': crt }).stdout).toMatch(/DNS:renewed\.example\.com, DNS:www\.renewed\.example\.com, IP Address:10\.1\.2\.3/);
-    }
+    expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': crt }).status).toBe(0);
+    expect(openssl(['x509', '-in', '{c.pem}', '-noout', '-ext', 'subjectAltName'], { 'c.pem': crt }).stdout).toMatch(/DNS:renewed\.example\.com, DNS:www\.renewed\.example\.com, IP Address:10\.1\.2\.3/);
   });
 });
 
@@ -478,9 +468,7 @@ describe('new components from uploaded content', () => {
     expect(info.signatureVerifies).toBe(true);
     expect(info.subject).toEqual(theirSubject);
     expect(samePublicKey(info.publicKeyPem, theirs.key.publicKeyPem)).toBe(false);
-    if (opensslOrSkip('the copied CSR')) {
-      expect(openssl(['req', '-in', '{c.pem}', '-noout', '-verify'], { 'c.pem': crt }).status).toBe(0);
-    }
+    expect(openssl(['req', '-in', '{c.pem}', '-noout', '-verify'], { 'c.pem': crt }).status).toBe(0);
   });
 
   it('caSigned false + a chain (or one DER certificate): a new self-signed certificate with the leaf subject', async () => {
@@ -498,7 +486,7 @@ describe('new components from uploaded content', () => {
       expect(made.subjectAltName).toBe('DNS:api.example.org, email:ops@example.org');
       expect(made.verify(made.publicKey)).toBe(true);
       expect(made.publicKey.equals(new X509Certificate(theirs.pem).publicKey)).toBe(false);
-      if (opensslOrSkip(`the certificate of ${n}`)) expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': made.toString() }).status).toBe(0);
+      expect(openssl(['verify', '-CAfile', '{c.pem}', '{c.pem}'], { 'c.pem': made.toString() }).status).toBe(0);
     }
   });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as forge from 'node-forge';
+import { requireTool } from './tools';
 import { buildCsr, buildSignedCertificate, generateRsaKeyPair, type DistinguishedName, type RsaKeyPair, type SubjectAltName } from '../../src/crypto';
 
 /**
@@ -112,16 +113,12 @@ export function withEcKey(certificatePem: string): string {
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
-/** openssl as an independent verifier; checks skip cleanly (with a note) where it is not installed. */
-export const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
-
-export function opensslOrSkip(what: string): boolean {
-  if (!hasOpenssl) console.log(`openssl not found: skipping the openssl check of ${what}`);
-  return hasOpenssl;
-}
-
-/** Runs openssl with `files` written to a temp dir; `{name}` in args stands for that file's path. */
+/**
+ * Runs openssl, the independent verifier, with `files` written to a temp dir; `{name}` in args stands
+ * for that file's path. A missing openssl fails the test that needs it (requireTool).
+ */
 export function openssl(args: string[], files: Record<string, string | Buffer> = {}): { status: number | null; stdout: string; stderr: string } {
+  requireTool('openssl');
   const dir = mkdtempSync(join(tmpdir(), 'lf-cert-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);

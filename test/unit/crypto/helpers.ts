@@ -4,7 +4,7 @@ import { fromDer, toDer } from '../../../src/crypto/forgeInternals';
 import { toPem } from '../../../src/crypto/pemFormat';
 
 // openssl as an independent checker, shared with the API tests.
-export { hasOpenssl, openssl, opensslOrSkip } from '../../support/testCa';
+export { openssl } from '../../support/testCa';
 
 /**
  * The same certificate with its SubjectPublicKeyInfo swapped for a P-256 key: a structurally valid
