@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certsZip } from '../support/localforce';
-import { envelope, send, SOAP_HEADERS } from './support/http';
+import { certificateNames, deployStatus, soapCall } from './support/http';
 import { recordFigures } from './support/figures';
 import { startServerProcess, type ServerProcess } from './support/serverProcess';
 
@@ -19,18 +19,8 @@ let location: string;
 beforeAll(() => { location = mkdtempSync(join(tmpdir(), 'lf-crash-')); });
 afterAll(() => { rmSync(location, { recursive: true, force: true }); });
 
-const soap = (server: ServerProcess, body: string) =>
-  send(server, 'POST', '/services/Soap/m/66.0', SOAP_HEADERS, envelope(body, server.org.accessToken));
-
-async function status(server: ServerProcess, id: string): Promise<string> {
-  const answer = await soap(server, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`);
-  return answer.text;
-}
-
-async function certificateNames(server: ServerProcess): Promise<string[]> {
-  const answer = await soap(server, '<listMetadata><queries><type>Certificate</type></queries><asOfVersion>66.0</asOfVersion></listMetadata>');
-  return [...answer.text.matchAll(/<fullName>([^<]+)<\/fullName>/g)].map((m) => m[1]!);
-}
+const soap = (server: ServerProcess, body: string) => soapCall(server, server.org.accessToken, body);
+const status = (server: ServerProcess, id: string) => deployStatus(server, server.org.accessToken, id);
 
 describe('kill -9 during deploys', () => {
   it(`leaves every deploy whole or absent, and the store intact, over ${ROUNDS} rounds`, async () => {
@@ -55,7 +45,7 @@ describe('kill -9 during deploys', () => {
     }
     const server = await startServerProcess({ location, keyPoolSize: 0 });
     try {
-      const present = new Set(await certificateNames(server));
+      const present = new Set(await certificateNames(server, server.org.accessToken));
       for (const { id, names } of deploys) {
         const text = await status(server, id);
         const state = /<status>([^<]+)<\/status>/.exec(text)![1]!;

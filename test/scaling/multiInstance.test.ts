@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { Client } from 'pg';
 import { certsZip } from '../support/localforce';
 import { newPostgresStore } from '../support/postgres';
-import { escapeXml, envelope, send, SOAP_HEADERS } from '../reliability/support/http';
+import { certificateNames, deployStatus, escapeXml, send, soapCall } from '../reliability/support/http';
 import { startServerProcess, type ServerProcess } from '../reliability/support/serverProcess';
 
 jest.setTimeout(180_000);
@@ -18,35 +18,24 @@ const LEASE_MS = 1_500;
 const startOn = (store: { url: string; masterKeyFile: string }, extra: Record<string, unknown> = {}) =>
   startServerProcess({ store: store.url, masterKeyFile: store.masterKeyFile, jobLeaseMs: LEASE_MS, keyPoolSize: 0, ...extra });
 
-const soap = (server: ServerProcess, token: string, body: string) =>
-  send(server, 'POST', '/services/Soap/m/66.0', SOAP_HEADERS, envelope(body, token));
-
 const field = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
 async function deploy(server: ServerProcess, token: string, zip: Buffer, options = ''): Promise<string> {
-  const answer = await soap(server, token,
+  const answer = await soapCall(server, token,
     `<deploy><ZipFile>${zip.toString('base64')}</ZipFile><DeployOptions><singlePackage>true</singlePackage>${options}</DeployOptions></deploy>`);
   const id = field(answer.text, 'id');
   if (!id) throw new Error(`deploy refused: ${answer.text.slice(0, 500)}`);
   return id;
 }
 
-const status = async (server: ServerProcess, token: string, id: string) =>
-  (await soap(server, token, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`)).text;
-
 async function until(server: ServerProcess, token: string, id: string, wanted: RegExp, timeoutMs = 60_000): Promise<string> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const text = await status(server, token, id);
+    const text = await deployStatus(server, token, id);
     if (wanted.test(text)) return text;
     if (Date.now() > end) throw new Error(`deploy ${id} never matched ${wanted}; last status: ${text.slice(0, 800)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function certificateNames(server: ServerProcess, token: string): Promise<string[]> {
-  const answer = await soap(server, token, '<listMetadata><queries><type>Certificate</type></queries><asOfVersion>66.0</asOfVersion></listMetadata>');
-  return [...answer.text.matchAll(/<fullName>([^<]+)<\/fullName>/g)].map((m) => m[1]!).sort();
 }
 
 async function newOrg(server: ServerProcess, name: string): Promise<{ id: string; accessToken: string }> {
@@ -95,7 +84,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
 
     const validation = await deploy(b, token, await certsZip([{ name: 'Spread_Validated' }]), '<checkOnly>true</checkOnly>');
     await until(c, token, validation, /<status>Succeeded<\/status>/);
-    const quick = field((await soap(c, token, `<deployRecentValidation><validationId>${validation}</validationId></deployRecentValidation>`)).text, 'result');
+    const quick = field((await soapCall(c, token, `<deployRecentValidation><validationId>${validation}</validationId></deployRecentValidation>`)).text, 'result');
     expect(quick).toMatch(/^0Af/);
     await until(a, token, quick!, /<status>Succeeded<\/status>/);
     expect(await certificateNames(a, token)).toContain('Spread_Validated');
@@ -103,7 +92,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     // 4096-bit keys made one by one: slow enough to be canceled through another server while running.
     const slow = await deploy(a, token, await certsZip(Array.from({ length: 6 }, (_, i) => ({ name: `Spread_Canceled_${i}`, keySize: 4096 }))));
     await until(c, token, slow, /<status>InProgress<\/status>/);
-    const cancel = await soap(b, token, `<cancelDeploy><String>${slow}</String></cancelDeploy>`);
+    const cancel = await soapCall(b, token, `<cancelDeploy><String>${slow}</String></cancelDeploy>`);
     expect(field(cancel.text, 'done')).toBe('false');
     const ended = await until(c, token, slow, /<done>true<\/done>/);
     expect(field(ended, 'status')).toBe('Canceled');
@@ -124,7 +113,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     const second = await deploy(b, held.accessToken, await certsZip([{ name: 'Queue_Second' }]));
     const other = await deploy(c, free.accessToken, await certsZip([{ name: 'Queue_Other' }]));
     await until(a, free.accessToken, other, /<status>Succeeded<\/status>/);
-    expect(field(await status(c, held.accessToken, second), 'status')).toBe('Pending');
+    expect(field(await deployStatus(c, held.accessToken, second), 'status')).toBe('Pending');
     expect((await send(a, 'POST', `/_localforce/orgs/${held.id}/deploys/release`, admin)).status).toBe(200);
     const firstDone = await until(b, held.accessToken, first, /<status>Succeeded<\/status>/);
     const secondDone = await until(c, held.accessToken, second, /<status>Succeeded<\/status>/);
@@ -132,7 +121,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     // Orgs stay apart on every server: a token of one never reaches another's deploys or components.
     expect(await certificateNames(c, free.accessToken)).toEqual(['Queue_Other']);
     expect(await certificateNames(a, held.accessToken)).toEqual(['Queue_First', 'Queue_Second']);
-    expect(await status(a, free.accessToken, first)).toMatch(/INVALID_ID_FIELD/);
+    expect(await deployStatus(a, free.accessToken, first)).toMatch(/INVALID_ID_FIELD/);
   });
 
   it('cancels a deploy that pacing holds on its server, through another server', async () => {
@@ -142,7 +131,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     expect((await send(a, 'PUT', `/_localforce/orgs/${org.id}/deploy-pacing`, admin, JSON.stringify({ hold: 'manual' }))).status).toBe(200);
     const id = await deploy(a, org.accessToken, await certsZip([{ name: 'Held_Then_Canceled' }]));
     await until(c, org.accessToken, id, /<status>InProgress<\/status>/);
-    expect(field((await soap(b, org.accessToken, `<cancelDeploy><String>${id}</String></cancelDeploy>`)).text, 'done')).toBe('false');
+    expect(field((await soapCall(b, org.accessToken, `<cancelDeploy><String>${id}</String></cancelDeploy>`)).text, 'done')).toBe('false');
     expect(field(await until(c, org.accessToken, id, /<done>true<\/done>/, 10_000), 'status')).toBe('Canceled');
     expect(await certificateNames(b, org.accessToken)).toEqual([]);
   });
@@ -193,7 +182,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
       const names = batches.flatMap((b) => b.names);
       const contents: string[] = [];
       for (const batch of batches) { // readMetadata takes ten names a call
-        const read = await soap(pooled[1]!, token,
+        const read = await soapCall(pooled[1]!, token,
           `<readMetadata><type>Certificate</type>${batch.names.map((n) => `<fullNames>${escapeXml(n)}</fullNames>`).join('')}</readMetadata>`);
         contents.push(...[...read.text.matchAll(/<content>([^<]+)<\/content>/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')));
       }

@@ -40,3 +40,17 @@ export const envelope = (body: string, sessionId: string) =>
   `<soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${body}</soapenv:Body></soapenv:Envelope>`;
 
 export const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** A Metadata API call of `token`'s session, its body inside the envelope, sent raw. */
+export const soapCall = (server: { url: string }, token: string, body: string) =>
+  send(server, 'POST', '/services/Soap/m/66.0', SOAP_HEADERS, envelope(body, token));
+
+/** checkDeployStatus of a deploy, without details: the answer's text. */
+export const deployStatus = async (server: { url: string }, token: string, id: string) =>
+  (await soapCall(server, token, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`)).text;
+
+/** The names of the org's certificates, sorted, as listMetadata gives them. */
+export async function certificateNames(server: { url: string }, token: string): Promise<string[]> {
+  const answer = await soapCall(server, token, '<listMetadata><queries><type>Certificate</type></queries><asOfVersion>66.0</asOfVersion></listMetadata>');
+  return [...answer.text.matchAll(/<fullName>([^<]+)<\/fullName>/g)].map((m) => m[1]!).sort();
+}
