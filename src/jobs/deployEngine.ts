@@ -105,7 +105,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     };
     const zip = Buffer.from(zipBase64, 'base64');
     this.store.deploys.insert({
-      id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null, owner: this.leases.owner, leaseUntilMs: this.leases.until(),
+      id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null, ...this.leases.claim(),
     });
     const running: RunningDeploy = { result, orgId: caller.org.id };
     const pacing = this.pacing(caller.org.id);

@@ -33,6 +33,11 @@ export class JobLeases {
     return Date.now() + this.leaseMs;
   }
 
+  /** What a new job's row records of its lease: this server as owner, until one lease from now. */
+  claim(): { owner: string; leaseUntilMs: number } {
+    return { owner: this.owner, leaseUntilMs: this.until() };
+  }
+
   /** Renews this server's leases and ends others' lapsed jobs periodically (on a shared store only). */
   start(enders: OrphanEnder[]): void {
     this.enders.push(...enders);

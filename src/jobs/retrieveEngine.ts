@@ -56,7 +56,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     const result: RetrieveResult = { done: false, fileProperties: [], id, messages: [], status: 'Pending', success: false };
     this.store.retrieves.insert({
       id, orgId: caller.org.id, createdDate: orgNow(caller.org).toISOString(), result, options: JSON.parse(JSON.stringify(request)) as Record<string, unknown>, zip: null,
-      owner: this.leases.owner, leaseUntilMs: this.leases.until(),
+      ...this.leases.claim(),
     });
     this.queue.run(caller.org.id, () => this.run(caller, id, request)).catch(() => undefined);
     this.log.info({ retrieveId: id, orgId: caller.org.id }, `retrieve ${id} ${shortId(caller.org.id)} queued`);
