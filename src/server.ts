@@ -7,7 +7,7 @@ import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
 import { offsetForTime } from './clock';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
-import { createApp } from './http/app';
+import { createRequestListener } from './http/app';
 import { parseDeployPacing } from './jobs/deployPacing';
 import { keyPoolTargets } from './jobs/keyPoolFiller';
 import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogDestination, type LogFormat, type Logger, type LogLevel } from './log/logger';
@@ -129,13 +129,13 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     adminToken = resolveAdminToken(services.store, options.adminToken);
     const named = isIP(host) || host === '0.0.0.0' || host === '::' ? [] : [host];
     const appOptions = { adminToken, allowedHosts: [...named, ...(options.allowedHosts ?? [])], answerCache: options.answerCache };
-    const app = createApp(services, VERSION, appOptions);
+    const app = createRequestListener(services, VERSION, appOptions);
     listeners.push(useTls ? createHttpsServer({ key: tls!.key, cert: tls!.cert }, app) : createServer(app));
     // Asks for a client certificate but lets the handshake finish without one (with an empty CA list,
     // as the real service does): the app answers why a certificate will not do.
     if (options.mtlsPort !== undefined) {
       listeners.push(createHttpsServer({ key: tls!.key, cert: tls!.cert, requestCert: true, rejectUnauthorized: false },
-        createApp(services, VERSION, { ...appOptions, mutualTls: true })));
+        createRequestListener(services, VERSION, { ...appOptions, mutualTls: true })));
     }
     for (const l of listeners) l.keepAliveTimeout = 65_000;
     org = await services.orgs.ensureDefaultOrg();

@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Faults } from '../errors';
 import { internalError } from '../internalErrors';
@@ -5,9 +6,10 @@ import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
+import { pathOf } from './callContext';
 import { callLog } from './callLog';
 import { consoleRoutes } from './console/consoleRoutes';
-import { metadataSoapRoutes, type MetadataSoapOptions } from './metadataSoapRoutes';
+import { metadataSoapEndpoint, type MetadataSoapOptions } from './metadataSoapEndpoint';
 import { mutualTlsGate } from './mutualTls';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
@@ -17,11 +19,10 @@ import { restRoutes } from './restRoutes';
 import { sendXml } from './xml';
 
 /** The sf CLI keeps a trailing slash on the instance URL, so paths arrive as `//services/...`. */
-function collapseSlashes(req: Request, _res: Response, next: NextFunction): void {
-  const q = req.url.indexOf('?');
-  const path = q < 0 ? req.url : req.url.slice(0, q);
-  if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
-  next();
+function collapseSlashes(url: string): string {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.includes('//') ? path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : url.slice(q)) : url;
 }
 
 /** REST error codes for body-parser refusals: too large, unsupported charset or encoding, bad JSON. */
@@ -37,35 +38,63 @@ export interface AppOptions extends GuardOptions, MetadataSoapOptions {
   mutualTls?: boolean;
 }
 
-export function createApp(services: Services, version: string, options: AppOptions): express.Express {
+/**
+ * Every request passes the same steps: the host and origin checks, on the mutual TLS listener its
+ * client certificate, then the call log. The Metadata API's SOAP endpoint answers its own path on
+ * node's request and response (metadataSoapEndpoint.ts); express serves everything else.
+ */
+export function createRequestListener(services: Services, version: string, options: AppOptions): RequestListener {
+  const guard = requestGuards(options);
+  const gate = options.mutualTls ? mutualTlsGate(services) : undefined;
+  const log = callLog(services.log, services.journal);
+  const metadataSoap = metadataSoapEndpoint(services, options);
+  const app = expressApp(services, version, options);
+  return (req, res) => {
+    try {
+      if (guard(req, res) || gate?.(req, res)) return;
+      log(req, res);
+      req.url = collapseSlashes(req.url ?? '/');
+      if (!metadataSoap(req, res, pathOf(req))) app(req, res);
+    } catch (err) {
+      answerError(err as Error, req, res);
+    }
+  };
+}
+
+function expressApp(services: Services, version: string, options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestGuards(options));
-  if (options.mutualTls) app.use(mutualTlsGate(services));
-  app.use(collapseSlashes);
-  app.use(callLog(services.log, services.journal));
-  app.use(metadataSoapRoutes(services, options));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version, options.adminToken));
   app.use(consoleRoutes(services));
   app.use(restRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
-  // Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.
-  // Anything else is unexpected: logged with its stack, answered with an id and no JavaScript text.
-  app.use((err: Error & { status?: number; type?: string; expose?: boolean; limit?: number }, req: Request, res: Response, _next: NextFunction) => {
-    if (res.headersSent) return void res.destroy();
-    const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false;
-    if (req.path.startsWith('/services/Soap/')) {
-      const fault = err.type === 'entity.too.large'
-        ? Faults.soapMessageTooLarge(err.limit ?? PackageLimits.maxSoapMessageBytes)
-        : clientError ? Faults.malformedRequest(`The request cannot be read: ${err.message}`) : internalError(err, `${req.method} ${req.path}`);
-      return sendXml(res, 500, faultEnvelope(fault));
-    }
-    if (!clientError) return restError(res, 500, 'UNKNOWN_EXCEPTION', internalError(err, `${req.method} ${req.path}`).message);
-    if (req.path.startsWith('/services/oauth2/')) return void res.status(400).json({ error: 'invalid_request', error_description: err.message });
-    restError(res, err.status!, CLIENT_ERROR_CODES[err.status!] ?? 'INVALID_REQUEST', err.message);
-  });
+  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => answerError(err, req, res));
   return app;
+}
+
+/**
+ * Body-parser failures (too large, bad JSON, cut short) are the client's: a 4xx in its own terms.
+ * Anything else is unexpected: logged with its stack, answered with an id and no JavaScript text.
+ */
+function answerError(err: Error & { status?: number; type?: string; expose?: boolean; limit?: number }, req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  const path = pathOf(req);
+  const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500 && err.expose !== false;
+  if (path.startsWith('/services/Soap/')) {
+    const fault = err.type === 'entity.too.large'
+      ? Faults.soapMessageTooLarge(err.limit ?? PackageLimits.maxSoapMessageBytes)
+      : clientError ? Faults.malformedRequest(`The request cannot be read: ${err.message}`) : internalError(err, `${req.method} ${path}`);
+    return sendXml(res, 500, faultEnvelope(fault));
+  }
+  if (!clientError) return restError(res, 500, 'UNKNOWN_EXCEPTION', internalError(err, `${req.method} ${path}`).message);
+  if (path.startsWith('/services/oauth2/')) return oauthError(res, err.message);
+  restError(res, err.status!, CLIENT_ERROR_CODES[err.status!] ?? 'INVALID_REQUEST', err.message);
+}
+
+function oauthError(res: ServerResponse, description: string): void {
+  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }

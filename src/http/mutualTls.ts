@@ -1,12 +1,13 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { ClientCertificateError } from '../auth/mutualAuth';
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
 import { escapeXml } from '../soap/xmlWriter';
+import { localsOf } from './callContext';
 
 /** The certificates the client sent in the handshake, leaf first (none: an empty list). */
-function presentedChain(req: Request): Buffer[] {
+function presentedChain(req: IncomingMessage): Buffer[] {
   const socket = req.socket as TLSSocket;
   if (typeof socket.getPeerCertificate !== 'function') return [];
   const chain: Buffer[] = [];
@@ -26,16 +27,19 @@ function certificateErrorPage(reason: string): string {
 
 /**
  * First on the mutual TLS listener: a request goes on only with a client certificate that chains to
- * an uploaded one and has not expired; the session's org is checked later (sessionCaller).
+ * an uploaded one and has not expired; the session's org is checked later (sessionCaller). True when
+ * the request was refused (and answered).
  */
-export function mutualTlsGate(services: Services) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function mutualTlsGate(services: Services): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
     try {
-      res.locals.clientCertificate = services.mutualAuth.checkPresented(presentedChain(req));
-      next();
+      localsOf(res).clientCertificate = services.mutualAuth.checkPresented(presentedChain(req));
+      return false;
     } catch (err) {
-      if (!(err instanceof ClientCertificateError)) return next(err);
-      res.status(400).type('html').send(certificateErrorPage(err.reason));
+      if (!(err instanceof ClientCertificateError)) throw err;
+      const page = certificateErrorPage(err.reason);
+      res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page) }).end(page);
+      return true;
     }
   };
 }
@@ -44,12 +48,12 @@ export function mutualTlsGate(services: Services) {
  * The caller behind a session id or access token; on the mutual TLS listener, only when the caller's
  * org uploaded the certificate the handshake presented (MUTUAL_AUTHENTICATION_FAILED otherwise).
  */
-export function sessionCaller(services: Services, res: Response, sessionId: string | undefined): Caller {
+export function sessionCaller(services: Services, res: ServerResponse, sessionId: string | undefined): Caller {
   const caller = services.orgs.caller(sessionId);
-  const presented = res.locals.clientCertificate as string | undefined;
+  const presented = localsOf(res).clientCertificate;
   if (presented !== undefined) services.mutualAuth.authorize(caller, presented);
   return caller;
 }
 
 /** Whether the request came through the mutual TLS listener. */
-export const onMutualTls = (res: Response): boolean => res.locals.clientCertificate !== undefined;
+export const onMutualTls = (res: ServerResponse): boolean => localsOf(res).clientCertificate !== undefined;

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Faults } from '../errors';
 import { faultEnvelope } from '../soap/envelope';
+import { pathOf, protocolOf } from './callContext';
 import { restError } from './restErrors';
 import { sendXml } from './xml';
 
@@ -37,23 +38,25 @@ function hostAllowed(host: string | undefined, allowed: string[]): boolean {
   return allowed.includes('*') || allowed.includes(name);
 }
 
-function sameOrigin(origin: string, req: Request): boolean {
+function sameOrigin(origin: string, req: IncomingMessage): boolean {
   try {
     const url = new URL(origin);
-    return url.protocol === `${req.protocol}:` && url.host === (req.headers.host ?? '').toLowerCase() && url.pathname === '/';
+    return url.protocol === `${protocolOf(req)}:` && url.host === (req.headers.host ?? '').toLowerCase() && url.pathname === '/';
   } catch {
     return false; // "null" (sandboxed frames, file: pages) and anything unreadable
   }
 }
 
-function refuse(req: Request, res: Response, message: string): void {
-  if (req.path.startsWith('/services/Soap/')) return sendXml(res, 500, faultEnvelope(Faults.insufficientAccess(message)));
-  restError(res, 403, 'INSUFFICIENT_ACCESS', message);
+function refuse(req: IncomingMessage, res: ServerResponse, message: string): true {
+  if (pathOf(req).startsWith('/services/Soap/')) sendXml(res, 500, faultEnvelope(Faults.insufficientAccess(message)));
+  else restError(res, 403, 'INSUFFICIENT_ACCESS', message);
+  return true;
 }
 
-export function requestGuards(options: GuardOptions) {
+/** The checks of every request, before anything else reads it: true when the request was refused (and answered). */
+export function requestGuards(options: GuardOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const allowed = options.allowedHosts.map((h) => h.toLowerCase());
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req, res) => {
     if (!hostAllowed(req.headers.host, allowed)) {
       return refuse(req, res, 'Localforce serves requests addressed to an IP address, localhost or a host name it was started with ' +
         '(--allowed-host); the Host of this request is none of them');
@@ -62,6 +65,6 @@ export function requestGuards(options: GuardOptions) {
     const site = req.headers['sec-fetch-site'];
     const crossSite = origin !== undefined ? !sameOrigin(origin, req) : site !== undefined && site !== 'same-origin' && site !== 'none';
     if (crossSite) return refuse(req, res, 'Localforce refuses requests that a browser sends from another site (Origin or Sec-Fetch-Site)');
-    next();
+    return false;
   };
 }

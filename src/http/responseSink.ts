@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { XmlSink } from '../soap/xmlWriter';
 
 /** Text written before a chunk goes out; smaller answers go out whole, with a Content-Length. */
@@ -17,7 +17,7 @@ export class ResponseSink implements XmlSink {
   private started = false;
   private kept: string[] | undefined;
 
-  constructor(private readonly res: Response, status: number, keep = false) {
+  constructor(private readonly res: ServerResponse, status: number, keep = false) {
     res.statusCode = status;
     // jsforce reads SOAP only with this exact content type (anything else: an empty result, then a timeout).
     res.setHeader('Content-Type', 'text/xml; charset=utf-8');

@@ -1,21 +1,28 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { ApiFault } from '../errors';
 
-/** REST errors are JSON arrays of {message, errorCode}, as the real REST API sends them. */
-export function restError(res: Response, status: number, errorCode: string, message: string): void {
-  res.status(status).json([{ message, errorCode }]);
+/**
+ * REST errors are JSON arrays of {message, errorCode}, as the real REST API sends them. Written with
+ * node's own response, as express's json() would, so that checks running before express can answer too.
+ */
+export function restError(res: ServerResponse, status: number, errorCode: string, message: string): void {
+  const body = JSON.stringify([{ message, errorCode }]);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**
  * 404 with the sentence the real REST API uses; the sf CLI reads it (on Tooling's SourceMember) as
  * "this org has no source tracking", so it is written here once.
  */
-export function restNotFound(res: Response, detail: string): void {
+export function restNotFound(res: ServerResponse, detail: string): void {
   restError(res, 404, 'NOT_FOUND', `The requested resource does not exist: ${detail}`);
 }
 
 /** An ApiFault thrown by the services, in REST terms: 401 for the session, 400 for the rest; anything else is rethrown. */
-export function sendFault(res: Response, err: unknown): void {
+export function sendFault(res: ServerResponse, err: unknown): void {
   if (!(err instanceof ApiFault)) throw err;
   if (err.code === 'INVALID_SESSION_ID') return restError(res, 401, err.code, 'Session expired or invalid');
   // A valid session refused: 403, since clients answer 401 by refreshing the session, again and again.

@@ -1,31 +1,47 @@
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiFault, Faults } from '../errors';
 import { faultEnvelope } from '../soap/envelope';
 import { HEADER_WINDOW_CHARS, peekSessionId } from '../soap/sessionHeader';
 import type { Caller } from '../store/orgs';
+import { localsOf, type RequestWithBody } from './callContext';
 import { sendXml } from './xml';
 
 /**
  * Reads a SOAP request body, checking the session as soon as the start of the envelope has arrived:
  * a caller without a valid session gets its fault once 64 KB (or the whole message, if shorter) are
  * in, and the rest is drained unread instead of buffered up to the 50 MB limit. Written by hand
- * because body-parser offers no look at a body before it has read all of it. Leaves the text in
- * `req.body` (as express.text would), the session id and caller in `res.locals`.
+ * because body-parser offers no look at a body before it has read all of it. Hands the text, the
+ * session id and its caller to `read` (and leaves the text in `req.body` for the call log, as
+ * express.text would, and the caller in the call's locals).
  */
-export function soapBody(limitBytes: number, callerOf: (sessionId: string | undefined) => Caller, tooLarge: () => ApiFault) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+/** One decoder per charset a client has named (a few at most): whole texts only, so it keeps no state between messages. */
+const decoders = new Map<string, TextDecoder>();
+function decoderOf(charset: string): TextDecoder | undefined {
+  const label = charset.toLowerCase();
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      return undefined;
+    }
+    decoders.set(label, decoder);
+  }
+  return decoder;
+}
+
+export type SoapBodyReader = (req: IncomingMessage, res: ServerResponse, read: (text: string, sessionId: string, caller: Caller) => void) => void;
+
+export function soapBody(limitBytes: number, callerOf: (sessionId: string | undefined) => Caller, tooLarge: () => ApiFault): SoapBodyReader {
+  return (req, res, read) => {
     const fault = (f: ApiFault) => sendXml(res, 500, faultEnvelope(f));
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
     const charset = /charset="?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1] ?? 'utf-8';
-    let prefixDecoder: TextDecoder;
-    try {
-      prefixDecoder = new TextDecoder(charset);
-    } catch {
-      return fault(Faults.malformedRequest(`The charset ${charset.slice(0, 40)} of the request is not supported`));
-    }
+    const decoder = decoderOf(charset);
+    if (!decoder) return fault(Faults.malformedRequest(`The charset ${charset.slice(0, 40)} of the request is not supported`));
     let source: Readable = req;
     if (encoding === 'gzip') source = req.pipe(createGunzip());
     else if (encoding === 'deflate') source = req.pipe(createInflate());
@@ -33,9 +49,10 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
 
     const chunks: Buffer[] = [];
     let bytes = 0;
-    let prefix = '';
     let checked = false;
     let done = false;
+    let sessionId: string | undefined;
+    let caller: Caller | undefined;
     const refuse = (f: ApiFault) => {
       if (done) return;
       done = true;
@@ -46,10 +63,9 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
     };
     const check = (start: string) => {
       checked = true;
-      const sessionId = peekSessionId(start);
+      sessionId = peekSessionId(start);
       try {
-        res.locals.caller = callerOf(sessionId);
-        res.locals.sessionId = sessionId;
+        caller = localsOf(res).caller = callerOf(sessionId);
       } catch (err) {
         if (!(err instanceof ApiFault)) throw err;
         refuse(err);
@@ -60,17 +76,17 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       bytes += chunk.length;
       if (bytes > limitBytes) return refuse(tooLarge());
       chunks.push(chunk);
-      if (!checked) {
-        prefix += prefixDecoder.decode(chunk, { stream: true });
-        if (prefix.length >= HEADER_WINDOW_CHARS) check(prefix);
-      }
+      // Once the window is in (it has at least as many bytes as characters), before the rest arrives.
+      if (!checked && bytes >= HEADER_WINDOW_CHARS) check(decoder.decode(Buffer.concat(chunks)));
     });
     source.on('end', () => {
-      if (!checked) check(prefix + prefixDecoder.decode());
+      if (done) return;
+      const text = decoder.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      if (!checked) check(text); // a message shorter than the window: checked whole, decoded once
       if (done) return;
       done = true;
-      req.body = new TextDecoder(charset).decode(Buffer.concat(chunks));
-      next();
+      (req as RequestWithBody).body = text;
+      read(text, sessionId!, caller!);
     });
     const unreadable = (err: Error) => refuse(Faults.malformedRequest(`The request cannot be read: ${err.message}`));
     source.on('error', unreadable);

@@ -2,7 +2,7 @@
  * The session id of a SOAP request, read from the start of the envelope before the envelope is
  * parsed, so that a caller without a valid session costs no more than this: SOAP puts the Header
  * before the Body, and a SessionHeader is a few hundred bytes. The full parse later reads the same
- * header again, and the request goes on only if both agree (see metadataSoapRoutes.ts).
+ * header again, and the request goes on only if both agree (see src/http/metadataSoapEndpoint.ts).
  */
 
 /** How far into the message the Header may reach. */

@@ -1,6 +1,6 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseApiVersion } from '../apiVersions';
-import { ApiFault, Faults } from '../errors';
+import { Faults } from '../errors';
 import { OPERATIONS } from '../operations';
 import type { Services } from '../services';
 import { asFault, faultEnvelope, RESPONSE_CLOSE, RESPONSE_OPEN } from '../soap/envelope';
@@ -8,6 +8,7 @@ import { RequestReader } from '../soap/requestReader';
 import { XmlWriter } from '../soap/xmlWriter';
 import { PackageLimits } from '../package/limits';
 import type { Caller } from '../store/orgs';
+import { localsOf } from './callContext';
 import { onMutualTls } from './mutualTls';
 import { ReadResponseCache } from './readResponseCache';
 import { ResponseSink } from './responseSink';
@@ -19,42 +20,34 @@ export interface MetadataSoapOptions {
   answerCache?: boolean;
 }
 
-/** The Metadata API's SOAP endpoint: `/services/Soap/m/<version>[/<orgId>]`, and its WSDL on GET `?wsdl`. */
-export function metadataSoapRoutes(services: Services, options: MetadataSoapOptions = {}): Router {
-  const router = express.Router();
+/** `/services/Soap/m/<version>[/<orgId>]`, with or without a trailing slash, in any case (as express routes match). */
+const ENDPOINT_PATH = /^\/services\/soap\/m\/([^/]+)(?:\/[^/]+)?\/?$/i;
+
+/**
+ * The Metadata API's SOAP endpoint: POST for the calls, GET for its WSDL. It is the path every
+ * client call of a deploy takes (polls included), so it runs on node's own request and response,
+ * ahead of the express app that serves everything else: express's routing and request decoration
+ * cost as much per call as everything this endpoint does for a small read. Returns whether the
+ * request was its own.
+ */
+export function metadataSoapEndpoint(services: Services, options: MetadataSoapOptions = {}): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const reader = new RequestReader(services.schema, (operation) => OPERATIONS[operation]?.aliases);
   const writer = new XmlWriter(services.schema);
   // On a shared store other servers write components this one never hears of, so nothing is kept.
   const cache = options.answerCache === false || services.store.shared ? undefined : new ReadResponseCache(services.store);
   // Every operation here needs a session: a caller without one is refused from the start of the message, unread.
-  const text = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
+  const readBody = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
     () => Faults.soapMessageTooLarge(PackageLimits.maxSoapMessageBytes));
 
-  router.get(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], (req: Request, res: Response) => {
-    const version = parseApiVersion(req.params.version!);
-    if (version === undefined) return sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
-    sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${version.toFixed(1)}`));
-  });
-
-  // The version in the URL is checked first: it costs nothing and needs no body.
-  const version = (req: Request, res: Response, next: NextFunction) => {
-    res.locals.apiVersion = parseApiVersion(req.params.version!);
-    if (res.locals.apiVersion === undefined) return sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
-    next();
-  };
-
-  router.post(['/services/Soap/m/:version', '/services/Soap/m/:version/:orgId'], version, text, async (req: Request, res: Response) => {
+  const answer = async (res: ServerResponse, path: string, apiVersion: number, body: string, sessionId: string, caller: Caller) => {
     try {
-      const apiVersion = res.locals.apiVersion as number;
-      const body = typeof req.body === 'string' ? req.body : '';
-      const sessionId = res.locals.sessionId as string;
-      const caller = res.locals.caller as Caller;
       // On the mutual TLS listener every call checks its certificate against the session's org first.
-      if (onMutualTls(res)) services.mutualAuth.authorize(caller, res.locals.clientCertificate as string);
-      const cached = onMutualTls(res) ? undefined : cache?.get(req.path, body);
+      const mutualTls = onMutualTls(res);
+      if (mutualTls) services.mutualAuth.authorize(caller, localsOf(res).clientCertificate!);
+      const cached = mutualTls ? undefined : cache?.get(path, body);
       if (cached) return sendXml(res, 200, cached);
       const request = reader.read(body);
-      res.locals.operation = request.operation;
+      localsOf(res).operation = request.operation;
       // The session checked from the message's start must be the one its parsed header names.
       if ((request.headers.SessionHeader?.sessionId as string | undefined)?.trim() !== sessionId) throw Faults.invalidSession();
       const operation = OPERATIONS[request.operation];
@@ -68,11 +61,23 @@ export function metadataSoapRoutes(services: Services, options: MetadataSoapOpti
       writer.writeResponse(out, request.operation, result);
       out.write(RESPONSE_CLOSE);
       const xml = out.end();
-      if (keep) cache!.set(req.path, body, { orgId: caller.org.id, revision, xml: xml! });
+      if (keep) cache!.set(path, body, { orgId: caller.org.id, revision, xml: xml! });
     } catch (err) {
       if (res.headersSent) return void res.destroy(err as Error); // a fault cannot follow half an answer
       sendXml(res, 500, faultEnvelope(asFault(err)));
     }
-  });
-  return router;
+  };
+
+  return (req, res, path) => {
+    const method = req.method;
+    if (method !== 'POST' && method !== 'GET' && method !== 'HEAD') return false;
+    const match = ENDPOINT_PATH.exec(path);
+    if (!match) return false;
+    // The version in the URL is checked first: it costs nothing and needs no body.
+    const apiVersion = parseApiVersion(match[1]!);
+    if (apiVersion === undefined) sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
+    else if (method !== 'POST') sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${apiVersion.toFixed(1)}`));
+    else readBody(req, res, (body, sessionId, caller) => void answer(res, path, apiVersion, body, sessionId, caller));
+    return true;
+  };
 }
