@@ -16,32 +16,43 @@ export interface MetadataRequest {
   input: Record<string, unknown>;
 }
 
-/** One open element: a complex value being filled, a simple value's text, or a node of an undeclared type's record. */
-interface Frame {
-  name: string;
+/**
+ * One open element: a complex value being filled, a simple value's text, or a node of an undeclared
+ * type's record. Every frame has every field, set in the same order, so that the reader's accesses
+ * see one shape (objects of varying shapes made this the costliest part of a small read).
+ */
+class Frame {
   /** The field it fills in its parent (absent for the operation and headers). */
-  field?: FieldDef;
+  field: FieldDef | undefined = undefined;
   /** Complex: the fields of its type, the type's name for messages, and the value being built. */
-  fields?: FieldDef[];
-  owner?: string;
-  value?: Record<string, unknown>;
-  aliases?: Record<string, string>;
-  xsiType?: string;
+  fields: FieldDef[] | undefined = undefined;
+  owner: string | undefined = undefined;
+  value: Record<string, unknown> | undefined = undefined;
+  aliases: Record<string, string> | undefined = undefined;
+  xsiType: string | undefined = undefined;
   /** A record of a type the WSDL does not declare: its child nodes, kept as XML (package/xmlTree.ts). */
-  nodes?: XmlNode[];
+  nodes: XmlNode[] | undefined = undefined;
   /** Simple, or generic: its text so far. */
-  text: string;
-  nil: boolean;
+  text = '';
+  nil = false;
   /** An unknown header, or an element under xsi:nil: read and dropped. */
-  skip?: boolean;
+  skip = false;
   /** A header: children it does not declare are skipped, as SOAP stacks do with headers. */
-  lenient?: boolean;
+  lenient = false;
+
+  constructor(readonly name: string) {}
+
+  static skipped(name: string): Frame {
+    const frame = new Frame(name);
+    frame.skip = true;
+    return frame;
+  }
 }
 
 const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
 
 function attribute(tag: SaxesTagPlain, name: string): string | undefined {
-  for (const [qname, value] of Object.entries(tag.attributes)) if (localName(qname) === name) return value as string;
+  for (const qname in tag.attributes) if (localName(qname) === name) return tag.attributes[qname];
   return undefined;
 }
 
@@ -110,7 +121,9 @@ export class RequestReader {
         return stack.push(this.complex(name, fields, name, undefined, this.aliasesOf(name)));
       }
       const fields = this.schema.elementFields(name);
-      stack.push(fields ? { ...this.complex(name, fields, name), lenient: true } : { name, text: '', nil: false, skip: true });
+      const header = fields ? this.complex(name, fields, name) : Frame.skipped(name);
+      header.lenient = true;
+      stack.push(header);
     });
     const aside = setAsideLargeText(xml);
     parser.on('text', (text) => { if (stack.length) stack[stack.length - 1]!.text += aside.text(text); });
@@ -139,32 +152,49 @@ export class RequestReader {
   private complex(name: string, fields: FieldDef[], owner: string, field?: FieldDef, aliases?: Record<string, string>): Frame {
     const value: Record<string, unknown> = {};
     for (const f of fields) if (f.many) value[f.name] = [];
-    return { name, field, fields, owner, value, aliases, text: '', nil: false };
+    const frame = new Frame(name);
+    frame.field = field;
+    frame.fields = fields;
+    frame.owner = owner;
+    frame.value = value;
+    frame.aliases = aliases;
+    return frame;
+  }
+
+  private simpleFrame(name: string, field: FieldDef | undefined, nil: boolean, nodes?: XmlNode[], xsiType?: string): Frame {
+    const frame = new Frame(name);
+    frame.field = field;
+    frame.nil = nil;
+    frame.nodes = nodes;
+    frame.xsiType = xsiType;
+    return frame;
   }
 
   /** The frame of an element opened inside `parent`. */
   private child(parent: Frame, name: string, tag: SaxesTagPlain): Frame {
-    if (parent.skip || parent.nil) return { name, text: '', nil: false, skip: true };
-    if (parent.nodes) return { name, nodes: [], text: '', nil: attribute(tag, 'nil') === 'true' };
+    if (parent.skip || parent.nil) return Frame.skipped(name);
+    if (parent.nodes) return this.simpleFrame(name, undefined, attribute(tag, 'nil') === 'true', []);
     if (!parent.fields) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
     const fieldName = parent.aliases?.[name] ?? name;
     const field = parent.fields.find((f) => f.name === fieldName);
-    if (!field && parent.lenient) return { name, text: '', nil: false, skip: true };
+    if (!field && parent.lenient) return Frame.skipped(name);
     if (!field) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
     if (!field.many && Object.prototype.hasOwnProperty.call(parent.value, field.name)) {
       throw Faults.malformedRequest(`Element {${METADATA_NS}}${name} may occur only once in ${parent.owner}`);
     }
     const nil = attribute(tag, 'nil') === 'true';
-    if (nil || field.builtin || !this.schema.isComplex(field.type)) return { name, field, text: '', nil };
+    if (nil || field.builtin || !this.schema.isComplex(field.type)) return this.simpleFrame(name, field, nil);
     // xsi:type names a subtype (`Certificate` for `Metadata`); its prefix, if any, is the metadata namespace.
     const declared = attribute(tag, 'type')?.split(':').pop();
     // A metadata type our WSDL does not declare: kept as its XML, for the operation to read by the type's registry entry.
-    if (declared && field.type === 'Metadata' && !this.schema.isComplex(declared)) return { name, field, xsiType: declared, nodes: [], text: '', nil };
+    if (declared && field.type === 'Metadata' && !this.schema.isComplex(declared)) return this.simpleFrame(name, field, nil, [], declared);
     if (declared && (!this.schema.isComplex(declared) || !this.schema.isSubtypeOf(declared, field.type))) {
       throw Faults.invalidType(`Unable to find type {${METADATA_NS}}${declared}, or it is not a kind of ${field.type}`);
     }
     const type = declared ?? field.type;
-    return { ...this.complex(name, this.schema.fieldsOf(type), type, field), xsiType: declared };
+    const frame = this.complex(name, this.schema.fieldsOf(type), type, field);
+    frame.xsiType = declared;
+    return frame;
   }
 
   /** A closed element's value. */
