@@ -222,7 +222,7 @@ function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: W
 
 function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value: unknown } | { error: XmlProblem } {
   if (el.attributes['xsi:nil'] === 'true') return { value: null };
-  if (!field.builtin && schema.isComplex(field.type)) return readComplex(el, field.type, schema.fieldsOf(field.type), schema);
+  if (field.complex) return readComplex(el, field.type, schema.fieldsOf(field.type), schema);
   const at = { lineNumber: el.line, columnNumber: el.column };
   if (el.children.length) {
     return { error: { problem: `Error parsing file: Element {${METADATA_NS}}${field.name} must have no element children`, ...at } };

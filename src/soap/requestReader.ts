@@ -183,7 +183,7 @@ export class RequestReader {
       throw Faults.malformedRequest(`Element {${METADATA_NS}}${name} may occur only once in ${parent.owner}`);
     }
     const nil = attribute(tag, 'nil') === 'true';
-    if (nil || field.builtin || !this.schema.isComplex(field.type)) return this.simpleFrame(name, field, nil);
+    if (nil || !field.complex) return this.simpleFrame(name, field, nil);
     // xsi:type names a subtype (`Certificate` for `Metadata`); its prefix, if any, is the metadata namespace.
     const declared = attribute(tag, 'type')?.split(':').pop();
     // A metadata type our WSDL does not declare: kept as its XML, for the operation to read by the type's registry entry.

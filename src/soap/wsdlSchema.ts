@@ -10,6 +10,8 @@ export interface FieldDef {
   /** Local type name: `string`, `boolean`… when `builtin`, else a type declared in the WSDL. */
   type: string;
   builtin: boolean;
+  /** Of a complex type the WSDL declares (an element with children); false for builtins and enumerations. */
+  complex: boolean;
   optional: boolean;
   many: boolean;
   nillable: boolean;
@@ -56,6 +58,10 @@ export class WsdlSchema {
     for (const el of asArray(schema.element as XmlNode[])) {
       this.elements.set(el.name as string, this.readComplexType(el.complexType ? (el.complexType as XmlNode[])[0]! : {}).fields);
     }
+    // Known only once every type is read: the reader and writer ask it of every value.
+    for (const fields of [...[...this.complexTypes.values()].map((t) => t.fields), ...this.elements.values()]) {
+      for (const f of fields) f.complex = !f.builtin && this.complexTypes.has(f.type);
+    }
     const portType = defs.portType as XmlNode;
     for (const op of asArray(portType.operation as XmlNode[])) this.operations.push(op.name as string);
   }
@@ -73,6 +79,7 @@ export class WsdlSchema {
         name: e.name as string,
         type: local,
         builtin: prefix === 'xsd',
+        complex: false,
         optional: e.minOccurs === '0',
         many: e.maxOccurs === 'unbounded',
         nillable: e.nillable === 'true',

@@ -80,7 +80,7 @@ export class XmlWriter {
       if (field.nillable) out.write(`<${name} xsi:nil="true"/>`);
       return;
     }
-    if (field.builtin || !this.schema.isComplex(field.type)) {
+    if (!field.complex) {
       if (Buffer.isBuffer(value) && field.type === 'base64Binary') {
         out.write(`<${name}>`);
         out.writeBase64(value);

@@ -47,7 +47,7 @@ describe('XmlWriter', () => {
     const record = { fullName: 'X', caSigned: true, keySize: 2048, masterLabel: 'x' };
     Object.defineProperty(record, XSI_TYPE, { value: 'Certificate' });
     expect(writer.response('readMetadata', { records: [record] })).toContain('<records xsi:type="Certificate"><fullName>X</fullName><caSigned>true</caSigned><keySize>2048</keySize>');
-    expect(writer.element('totalTime', 0, { name: 'totalTime', type: 'double', builtin: true, optional: false, many: false, nillable: false })).toBe('<totalTime>0.0</totalTime>');
+    expect(writer.element('totalTime', 0, { name: 'totalTime', type: 'double', builtin: true, complex: false, optional: false, many: false, nillable: false })).toBe('<totalTime>0.0</totalTime>');
   });
 });
 
