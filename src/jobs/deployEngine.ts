@@ -265,7 +265,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
         done.canceledByName = running.cancelRequestedBy.fullName;
       }
       Object.assign(running.result, done);
-      this.store.deploys.update(running.result.id, running.result, options.checkOnly && status === 'Succeeded' ? zip : undefined);
+      this.store.deploys.update(running.result.id, running.result, { zip: options.checkOnly && status === 'Succeeded' ? zip : undefined });
       this.running.delete(running.result.id);
       this.logEnd(running);
     };

@@ -78,8 +78,8 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'InProgress' }, line('InProgress'));
     try {
       const { zip, fileProperties, messages } = await this.build(caller, request, at);
-      this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true }, zip);
-      this.store.retrieves.setCompletedDate(id, currentOrgNow(this.store, caller.org).toISOString());
+      this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true },
+        { zip, completedDate: currentOrgNow(this.store, caller.org).toISOString() });
       const components = fileProperties.filter((p) => p.type !== 'Package').length;
       this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'Succeeded', components, messages: messages.length, zipBytes: zip.length },
         line(`Succeeded: ${components} component${components === 1 ? '' : 's'}, ${messages.length} message${messages.length === 1 ? '' : 's'}, ` +
@@ -89,8 +89,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
       this.store.retrieves.update(id, {
         done: true, errorMessage: `${fault.code}: ${fault.message}`, errorStatusCode: fault.code, fileProperties: [], id,
         messages: [], status: 'Failed', success: false,
-      });
-      this.store.retrieves.setCompletedDate(id, currentOrgNow(this.store, caller.org).toISOString());
+      }, { completedDate: currentOrgNow(this.store, caller.org).toISOString() });
       this.log.warn({ retrieveId: id, orgId: caller.org.id, status: 'Failed' }, line(`Failed: ${redactText((err as Error).message)}`));
     }
   }

@@ -40,14 +40,18 @@ export class JobRepository<R> extends Repository {
       .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip, job.owner ?? null, job.leaseUntilMs ?? null);
   }
 
-  /** A new result; a result that is done ends the job's lease. */
-  update(id: string, result: R & { done: boolean }, zip?: Buffer | null): void {
-    const lease = result.done ? ', lease_until_ms = NULL' : '';
-    if (zip === undefined) {
-      this.sql(`UPDATE ${this.table} SET result = ?${lease} WHERE id = ?`).run(JSON.stringify(result), id);
-    } else {
-      this.sql(`UPDATE ${this.table} SET result = ?, zip = ?${lease} WHERE id = ?`).run(JSON.stringify(result), zip, id);
-    }
+  /**
+   * A new result; a result that is done ends the job's lease. A zip and (for a retrieve) the date it
+   * ended go in the same write: a row holding a large zip is written once, and no poll sees one
+   * without the other.
+   */
+  update(id: string, result: R & { done: boolean }, also: { zip?: Buffer | null; completedDate?: string } = {}): void {
+    const sets = ['result = ?'];
+    const values: unknown[] = [JSON.stringify(result)];
+    if (also.zip !== undefined) { sets.push('zip = ?'); values.push(also.zip); }
+    if (also.completedDate !== undefined) { sets.push('completed_date = ?'); values.push(also.completedDate); }
+    if (result.done) sets.push('lease_until_ms = NULL');
+    this.sql(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
   /** Extends the leases of the jobs `owner` is running (the server's heartbeat). */
@@ -90,11 +94,6 @@ export class JobRepository<R> extends Repository {
   cancelRequestedBy(id: string): string | undefined {
     const row = this.sql(`SELECT cancel_requested_by FROM ${this.table} WHERE id = ?`).get(id) as { cancel_requested_by: string | null } | undefined;
     return row?.cancel_requested_by ?? undefined;
-  }
-
-  /** A retrieve's end (deploys keep theirs in the result). */
-  setCompletedDate(id: string, at: string): void {
-    if (this.table === 'retrieves') this.sql('UPDATE retrieves SET completed_date = ? WHERE id = ?').run(at, id);
   }
 
   /**
