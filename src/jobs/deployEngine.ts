@@ -117,9 +117,13 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   }
 
   status(orgId: string, id: string, includeDetails: boolean): DeployResult {
-    const job = this.stored(orgId, id);
-    const result = this.running.get(job.id)?.result ?? job.result;
-    if (includeDetails) return result;
+    if (includeDetails) {
+      const job = this.stored(orgId, id);
+      return this.running.get(job.id)?.result ?? job.result;
+    }
+    const stored = this.store.deploys.resultWithoutDetails(orgId, id);
+    if (!stored) throw Faults.invalidIdField('Invalid deploy ID');
+    const result = this.running.get(stored.id)?.result ?? stored;
     return { ...result, details: { componentFailures: [], componentSuccesses: [], runTestResult: result.details.runTestResult } };
   }
 
