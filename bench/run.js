@@ -493,27 +493,34 @@ async function peakGrowth(server, work) {
 
 async function largePackage() {
   // A store on disk, as users run it: an in-memory store would count the org's own data in the process's memory.
-  const server = await startLocalforce('--location', tempDir(), '--no-key-pool');
+  const location = tempDir();
+  let server = await startLocalforce('--location', location, '--no-key-pool');
   try {
     await deploy(server.conn, await certsZip('Warmup', 2));
     const zip = await certsZip('Large', LARGE);
     const deployed = await peakGrowth(server, () => deploy(server.conn, zip, 500));
-    server.conn.metadata.pollInterval = 100;
-    server.conn.metadata.pollTimeout = 600_000;
-    const retrieved = await peakGrowth(server, async () => {
+    // The retrieve is measured on a server started afresh over the same store: the deploy leaves its
+    // server's memory above anything a retrieve then needs, so measured there it would show no growth.
+    await server.close();
+    server = await startLocalforce('--location', location, '--no-key-pool');
+    const retrieve = async (members) => {
+      server.conn.metadata.pollInterval = 100;
+      server.conn.metadata.pollTimeout = 600_000;
       const t0 = now();
       const result = await server.conn.metadata.retrieve({
-        apiVersion: API, singlePackage: true, unpackaged: { types: [{ name: 'Certificate', members: ['*'] }], version: API },
+        apiVersion: API, singlePackage: true, unpackaged: { types: [{ name: 'Certificate', members }], version: API },
       }).complete();
       return { result, ms: now() - t0 };
-    });
+    };
+    await retrieve(['Warmup0000']); // the retrieve's code loaded and compiled, as on a server that has answered one
+    const retrieved = await peakGrowth(server, () => retrieve(['*']));
     const retrievedZip = Buffer.from(retrieved.value.result.zipFile, 'base64');
     const entries = Object.keys((await JSZip.loadAsync(retrievedZip)).files).filter((f) => f.endsWith('.crt')).length;
     if (entries < LARGE) throw new Error(`the retrieve returned ${entries} certificates, not ${LARGE}`);
     report(`Peak RSS growth of the server during a deploy of ${LARGE} new self-signed certificates (keys made on demand, store on disk) vs the deploy's zip`,
       `+${mb(deployed.growth)} over ${mb(deployed.before)} before; zip ${mb(zip.length)}; the deploy took ${(deployed.value.ms / 1000).toFixed(1)} s`,
       deployed.growth / zip.length, { op: '<=', value: 5 });
-    report(`Peak RSS growth during the retrieve of those ${LARGE} certificates (jsforce, until the zip is received) vs the retrieved zip`,
+    report(`Peak RSS growth during the retrieve of those ${LARGE} certificates (jsforce, until the zip is received), on a server started afresh over the same store after one small retrieve, vs the retrieved zip`,
       `+${mb(retrieved.growth)} over ${mb(retrieved.before)} before; zip ${mb(retrievedZip.length)}; the retrieve took ${(retrieved.value.ms / 1000).toFixed(2)} s`,
       retrieved.growth / retrievedZip.length, { op: '<=', value: 5 });
   } finally {
