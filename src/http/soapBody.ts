@@ -9,14 +9,6 @@ import type { Caller } from '../store/orgs';
 import { localsOf, type RequestWithBody } from './callContext';
 import { sendXml } from './xml';
 
-/**
- * Reads a SOAP request body, checking the session as soon as the start of the envelope has arrived:
- * a caller without a valid session gets its fault once 64 KB (or the whole message, if shorter) are
- * in, and the rest is drained unread instead of buffered up to the 50 MB limit. Written by hand
- * because body-parser offers no look at a body before it has read all of it. Hands the text, the
- * session id and its caller to `read` (and leaves the text in `req.body` for the call log, as
- * express.text would, and the caller in the call's locals).
- */
 /** One decoder per charset a client has named (a few at most): whole texts only, so it keeps no state between messages. */
 const decoders = new Map<string, TextDecoder>();
 function decoderOf(charset: string): TextDecoder | undefined {
@@ -35,6 +27,14 @@ function decoderOf(charset: string): TextDecoder | undefined {
 
 export type SoapBodyReader = (req: IncomingMessage, res: ServerResponse, read: (text: string, sessionId: string, caller: Caller) => void) => void;
 
+/**
+ * Reads a SOAP request body, checking the session as soon as the start of the envelope has arrived:
+ * a caller without a valid session gets its fault once 64 KB (or the whole message, if shorter) are
+ * in, and the rest is drained unread instead of buffered up to the 50 MB limit. Written by hand
+ * because body-parser offers no look at a body before it has read all of it. Hands the text, the
+ * session id and its caller to `read` (and leaves the text in `req.body` for the call log, as
+ * express.text would, and the caller in the call's locals).
+ */
 export function soapBody(limitBytes: number, callerOf: (sessionId: string | undefined) => Caller, tooLarge: () => ApiFault): SoapBodyReader {
   return (req, res, read) => {
     const fault = (f: ApiFault) => sendXml(res, 500, faultEnvelope(f));

@@ -161,6 +161,7 @@ export class RequestReader {
     return frame;
   }
 
+  /** A frame without fields of its own: a simple value, or (with `nodes`) an element kept as XML. */
   private simpleFrame(name: string, field: FieldDef | undefined, nil: boolean, nodes?: XmlNode[], xsiType?: string): Frame {
     const frame = new Frame(name);
     frame.field = field;
