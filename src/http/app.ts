@@ -51,9 +51,9 @@ export function createRequestListener(services: Services, version: string, optio
   const app = expressApp(services, version, options);
   return (req, res) => {
     try {
+      req.url = collapseSlashes(req.url ?? '/'); // first, so that a refusal is in the terms of the path the client meant
       if (guard(req, res) || gate?.(req, res)) return;
       log(req, res);
-      req.url = collapseSlashes(req.url ?? '/');
       if (!metadataSoap(req, res, pathOf(req))) app(req, res);
     } catch (err) {
       answerError(err as Error, req, res);

@@ -102,9 +102,12 @@ describe('requests from web pages of other sites', () => {
     const conn = tokenConnection(server);
     const deployed = await deployAndWait(conn, await certsZip([{ name: 'Csrf_Target', content: '' }]));
     expect(deployed.status).toBe('Succeeded');
-    const res = await raw('/services/Soap/m/66.0', { 'content-type': 'text/plain', Origin: 'https://evil.example' }, deleteCert('Csrf_Target'));
-    expect(res.status).toBe(500);
-    expect(res.text).toContain('<faultcode>sf:INSUFFICIENT_ACCESS</faultcode>');
+    // Also with the doubled slash the sf CLI sends (its instance URL keeps a trailing slash): still a SOAP fault.
+    for (const path of ['/services/Soap/m/66.0', '//services/Soap/m/66.0']) {
+      const res = await raw(path, { 'content-type': 'text/plain', Origin: 'https://evil.example' }, deleteCert('Csrf_Target'));
+      expect({ path, status: res.status }).toEqual({ path, status: 500 });
+      expect(res.text).toContain('<faultcode>sf:INSUFFICIENT_ACCESS</faultcode>');
+    }
     const listed = await conn.metadata.list([{ type: 'Certificate' }]);
     expect(JSON.stringify(listed)).toContain('Csrf_Target');
   });
