@@ -59,6 +59,19 @@ describe('the SOAP endpoint', () => {
     expect(res.status).toBe(200);
   });
 
+  it('answers on the org id path, with a trailing slash, in any case, and leaves other methods to the REST answer', async () => {
+    for (const path of ['/services/Soap/m/66.0/00D000000000001AAA', '/services/Soap/m/66.0/', '/services/soap/M/66.0']) {
+      const res = await post(path, envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect(res.text).toContain('<describeMetadataResponse>');
+    }
+    const head = await fetch(`${server.url}/services/Soap/m/66.0?wsdl`, { method: 'HEAD' });
+    expect({ status: head.status, type: head.headers.get('content-type') }).toEqual({ status: 200, type: 'text/xml; charset=utf-8' });
+    const put = await fetch(`${server.url}/services/Soap/m/66.0`, { method: 'PUT' });
+    expect(put.status).toBe(404);
+    expect(await put.json()).toEqual([{ errorCode: 'NOT_FOUND', message: expect.stringContaining('PUT /services/Soap/m/66.0') }]);
+  });
+
   it.each(['v62.0', '30.0', '69.0', 'abc'])('refuses API version %s with UNSUPPORTED_API_VERSION', async (version) => {
     const res = await post(`/services/Soap/m/${version}`, envelope('<describeMetadata><asOfVersion>66.0</asOfVersion></describeMetadata>'));
     expect(res.status).toBe(500);
