@@ -14,7 +14,7 @@ import { mutualTlsGate } from './mutualTls';
 import { oauthRoutes } from './oauthRoutes';
 import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { requestGuards, type GuardOptions } from './requestGuards';
-import { restError, restNotFound } from './restErrors';
+import { restError, restNotFound, sendJson } from './restErrors';
 import { restRoutes } from './restRoutes';
 import { sendXml } from './xml';
 
@@ -90,11 +90,6 @@ function answerError(err: Error & { status?: number; type?: string; expose?: boo
     return sendXml(res, 500, faultEnvelope(fault));
   }
   if (!clientError) return restError(res, 500, 'UNKNOWN_EXCEPTION', internalError(err, `${req.method} ${path}`).message);
-  if (path.startsWith('/services/oauth2/')) return oauthError(res, err.message);
+  if (path.startsWith('/services/oauth2/')) return sendJson(res, 400, { error: 'invalid_request', error_description: err.message });
   restError(res, err.status!, CLIENT_ERROR_CODES[err.status!] ?? 'INVALID_REQUEST', err.message);
-}
-
-function oauthError(res: ServerResponse, description: string): void {
-  const body = JSON.stringify({ error: 'invalid_request', error_description: description });
-  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }

@@ -2,15 +2,20 @@ import type { ServerResponse } from 'node:http';
 import { ApiFault } from '../errors';
 
 /**
- * REST errors are JSON arrays of {message, errorCode}, as the real REST API sends them. Written with
- * node's own response, as express's json() would, so that checks running before express can answer too.
+ * A JSON answer written with node's own response, as express's json() would, so that the checks
+ * running before express can answer in JSON too.
  */
-export function restError(res: ServerResponse, status: number, errorCode: string, message: string): void {
-  const body = JSON.stringify([{ message, errorCode }]);
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
+}
+
+/** REST errors are JSON arrays of {message, errorCode}, as the real REST API sends them. */
+export function restError(res: ServerResponse, status: number, errorCode: string, message: string): void {
+  sendJson(res, status, [{ message, errorCode }]);
 }
 
 /**

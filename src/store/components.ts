@@ -138,7 +138,6 @@ export class ComponentRepository extends Repository {
     }));
   }
 
-
   /** Insert or replace by (org, type, name); the id of an existing component is kept by the caller. */
   put(c: StoredComponent): void {
     this.touch(c.orgId);
