@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiFault, Faults } from '../errors';
-import { faultEnvelope } from '../soap/envelope';
+import { asFault, faultEnvelope } from '../soap/envelope';
 import { HEADER_WINDOW_CHARS, peekSessionId } from '../soap/sessionHeader';
 import type { Caller } from '../store/orgs';
 import { localsOf, type RequestWithBody } from './callContext';
@@ -67,8 +67,9 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       try {
         caller = localsOf(res).caller = callerOf(sessionId);
       } catch (err) {
-        if (!(err instanceof ApiFault)) throw err;
-        refuse(err);
+        // Thrown here, in a stream's event, an error would escape every handler and leave the call
+        // unanswered: a store that fails (PostgreSQL gone) gets its UNKNOWN_EXCEPTION fault as anywhere else.
+        refuse(asFault(err));
       }
     };
     source.on('data', (chunk: Buffer) => {
