@@ -4,6 +4,10 @@ import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
 import { inlineParameters, toPostgresPlaceholders } from './placeholders';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
 
+/** The connection thread beats this often; the waiting thread takes it for dead after this long without a beat. */
+const HEARTBEAT_MS = 500;
+const SILENCE_MS = 10_000;
+
 // Why a thread and a wait: the repositories (and the SQLite store they were written for) run a statement
 // and have its rows at once. The pg client answers with promises, so each statement is handed to a
 // thread that owns the connection, and this thread sleeps on a shared flag (Atomics.wait) until the
@@ -16,11 +20,18 @@ const { workerData } = require('node:worker_threads');
 const { flag, port, connectionString } = workerData;
 // A thread that ends (or never starts) wakes the waiting one, which then finds no answer.
 process.on('exit', () => { Atomics.store(flag, 0, 2); Atomics.notify(flag, 0); });
+// A thread can also die without a word (out of memory): a heartbeat the waiting thread watches tells.
+setInterval(() => Atomics.add(flag, 1, 1), ${HEARTBEAT_MS});
 const pg = require(workerData.pgPath);
 // Our BIGINT columns hold milliseconds and sequence numbers, all below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+const LOST = 'The connection to PostgreSQL was lost in the middle of a transaction, which PostgreSQL rolled back';
 let client;
 let broken;
+// Each connection made is numbered: a transaction's statements name the connection it began on, and
+// fail on any other, so that none of them ever runs outside it.
+let connections = 0;
+let inHand = false;
 const names = new Map();
 async function connection() {
   if (client) return client;
@@ -29,16 +40,37 @@ async function connection() {
   await c.connect();
   names.clear();
   broken = undefined;
+  connections++;
   return (client = c);
 }
+function answer(reply) {
+  inHand = false;
+  try {
+    port.postMessage(reply);
+  } catch (err) {
+    port.postMessage({ rows: [], rowCount: 0, error: { message: 'PostgreSQL answered with what cannot be passed on: ' + err.message } });
+  }
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+// Whatever escapes fails the statement in hand, then ends the thread: the store starts a new one.
+process.on('uncaughtException', (err) => {
+  if (inHand) answer({ rows: [], rowCount: 0, error: { message: 'The PostgreSQL store\\'s connection thread failed: ' + (err && err.message) } });
+  process.exit(1);
+});
 port.on('message', async (request) => {
+  inHand = true;
   let reply;
   try {
     if (request.close) {
       if (client) await client.end().catch(() => {});
       reply = { rows: [], rowCount: 0 };
     } else {
-      if (broken && client) { client.end().catch(() => {}); client = undefined; }
+      if (broken && client) {
+        client.end().catch(() => {});
+        client = undefined;
+      }
+      if (request.connection !== undefined && (!client || request.connection !== connections)) throw new Error(LOST);
       const c = await connection();
       const values = request.params.map((v) => v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
       let query = request.text;
@@ -51,14 +83,12 @@ port.on('message', async (request) => {
       const result = await c.query(query);
       const results = Array.isArray(result) ? result : [result];
       const last = results[results.length - 1];
-      reply = { rows: last.rows || [], rowCount: last.rowCount || 0, counts: results.map((r) => r.rowCount || 0) };
+      reply = { rows: last.rows || [], rowCount: last.rowCount || 0, counts: results.map((r) => r.rowCount || 0), connection: connections };
     }
   } catch (err) {
-    reply = { error: { message: err.message, code: err.code, detail: err.detail } };
+    reply = { rows: [], rowCount: 0, error: { message: err.message, code: err.code, detail: err.detail } };
   }
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  answer(reply);
 });
 `;
 
@@ -71,6 +101,8 @@ const BATCH_CHARS = 8 * 1024 * 1024;
 
 interface Reply {
   rows: Record<string, unknown>[]; rowCount: number; counts?: number[];
+  /** The number of the thread's connection that ran the statement. */
+  connection?: number;
   error?: { message: string; code?: string; detail?: string };
 }
 
@@ -84,28 +116,29 @@ export class PostgresError extends Error {
   }
 }
 
+/**
+ * The connection thread, its channel, and what it shares with this thread: [state, heartbeat]. One each,
+ * so a thread that ends cannot disturb its successor. `failure` is what the thread died of, once known.
+ */
+interface Link { thread: Worker; port: MessagePort; shared: Int32Array; failure?: string }
+
+// The states: a request is out, its answer is in, the thread ended.
+const WAITING = 0;
+const ENDED = 2;
+
 /** The shared store: PostgreSQL through a connection of its own, several servers at once. */
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
   readonly shared = true;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  private readonly port: MessagePort;
-  private readonly thread: Worker;
+  private link: Link | undefined;
   private depth = 0;
+  /** The connection the open transaction began on: its statements run there or nowhere. */
+  private transactionConnection: number | undefined;
   private closed = false;
   private held: HeldWrite[] = [];
   private heldChars = 0;
 
-  private constructor(connectionString: string) {
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.thread = new Worker(THREAD_SOURCE, {
-      eval: true,
-      workerData: { pgPath: require.resolve('pg'), connectionString, flag: this.flag, port: port2 },
-      transferList: [port2],
-    });
-    this.thread.unref();
-  }
+  private constructor(private readonly connectionString: string) {}
 
   /** Connects to `connectionString` (postgres://…) and brings its schema up to date. */
   static open(connectionString: string): PostgresDatabase {
@@ -185,8 +218,10 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   transaction<T>(work: () => T): T {
-    const savepoint = this.depth > 0 ? `lf_${this.depth}` : undefined;
-    this.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN', []);
+    const outermost = this.depth === 0;
+    const savepoint = outermost ? undefined : `lf_${this.depth}`;
+    const begun = this.query(savepoint ? `SAVEPOINT ${savepoint}` : 'BEGIN', []);
+    if (outermost) this.transactionConnection = begun.connection;
     this.depth++;
     let open = true;
     try {
@@ -205,16 +240,20 @@ export class PostgresDatabase implements SqlDatabase {
         this.request(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK', []);
       } catch { /* the connection is gone, and the server has rolled back with it */ }
       throw err;
+    } finally {
+      if (outermost) this.transactionConnection = undefined;
     }
   }
 
   close(): void {
     if (this.closed) return;
-    try {
-      this.exchange({ close: true });
-    } catch { /* ending anyway */ }
+    if (this.link) {
+      try {
+        this.exchange({ close: true });
+      } catch { /* ending anyway */ }
+      this.drop(this.link);
+    }
     this.closed = true;
-    void this.thread.terminate();
   }
 
   /** Runs one statement (after any writes held back) and waits for its rows. */
@@ -238,22 +277,72 @@ export class PostgresDatabase implements SqlDatabase {
     return reply;
   }
 
-  private exchange(request: object): Reply {
+  /**
+   * Hands one request to the connection thread and sleeps until it answers. A thread that ended (or
+   * did not answer in time) is replaced by a new one at the next statement outside a transaction; a
+   * transaction it had open is gone, so the statements still to come in it fail.
+   */
+  private exchange(request: { close?: true; text?: string; params?: unknown[] }): Reply {
     if (this.closed) throw new Error('The PostgreSQL store is closed');
-    if (Atomics.load(this.flag, 0) === 2) {
-      this.closed = true;
-      throw new Error('The PostgreSQL store\'s connection thread ended');
+    let link = this.link;
+    if (link && Atomics.load(link.shared, 0) === ENDED) link = this.drop(link);
+    if (!link) {
+      if (this.transactionConnection !== undefined) throw new Error('The PostgreSQL store\'s connection thread ended during a transaction, which PostgreSQL rolled back');
+      link = this.link = this.start();
     }
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(request);
-    if (Atomics.wait(this.flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`The PostgreSQL store did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
-    }
-    const message = receiveMessageOnPort(this.port);
+    Atomics.store(link.shared, 0, WAITING);
+    link.port.postMessage({ ...request, connection: this.transactionConnection });
+    const message = this.answerOf(link);
     if (!message) {
-      this.closed = true;
-      throw new Error('The PostgreSQL store\'s connection thread ended');
+      this.drop(link);
+      throw new Error(`The PostgreSQL store's connection thread ended${link.failure ? `: ${link.failure}` : ''}`);
     }
-    return message.message as Reply;
+    return message;
+  }
+
+  /** Sleeps until the thread answers, ends, falls silent, or the answer is overdue. */
+  private answerOf(link: Link): Reply | undefined {
+    const overdue = Date.now() + ANSWER_TIMEOUT_MS;
+    let beat = Atomics.load(link.shared, 1);
+    let silentSince = Date.now();
+    while (Atomics.wait(link.shared, 0, WAITING, HEARTBEAT_MS * 2) === 'timed-out') {
+      const now = Date.now();
+      if (now > overdue) {
+        this.drop(link); // its late answer must not be taken for the next statement's
+        throw new Error(`The PostgreSQL store did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`);
+      }
+      const latest = Atomics.load(link.shared, 1);
+      if (latest !== beat) {
+        beat = latest;
+        silentSince = now;
+      } else if (now - silentSince > SILENCE_MS) {
+        link.failure ??= `no sign of life for ${SILENCE_MS / 1000} s`;
+        return undefined;
+      }
+    }
+    return receiveMessageOnPort(link.port)?.message as Reply | undefined;
+  }
+
+  private start(): Link {
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const { port1, port2 } = new MessageChannel();
+    const thread = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { pgPath: require.resolve('pg'), connectionString: this.connectionString, flag: shared, port: port2 },
+      transferList: [port2],
+    });
+    thread.unref();
+    const link: Link = { thread, port: port1, shared };
+    // Heard between statements (this thread's loop is not running during one): the next one starts a new thread.
+    thread.on('error', (err) => { link.failure = err.message; });
+    thread.on('exit', () => { Atomics.store(shared, 0, ENDED); });
+    return link;
+  }
+
+  private drop(link: Link): undefined {
+    if (this.link === link) this.link = undefined;
+    link.port.close();
+    void link.thread.terminate();
+    return undefined;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The PostgreSQL connection as the repositories use it: statements run synchronously, writes in a
  * transaction are held and sent together, and a failure anywhere rolls the whole transaction back
- * and leaves the connection usable. Needs the private server of scripts/with-postgres.sh.
+ * and leaves the connection usable, and a connection or thread that ends is replaced without a
+ * transaction ever going on outside itself. Needs the private server of scripts/with-postgres.sh.
  */
+import type { Worker } from 'node:worker_threads';
 import { PostgresDatabase } from '../../../src/store/postgres/postgresDatabase';
 import { newPostgresStore } from '../../support/postgres';
 
@@ -49,5 +51,24 @@ describe('PostgresDatabase', () => {
 
   it('reports a statement PostgreSQL refuses with its SQLSTATE', () => {
     expect(() => db.prepare('SELECT nothing FROM t').all()).toThrow(expect.objectContaining({ code: '42703' }));
+  });
+
+  it('starts a new connection thread when its thread has ended, and goes on', async () => {
+    const before = rows();
+    await (db as unknown as { link: { thread: Worker } }).link.thread.terminate();
+    expect(rows()).toEqual(before);
+  });
+
+  it('fails the rest of a transaction whose connection was cut, never running it outside the transaction', () => {
+    const before = rows();
+    expect(() => db.transaction(() => {
+      db.prepare('INSERT INTO t (k, n) VALUES (?, ?)').run('cut', 6);
+      expect(() => db.prepare('SELECT pg_terminate_backend(pg_backend_pid())').get()).toThrow(/terminat/);
+      // A caller that catches each failure and goes on, in the same transaction: nothing of it runs.
+      for (const k of ['after', 'later', 'last']) {
+        expect(() => db.prepare('INSERT INTO t (k, n) VALUES (?, ?)').run(k, 7).changes).toThrow();
+      }
+    })).toThrow(/lost in the middle of a transaction/);
+    expect(rows()).toEqual(before);
   });
 });
