@@ -43,19 +43,21 @@ async function connection() {
   connections++;
   return (client = c);
 }
-function answer(reply) {
+// The state it leaves: 1, answered; 2, answered and ended.
+function answer(reply, state = 1) {
   inHand = false;
   try {
     port.postMessage(reply);
   } catch (err) {
     port.postMessage({ rows: [], rowCount: 0, error: { message: 'PostgreSQL answered with what cannot be passed on: ' + err.message } });
   }
-  Atomics.store(flag, 0, 1);
+  Atomics.store(flag, 0, state);
   Atomics.notify(flag, 0);
 }
-// Whatever escapes fails the statement in hand, then ends the thread: the store starts a new one.
+// Whatever escapes fails the statement in hand, then ends the thread, so the next statement starts a new one.
 process.on('uncaughtException', (err) => {
-  if (inHand) answer({ rows: [], rowCount: 0, error: { message: 'The PostgreSQL store\\'s connection thread failed: ' + (err && err.message) } });
+  const failure = 'The PostgreSQL store\\'s connection thread failed: ' + (err && err.stack || err);
+  if (inHand) answer({ rows: [], rowCount: 0, error: { message: failure } }, 2);
   process.exit(1);
 });
 port.on('message', async (request) => {
