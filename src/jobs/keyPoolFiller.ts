@@ -82,7 +82,16 @@ export class KeyPoolFiller {
     this.timer.unref();
   }
 
+  /** Runs from timers and key threads' answers, where nothing may throw: a store that fails is tried again shortly. */
   private fill(): void {
+    try {
+      this.fillNow();
+    } catch {
+      this.later(1000);
+    }
+  }
+
+  private fillNow(): void {
     if (!this.running) return;
     while (this.inFlight < (this.options.parallel ?? 1)) {
       // The guard that keeps the pool from taking cores a deploy is waiting for.

@@ -25,9 +25,18 @@ export class NoticeWatcher {
 
   /** Starts looking at every org's clock now and then; nothing due before now is logged. */
   start(): void {
-    for (const id of this.store.orgs.ids()) this.observe(id);
-    this.timer = setInterval(() => { for (const id of this.store.orgs.ids()) this.observe(id); }, CHECK_EVERY_MS);
+    this.observeAll();
+    this.timer = setInterval(() => this.observeAll(), CHECK_EVERY_MS);
     this.timer.unref();
+  }
+
+  /** From a timer, where nothing may throw: a store that fails is read again at the next round. */
+  private observeAll(): void {
+    try {
+      for (const id of this.store.orgs.ids()) this.observe(id);
+    } catch (err) {
+      this.log(`Certificate notices: the store could not be read (${(err as Error).message}); trying again in ${CHECK_EVERY_MS / 1000} s`);
+    }
   }
 
   stop(): void {

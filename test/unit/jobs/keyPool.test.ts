@@ -47,6 +47,18 @@ describe('KeyPoolFiller (with a stand-in generator)', () => {
     filler.stop();
   });
 
+  it('goes on filling after the store failed, rather than throwing from its timer', async () => {
+    const count = jest.spyOn(store.keyPool, 'count').mockImplementationOnce(() => { throw new Error('the store did not answer'); });
+    const filler = new KeyPoolFiller(store.keyPool, { targets: keyPoolTargets(2), generate: async (bits) => fakeKey(bits), busy: () => false });
+    filler.start();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(store.keyPool.count(2048)).toBe(0);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(store.keyPool.count(2048)).toBe(2);
+    count.mockRestore();
+    filler.stop();
+  });
+
   it('learns a size when it is asked for, and refills what is taken', async () => {
     let n = 0;
     const filler = new KeyPoolFiller(store.keyPool, { targets: keyPoolTargets(2), generate: async () => fakeKey(++n), busy: () => false });
