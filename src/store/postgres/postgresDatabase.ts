@@ -18,8 +18,16 @@ const SILENCE_MS = 10_000;
 const THREAD_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { flag, port, connectionString } = workerData;
-// A thread that ends (or never starts) wakes the waiting one, which then finds no answer.
-process.on('exit', () => { Atomics.store(flag, 0, 2); Atomics.notify(flag, 0); });
+let inHand = false;
+let lastWords;
+// A thread that ends says why, and whether it had begun the statement the other thread waits for
+// (one it had not begun is safe to send again), then wakes that thread.
+process.on('exit', (code) => {
+  const why = 'exit code ' + code + (lastWords ? ': ' + lastWords : '');
+  try { port.postMessage({ rows: [], rowCount: 0, ended: why, begun: inHand, error: { message: 'The PostgreSQL store\\'s connection thread ended (' + why + ')' } }); } catch {}
+  Atomics.store(flag, 0, 2);
+  Atomics.notify(flag, 0);
+});
 // A thread can also die without a word (out of memory): a heartbeat the waiting thread watches tells.
 setInterval(() => Atomics.add(flag, 1, 1), ${HEARTBEAT_MS});
 const pg = require(workerData.pgPath);
@@ -31,7 +39,6 @@ let broken;
 // Each connection made is numbered: a transaction's statements name the connection it began on, and
 // fail on any other, so that none of them ever runs outside it.
 let connections = 0;
-let inHand = false;
 const names = new Map();
 async function connection() {
   if (client) return client;
@@ -56,8 +63,8 @@ function answer(reply, state = 1) {
 }
 // Whatever escapes fails the statement in hand, then ends the thread, so the next statement starts a new one.
 process.on('uncaughtException', (err) => {
-  const failure = 'The PostgreSQL store\\'s connection thread failed: ' + (err && err.stack || err);
-  if (inHand) answer({ rows: [], rowCount: 0, error: { message: failure } }, 2);
+  lastWords = String(err && err.stack || err);
+  if (inHand) answer({ rows: [], rowCount: 0, error: { message: 'The PostgreSQL store\\'s connection thread failed: ' + lastWords } }, 2);
   process.exit(1);
 });
 port.on('message', async (request) => {
@@ -105,6 +112,9 @@ interface Reply {
   rows: Record<string, unknown>[]; rowCount: number; counts?: number[];
   /** The number of the thread's connection that ran the statement. */
   connection?: number;
+  /** The thread ended instead of answering: why, and whether it had begun the statement. */
+  ended?: string;
+  begun?: boolean;
   error?: { message: string; code?: string; detail?: string };
 }
 
@@ -140,11 +150,14 @@ export class PostgresDatabase implements SqlDatabase {
   private held: HeldWrite[] = [];
   private heldChars = 0;
 
-  private constructor(private readonly connectionString: string) {}
+  private constructor(private readonly connectionString: string, private readonly warn: (message: string) => void) {}
 
-  /** Connects to `connectionString` (postgres://…) and brings its schema up to date. */
-  static open(connectionString: string): PostgresDatabase {
-    const db = new PostgresDatabase(connectionString);
+  /**
+   * Connects to `connectionString` (postgres://…) and brings its schema up to date. `warn` hears of
+   * what the store recovered from by itself (a connection thread that ended).
+   */
+  static open(connectionString: string, warn: (message: string) => void = () => undefined): PostgresDatabase {
+    const db = new PostgresDatabase(connectionString, warn);
     try {
       db.migrate();
       return db;
@@ -285,6 +298,14 @@ export class PostgresDatabase implements SqlDatabase {
    * transaction it had open is gone, so the statements still to come in it fail.
    */
   private exchange(request: { close?: true; text?: string; params?: unknown[] }): Reply {
+    const reply = this.exchangeOnce(request);
+    if (reply.ended === undefined) return reply;
+    this.warn(`PostgreSQL store: its connection thread ended (${reply.ended}); a new one takes over`);
+    // A statement the thread never began may go to its successor, unless a transaction is open (it went with the thread).
+    return reply.begun || this.transactionConnection !== undefined || request.close ? reply : this.exchangeOnce(request);
+  }
+
+  private exchangeOnce(request: { close?: true; text?: string; params?: unknown[] }): Reply {
     if (this.closed) throw new Error('The PostgreSQL store is closed');
     let link = this.link;
     if (link && Atomics.load(link.shared, 0) === ENDED) link = this.drop(link);
@@ -299,6 +320,7 @@ export class PostgresDatabase implements SqlDatabase {
       this.drop(link);
       throw new Error(`The PostgreSQL store's connection thread ended${link.failure ? `: ${link.failure}` : ''}`);
     }
+    if (message.ended !== undefined) this.drop(link);
     return message;
   }
 
