@@ -24,6 +24,12 @@ fi
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 
 stop() {
+  local status=$?
+  # A failed run shows what PostgreSQL itself reported (ended sessions, crashes), to tell its part from ours.
+  if [[ "$status" != 0 && -f "$folder/server.log" ]]; then
+    echo "with-postgres: PostgreSQL's own warnings and errors during the run:" >&2
+    grep -E 'PANIC|FATAL|ERROR|WARNING|terminat|crash' "$folder/server.log" | grep -vE 'does not exist|duplicate key|violates|syntax error|no such savepoint|there is no transaction|aborted, commands ignored|could not serialize' | tail -n 40 >&2 || true
+  fi
   "${run_as[@]}" "$bindir/pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$folder"
 }

@@ -324,12 +324,17 @@ export class PostgresDatabase implements SqlDatabase {
     return message;
   }
 
-  /** Sleeps until the thread answers, ends, falls silent, or the answer is overdue. */
+  /**
+   * Sleeps until the thread answers, ends, falls silent, or the answer is overdue. Only the flag says
+   * which: a wake-up alone proves nothing, since the thread may have been paused between storing one
+   * answer's flag and its wake-up call, which then lands while the next statement waits.
+   */
   private answerOf(link: Link): Reply | undefined {
     const overdue = Date.now() + ANSWER_TIMEOUT_MS;
     let beat = Atomics.load(link.shared, 1);
     let silentSince = Date.now();
-    while (Atomics.wait(link.shared, 0, WAITING, HEARTBEAT_MS * 2) === 'timed-out') {
+    while (Atomics.load(link.shared, 0) === WAITING) {
+      if (Atomics.wait(link.shared, 0, WAITING, HEARTBEAT_MS * 2) !== 'timed-out') continue;
       const now = Date.now();
       if (now > overdue) {
         this.drop(link); // its late answer must not be taken for the next statement's

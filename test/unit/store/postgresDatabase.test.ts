@@ -4,7 +4,7 @@
  * and leaves the connection usable, and a connection or thread that ends is replaced without a
  * transaction ever going on outside itself. Needs the private server of scripts/with-postgres.sh.
  */
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { PostgresDatabase } from '../../../src/store/postgres/postgresDatabase';
 import { newPostgresStore } from '../../support/postgres';
 
@@ -51,6 +51,28 @@ describe('PostgresDatabase', () => {
 
   it('reports a statement PostgreSQL refuses with its SQLSTATE', () => {
     expect(() => db.prepare('SELECT nothing FROM t').all()).toThrow(expect.objectContaining({ code: '42703' }));
+  });
+
+  it('takes a wake-up that comes without an answer for what it is (a thread can be paused between its answer and its wake-up call), and waits on', async () => {
+    // A stand-in for a connection thread paused after storing one answer's flag and before waking the
+    // waiting thread: its late wake-up lands while the next statement waits.
+    db.prepare('SELECT 1').get();
+    const shared = (db as unknown as { link: { shared: Int32Array } }).link.shared;
+    const waker = new Worker(`
+      const { workerData, parentPort } = require('node:worker_threads');
+      parentPort.postMessage('started');
+      const end = Date.now() + 1500;
+      while (Date.now() < end) Atomics.notify(workerData, 0);
+    `, { eval: true, workerData: shared });
+    try {
+      await new Promise((resolve) => waker.once('message', resolve));
+      const end = Date.now() + 1000;
+      let statements = 0;
+      for (; Date.now() < end; statements++) expect(db.prepare('SELECT ?::int AS n').get(statements)).toEqual({ n: statements });
+      expect(statements).toBeGreaterThan(10);
+    } finally {
+      await waker.terminate();
+    }
   });
 
   it('starts a new connection thread when its thread has ended, and goes on', async () => {
