@@ -62,9 +62,9 @@ export interface KeyPoolOptions {
 }
 
 export function createServices(location: string | null, pool: KeyPoolOptions = {}): Services {
-  const log = pool.log ?? silentLogger();
-  const store = Store.open(location, { masterKeyFile: pool.masterKeyFile, warn: (message) => log.warn(message) });
+  const store = Store.open(location, { masterKeyFile: pool.masterKeyFile });
   const queue = new OrgQueue(store.shared ? store.orgLocks : undefined);
+  const log = pool.log ?? silentLogger();
   const leases = new JobLeases(store, pool.jobLeaseMs, log);
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,

@@ -57,8 +57,8 @@ export class Store {
    * file for every server). A folder is locked for this process first, so a second server stops before
    * it touches anything; its master key is `masterKeyFile`, else master.key in the folder.
    */
-  static open(location: string | null, options: { masterKeyFile?: string; warn?: (message: string) => void } = {}): Store {
-    if (location !== null && isPostgresUrl(location)) return Store.openPostgres(location, options.masterKeyFile, options.warn);
+  static open(location: string | null, options: { masterKeyFile?: string } = {}): Store {
+    if (location !== null && isPostgresUrl(location)) return Store.openPostgres(location, options.masterKeyFile);
     const claimed = location === null ? undefined : StoreLocation.claim(location);
     let db: SqlDatabase | undefined;
     try {
@@ -72,11 +72,11 @@ export class Store {
     }
   }
 
-  private static openPostgres(url: string, masterKeyFile: string | undefined, warn?: (message: string) => void): Store {
+  private static openPostgres(url: string, masterKeyFile: string | undefined): Store {
     if (!masterKeyFile) {
       throw new Error('A PostgreSQL store needs --master-key-file (or LOCALFORCE_MASTER_KEY_FILE): every server sharing it seals private keys with the same key');
     }
-    const db = PostgresDatabase.open(url, warn);
+    const db = PostgresDatabase.open(url);
     try {
       const where = new URL(url);
       return new Store(db, openSecretBox(db, masterKeyFile), `PostgreSQL at ${where.host}${where.pathname}, shared`);

@@ -20,11 +20,10 @@ const { workerData } = require('node:worker_threads');
 const { flag, port, connectionString } = workerData;
 let inHand = false;
 let lastWords;
-// A thread that ends says why, and whether it had begun the statement the other thread waits for
-// (one it had not begun is safe to send again), then wakes that thread.
+// A thread that ends says why to the thread waiting for it, and wakes it.
 process.on('exit', (code) => {
   const why = 'exit code ' + code + (lastWords ? ': ' + lastWords : '');
-  try { port.postMessage({ rows: [], rowCount: 0, ended: why, begun: inHand, error: { message: 'The PostgreSQL store\\'s connection thread ended (' + why + ')' } }); } catch {}
+  try { port.postMessage({ rows: [], rowCount: 0, ended: true, error: { message: 'The PostgreSQL store\\'s connection thread ended (' + why + ')' } }); } catch {}
   Atomics.store(flag, 0, 2);
   Atomics.notify(flag, 0);
 });
@@ -112,9 +111,8 @@ interface Reply {
   rows: Record<string, unknown>[]; rowCount: number; counts?: number[];
   /** The number of the thread's connection that ran the statement. */
   connection?: number;
-  /** The thread ended instead of answering: why, and whether it had begun the statement. */
-  ended?: string;
-  begun?: boolean;
+  /** The thread ended instead of answering (the error says why). */
+  ended?: true;
   error?: { message: string; code?: string; detail?: string };
 }
 
@@ -150,14 +148,11 @@ export class PostgresDatabase implements SqlDatabase {
   private held: HeldWrite[] = [];
   private heldChars = 0;
 
-  private constructor(private readonly connectionString: string, private readonly warn: (message: string) => void) {}
+  private constructor(private readonly connectionString: string) {}
 
-  /**
-   * Connects to `connectionString` (postgres://…) and brings its schema up to date. `warn` hears of
-   * what the store recovered from by itself (a connection thread that ended).
-   */
-  static open(connectionString: string, warn: (message: string) => void = () => undefined): PostgresDatabase {
-    const db = new PostgresDatabase(connectionString, warn);
+  /** Connects to `connectionString` (postgres://…) and brings its schema up to date. */
+  static open(connectionString: string): PostgresDatabase {
+    const db = new PostgresDatabase(connectionString);
     try {
       db.migrate();
       return db;
@@ -298,14 +293,6 @@ export class PostgresDatabase implements SqlDatabase {
    * transaction it had open is gone, so the statements still to come in it fail.
    */
   private exchange(request: { close?: true; text?: string; params?: unknown[] }): Reply {
-    const reply = this.exchangeOnce(request);
-    if (reply.ended === undefined) return reply;
-    this.warn(`PostgreSQL store: its connection thread ended (${reply.ended}); a new one takes over`);
-    // A statement the thread never began may go to its successor, unless a transaction is open (it went with the thread).
-    return reply.begun || this.transactionConnection !== undefined || request.close ? reply : this.exchangeOnce(request);
-  }
-
-  private exchangeOnce(request: { close?: true; text?: string; params?: unknown[] }): Reply {
     if (this.closed) throw new Error('The PostgreSQL store is closed');
     let link = this.link;
     if (link && Atomics.load(link.shared, 0) === ENDED) link = this.drop(link);
@@ -320,7 +307,7 @@ export class PostgresDatabase implements SqlDatabase {
       this.drop(link);
       throw new Error(`The PostgreSQL store's connection thread ended${link.failure ? `: ${link.failure}` : ''}`);
     }
-    if (message.ended !== undefined) this.drop(link);
+    if (message.ended) this.drop(link);
     return message;
   }
 
