@@ -121,8 +121,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       const job = this.stored(orgId, id);
       return this.running.get(job.id)?.result ?? job.result;
     }
-    const stored = this.store.deploys.resultWithoutDetails(orgId, id);
-    if (!stored) throw Faults.invalidIdField('Invalid deploy ID');
+    const stored = found(this.store.deploys.resultWithoutDetails(orgId, id));
     const result = this.running.get(stored.id)?.result ?? stored;
     return { ...result, details: { componentFailures: [], componentSuccesses: [], runTestResult: result.details.runTestResult } };
   }
@@ -212,9 +211,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   }
 
   private stored(orgId: string, id: string) {
-    const job = this.store.deploys.get(orgId, id);
-    if (!job) throw Faults.invalidIdField('Invalid deploy ID');
-    return job;
+    return found(this.store.deploys.get(orgId, id));
   }
 
   private update(running: RunningDeploy, change: Partial<DeployResult>, persist = true): void {
@@ -431,4 +428,10 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+/** A deploy looked up by a client's id, or the fault the real service gives for one it does not know. */
+function found<T>(deploy: T | undefined): T {
+  if (!deploy) throw Faults.invalidIdField('Invalid deploy ID');
+  return deploy;
 }
