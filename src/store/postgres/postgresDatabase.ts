@@ -257,12 +257,14 @@ export class PostgresDatabase implements SqlDatabase {
 
   close(): void {
     if (this.closed) return;
-    if (this.link) {
+    const link = this.link;
+    // A thread already ended has no connection to end (and exchange would start a new thread for it).
+    if (link && Atomics.load(link.shared, 0) !== ENDED) {
       try {
         this.exchange({ close: true });
       } catch { /* ending anyway */ }
-      this.drop(this.link);
     }
+    if (link) this.drop(link); // the link as it was: a failed exchange may have dropped it already
     this.closed = true;
   }
 

@@ -81,6 +81,21 @@ describe('PostgresDatabase', () => {
     expect(rows()).toEqual(before);
   });
 
+  it('takes a thread that died without a word for dead once it falls silent, and still closes', async () => {
+    const other = PostgresDatabase.open((await newPostgresStore()).url);
+    const { thread } = (other as unknown as { link: { thread: Worker } }).link;
+    // Terminated while this thread does not turn its event loop: nothing announces the end, and the
+    // statement sent to it is never answered, so only the missing heartbeat tells.
+    void thread.terminate();
+    const started = Date.now();
+    expect(() => other.prepare('SELECT 1').get()).toThrow(/connection thread ended: no sign of life for 10 s/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(other.prepare('SELECT 2 AS n').get()).toEqual({ n: 2 });
+    void (other as unknown as { link: { thread: Worker } }).link.thread.terminate();
+    expect(() => other.close()).not.toThrow();
+    expect(() => other.prepare('SELECT 3').get()).toThrow('The PostgreSQL store is closed');
+  }, 60_000);
+
   it('fails the rest of a transaction whose connection was cut, never running it outside the transaction', () => {
     const before = rows();
     expect(() => db.transaction(() => {
