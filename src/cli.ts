@@ -51,6 +51,9 @@ Options:
   --deploy-pacing <n|manual>
                       hold each deploy InProgress for n status polls, or until released through the
                       admin API, for tests of polling clients (default off; an org can set its own)
+  --deploy-checks <all|none|families>
+                      what a deploy checks beyond well-formed files: all (default), none, or some of
+                      schema,references,apex,lwc (an org can set its own)
   --log-level <level> info (default: a line per call, deploy and retrieve), debug (adds the web
                       console's own pages and reads), warn, error, fatal or silent
   --log-format <fmt>  text (default, for people) or json (one JSON object a line)
@@ -71,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
         'api-version': { type: 'string' }, 'apex-test-outcome': { type: 'string' }, 'master-key-file': { type: 'string' },
         https: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' }, 'mtls-port': { type: 'string' },
         'admin-token': { type: 'string' }, 'allowed-host': { type: 'string', multiple: true },
-        'log-level': { type: 'string' }, 'log-format': { type: 'string' }, 'deploy-pacing': { type: 'string' },
+        'log-level': { type: 'string' }, 'log-format': { type: 'string' }, 'deploy-pacing': { type: 'string' }, 'deploy-checks': { type: 'string' },
         store: { type: 'string' }, 'job-lease': { type: 'string' },
       },
     });
@@ -134,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       https: values.https, cert: values.cert, key: values.key, mtlsPort,
       masterKeyFile, adminToken: values['admin-token'] ?? (process.env.LOCALFORCE_ADMIN_TOKEN || undefined),
       allowedHosts: values['allowed-host'],
-      logLevel: logLevel as LogLevel, logFormat: logFormat as LogFormat, deployPacing: values['deploy-pacing'],
+      logLevel: logLevel as LogLevel, logFormat: logFormat as LogFormat, deployPacing: values['deploy-pacing'], deployChecks: values['deploy-checks'],
     });
   } catch (err) {
     console.error(`localforce: ${(err as Error).message}`);

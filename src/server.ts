@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { resolveAdminToken } from './auth/adminToken';
 import { DEFAULT_ORG, type OrgCredentials } from './auth/orgService';
 import { setNewestApiVersion } from './apiVersions';
+import { parseDeployChecks } from './checks/deployChecks';
 import { offsetForTime } from './clock';
 import { parseTestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { createRequestListener } from './http/app';
@@ -66,6 +67,11 @@ export interface LocalforceOptions {
    * `manual` until released through the admin API, `off` (the default) not at all. An org can set its own.
    */
   deployPacing?: string;
+  /**
+   * What a deploy checks beyond well-formed files: `all` (the default), `none`, or some of `schema`,
+   * `references`, `apex`, `lwc` (src/checks/deployChecks.ts). An org can set its own.
+   */
+  deployChecks?: string;
   /** `silent` (the default in process; the command logs `info`), `fatal`, `error`, `warn`, `info`, `debug`, `trace`. */
   logLevel?: LogLevel;
   /** `text` (the default) or `json`: one JSON object a line. */
@@ -112,6 +118,8 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
   const tls: ServerTls | undefined = options.cert !== undefined ? ownTls(options.cert, options.key!)
     : useTls || options.mtlsPort !== undefined ? await localTls(options.location ?? DEFAULT_LOCATION, localHosts(host)) : undefined;
   const deployPacing = options.deployPacing === undefined ? undefined : parseDeployPacing(options.deployPacing);
+  const deployChecks = options.deployChecks === undefined ? undefined : parseDeployChecks(options.deployChecks);
+  if (deployChecks && 'error' in deployChecks) throw new Error(`--deploy-checks: ${deployChecks.error}`);
   if (options.logLevel !== undefined && !LOG_LEVELS.includes(options.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${options.logLevel}`);
   if (options.logFormat !== undefined && !LOG_FORMATS.includes(options.logFormat)) throw new Error(`--log-format must be text or json, not ${options.logFormat}`);
   const log = createLogger({ level: options.logLevel ?? 'silent', format: options.logFormat, destination: options.logDestination });
@@ -119,7 +127,7 @@ export async function startLocalforce(options: LocalforceOptions = {}): Promise<
     throw new Error(`--job-lease must be at least 0.3 seconds, not ${options.jobLeaseMs / 1000}`);
   }
   const services = createServices(options.inMemory ? null : options.store ?? options.location ?? DEFAULT_LOCATION, {
-    keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, log, masterKeyFile: options.masterKeyFile,
+    keyPool: options.keyPool, keyPoolSize: options.keyPoolSize, testPolicy, deployPacing, deployChecks, log, masterKeyFile: options.masterKeyFile,
     jobLeaseMs: options.jobLeaseMs,
   });
   const listeners: Server[] = [];

@@ -4,6 +4,7 @@ import { OAuthGrants } from './auth/oauthGrants';
 import { OrgService } from './auth/orgService';
 import type { TestOutcomePolicy } from './deploy/apexTests/testOutcomePolicy';
 import { DeployEngine } from './jobs/deployEngine';
+import type { DeployChecks } from './checks/deployChecks';
 import type { DeployPacing } from './jobs/deployPacing';
 import { silentLogger, type Logger } from './log/logger';
 import { RequestJournal } from './log/requestJournal';
@@ -53,6 +54,8 @@ export interface KeyPoolOptions {
   testPolicy?: TestOutcomePolicy;
   /** How long deploys stay InProgress unless an org sets its own pacing. */
   deployPacing?: DeployPacing;
+  /** The deploy checks run unless an org sets its own (all by default). */
+  deployChecks?: DeployChecks;
   /** The server's logger (silent unless given). */
   log?: Logger;
   /** The master key sealing private keys at rest, when not master.key in the location. */
@@ -73,7 +76,7 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     store,
     schema: metadataSchema(),
     orgs: new OrgService(store),
-    deploys: new DeployEngine(store, keys, queue, leases, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, log }),
+    deploys: new DeployEngine(store, keys, queue, leases, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, checks: pool.deployChecks, log }),
     retrieves: new RetrieveEngine(store, queue, leases, log),
     queue,
     leases,

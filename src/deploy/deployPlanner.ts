@@ -1,7 +1,9 @@
+import { newestApiVersion } from '../apiVersions';
+import type { DeployChecks } from '../checks/deployChecks';
 import { locateComponents } from '../metadata/layout/locateComponents';
 import { MetadataRegistry } from '../metadata/registry';
 import {
-  isFileProblem, type ChildInput, type ComponentInput, type LocatedComponent, type MetadataTypeHandler, type PlanContext,
+  isFileProblem, type ChildInput, type ComponentInput, type LocatedComponent, type MetadataTypeHandler, type PlanContext, type ReadOptions,
 } from '../metadata/metadataType';
 import { certificateInUseMessage, REFERRING_TYPES, usesOf, type ComponentFiles } from '../metadata/certificate/certificateReferences';
 import { parentNameOf } from '../metadata/stored/parentFile';
@@ -50,6 +52,8 @@ export interface DeployPlan {
 export interface PlannerContext extends PlanContext {
   store: Store;
   createdDate: string;
+  /** The deploy's checks (src/checks/deployChecks.ts); none when not given. */
+  checks?: DeployChecks;
 }
 
 const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
@@ -79,6 +83,8 @@ class PackagePlanner {
   private readonly deleted = new Set<string>();
   private readonly reads = new Map<LocatedComponent, ComponentInput | ReturnType<MetadataTypeHandler['read']>>();
   private packageName?: string;
+  /** Files are read at the package's API version (the newest the server answers when it names none). */
+  private readOptions?: ReadOptions;
 
   constructor(
     private readonly pkg: PackageFolder, private readonly options: DeployOptions, private readonly ctx: PlannerContext,
@@ -114,7 +120,7 @@ class PackagePlanner {
 
   private read(c: LocatedComponent) {
     let read = this.reads.get(c);
-    if (!read) this.reads.set(c, (read = MetadataRegistry.get(c.type.xmlName)!.read(c)));
+    if (!read) this.reads.set(c, (read = MetadataRegistry.get(c.type.xmlName)!.read(c, this.readOptions)));
     return read;
   }
 
@@ -133,6 +139,7 @@ class PackagePlanner {
     if (!read.ok) return this.fail({ ...this.atManifest(), lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
     const manifest = read.manifest;
     this.packageName = manifest.fullName;
+    this.readOptions = { apiVersion: manifest.version ?? newestApiVersion(), checks: this.ctx.checks ?? new Set() };
 
     for (const kind of ['destructiveChangesPre.xml', 'destructiveChanges.xml'] as const) {
       for (const d of this.deletions(kind, manifest.version, (type, name) => this.stored(type, name))) {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { ALL_CHECKS, parseDeployChecks, type DeployChecks } from '../checks/deployChecks';
 import { currentOrgNow, orgClock, orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
 import { planDeploy, type DeployPlan, type PlannedAddition } from '../deploy/deployPlanner';
@@ -40,6 +41,8 @@ export interface DeployEngineSettings {
   testPolicy?: TestOutcomePolicy;
   /** How long deploys stay InProgress unless an org sets its own pacing. */
   pacing?: DeployPacing;
+  /** The deploy checks run unless an org sets its own (all by default). */
+  checks?: DeployChecks;
   log?: Logger;
 }
 
@@ -71,6 +74,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
 
   private readonly defaultTestPolicy: TestOutcomePolicy;
   private readonly defaultPacing: DeployPacing;
+  private readonly defaultChecks: DeployChecks;
   private readonly log: Logger;
 
   constructor(
@@ -79,6 +83,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   ) {
     this.defaultTestPolicy = settings.testPolicy ?? { default: 'pass', classes: {} };
     this.defaultPacing = settings.pacing ?? NO_PACING;
+    this.defaultChecks = settings.checks ?? ALL_CHECKS;
     this.log = settings.log ?? silentLogger();
     // On a store of its own, every unfinished deploy was cut short by this server's last stop.
     if (!store.shared) this.endOrphans(store.deploys.unfinished());
@@ -210,6 +215,13 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     return this.store.orgs.get(orgId)?.testOutcomePolicy ?? this.defaultTestPolicy;
   }
 
+  /** The org's own deploy checks, or the server's. */
+  checks(orgId: string): DeployChecks {
+    const own = this.store.orgs.get(orgId)?.deployChecks;
+    const parsed = own === undefined ? undefined : parseDeployChecks(own);
+    return parsed && !('error' in parsed) ? parsed : this.defaultChecks;
+  }
+
   private stored(orgId: string, id: string) {
     return found(this.store.deploys.get(orgId, id));
   }
@@ -289,6 +301,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       const createdDate = orgNowValue.toISOString();
       const plan = planDeploy(files, options, {
         org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c) => this.store.components.privateKey(c.id),
+        checks: this.checks(org.id),
       });
       const reported = plan.additions.filter((a) => !a.implicit);
       const planned = plan.preDeletions.length + reported.length + plan.postDeletions.length;

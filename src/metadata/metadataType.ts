@@ -1,3 +1,4 @@
+import type { DeployChecks } from '../checks/deployChecks';
 import type { RsaKeyPair } from '../crypto';
 import type { Org, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
@@ -27,6 +28,12 @@ export interface MetadataTypeDefinition {
   idPrefix: string;
   /** The first API version that knows the type. */
   minApiVersion: number;
+}
+
+/** How a deploy reads a component's files: at the package's API version, with the deploy's checks. */
+export interface ReadOptions {
+  apiVersion: number;
+  checks: DeployChecks;
 }
 
 /** A component's files as found in a deploy package; paths are relative to the package folder. */
@@ -122,8 +129,8 @@ export interface ComponentWrite {
 export interface MetadataTypeHandler<P = unknown> {
   definition: MetadataTypeDefinition;
   validateName(fullName: string): string | undefined;
-  /** Reads a located component's files as the real service's parser would. */
-  read(component: LocatedComponent): ComponentInput | FileProblem;
+  /** Reads a located component's files as the real service's parser would (without options: well-formed XML only). */
+  read(component: LocatedComponent, options?: ReadOptions): ComponentInput | FileProblem;
   /** Reads a CRUD call's record (the type's fields, content as base64). */
   fromRecord(fullName: string, record: Record<string, unknown>): ComponentInput | ComponentProblem;
   plan(input: ComponentInput, existing: StoredComponent | undefined, ctx: PlanContext): PlanResult<P>;

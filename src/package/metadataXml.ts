@@ -147,10 +147,11 @@ export const TOOLING_METADATA_NS = 'urn:metadata.tooling.soap.sforce.com';
 export const localName = (qname: string) => qname.split(':').pop()!;
 
 /**
- * Checks that a document is well formed and that its root is one of `roots` in the metadata
- * namespace, as the real service's parser does before anything else; the first problem has its position.
+ * Checks that a document is well formed and that its root is in the metadata namespace, and (unless
+ * `anyRootName`) is one of `roots`, as the real service's parser does before anything else; the first
+ * problem has its position.
  */
-export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS]):
+export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS], anyRootName = false):
   { ok: true; root: XmlElement } | { ok: false; error: XmlProblem } {
   const body = text.replace(/^\uFEFF/, '');
   const start = body.search(/\S/);
@@ -173,7 +174,7 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
     if (err instanceof ScanError) return fail(err.problem, err.line, err.column);
     throw err;
   }
-  if (!roots.includes(localName(root.name)) || !namespaces.includes(root.ns ?? '')) {
+  if ((!anyRootName && !roots.includes(localName(root.name))) || !namespaces.includes(root.ns ?? '')) {
     return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${roots[0]}.`, root.line, root.column);
   }
   return { ok: true, root };

@@ -11,8 +11,10 @@ export type XmlNode = { [name: string]: XmlNode[] | string } & { ':@'?: Record<s
 const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false,
   // htmlEntities decodes character references (&#233;); metadataXml.ts has already refused any
-  // entity but the five predefined ones, so no HTML name can reach it.
-  trimValues: false, processEntities: true, htmlEntities: true, commentPropName: '#comment', cdataPropName: '#cdata', ignoreDeclaration: true,
+  // entity but the five predefined ones, so no HTML name can reach it. With no DOCTYPE, nothing expands
+  // beyond its own length: the parser's limits on expansions (1,000 by default) only refused big real
+  // files full of &amp; and &lt; (a profile or a flow of NPSP).
+  trimValues: false, processEntities: { enabled: true, maxTotalExpansions: Infinity, maxExpandedLength: Infinity }, htmlEntities: true, commentPropName: '#comment', cdataPropName: '#cdata', ignoreDeclaration: true,
   ignorePiTags: true,
 });
 

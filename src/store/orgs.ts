@@ -12,6 +12,8 @@ export interface Org {
   testOutcomePolicy?: TestOutcomePolicy;
   /** How long its deploys stay InProgress, when it sets its own pacing (else the server's). */
   deployPacing?: DeployPacing;
+  /** Which deploy checks it runs, when it sets its own (else the server's): `all`, `none` or families. */
+  deployChecks?: string;
 }
 
 export interface User {
@@ -35,7 +37,7 @@ export interface Caller {
 }
 
 export interface OrgRow {
-  id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null;
+  id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null; deploy_checks?: string | null;
 }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string }
 
@@ -43,6 +45,7 @@ export const toOrg = (r: OrgRow): Org => ({
   id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
   deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,
+  deployChecks: r.deploy_checks ?? undefined,
 });
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, passwordHash: r.password, fullName: r.full_name, email: r.email,
@@ -73,6 +76,11 @@ export class OrgRepository extends Repository {
   /** Sets the org's deploy pacing; undefined goes back to the server's. */
   setDeployPacing(id: string, pacing: DeployPacing | undefined): void {
     this.sql('UPDATE orgs SET deploy_pacing = ? WHERE id = ?').run(pacing ? JSON.stringify(pacing) : null, id);
+  }
+
+  /** Sets the org's deploy checks (`all`, `none`, families); undefined goes back to the server's. */
+  setDeployChecks(id: string, checks: string | undefined): void {
+    this.sql('UPDATE orgs SET deploy_checks = ? WHERE id = ?').run(checks ?? null, id);
   }
 
   /** Removes the org and its users; what refers to them must be gone first (Store.deleteOrg). */

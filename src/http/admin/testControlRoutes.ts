@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ApiFault } from '../../errors';
 import { to18 } from '../../ids';
+import { formatDeployChecks, parseDeployChecks } from '../../checks/deployChecks';
 import { pacingFromJson } from '../../jobs/deployPacing';
 import { RECORDS_PER_ORG } from '../../log/requestJournal';
 import type { Services } from '../../services';
@@ -76,6 +77,27 @@ export function testControlRoutes(services: Services): Router {
     }
     const own = services.store.orgs.get(org.id)?.deployPacing;
     res.json({ ...services.deploys.pacing(org.id), source: own ? 'org' : 'server', held: services.deploys.held(org.id) });
+  });
+
+  /**
+   * The org's deploy checks: GET reads them, PUT sets the org's own (`{"checks": "schema,apex"}`, `all`,
+   * `none`), DELETE goes back to the server's.
+   */
+  router.all('/_localforce/orgs/:orgId/deploy-checks', express.json(), (req: Request, res: Response) => {
+    const org = orgOf(services, res, req.params.orgId);
+    if (!org) return;
+    if (req.method === 'PUT') {
+      const text = (req.body as { checks?: unknown } | undefined)?.checks;
+      const checks = typeof text === 'string' ? parseDeployChecks(text) : { error: 'send {"checks": "all" | "none" | "schema,references,apex,lwc"}' };
+      if ('error' in checks) return restError(res, 400, 'INVALID_FIELD', checks.error);
+      services.store.orgs.setDeployChecks(org.id, formatDeployChecks(checks));
+    } else if (req.method === 'DELETE') {
+      services.store.orgs.setDeployChecks(org.id, undefined);
+    } else if (req.method !== 'GET') {
+      return restError(res, 405, 'METHOD_NOT_ALLOWED', `deploy-checks takes GET, PUT or DELETE, not ${req.method}`);
+    }
+    const own = services.store.orgs.get(org.id)?.deployChecks;
+    res.json({ checks: formatDeployChecks(services.deploys.checks(org.id)), source: own ? 'org' : 'server' });
   });
 
   /** Lets every deploy the org's pacing holds go on. */

@@ -25,8 +25,8 @@ export function connectedAppHandler(definition: MetadataTypeDefinition): Metadat
 
   return {
     ...base,
-    read(c) {
-      const input = base.read(c);
+    read(c, options) {
+      const input = base.read(c, options);
       if ('problem' in input) return input;
       const read = withOAuth(input, c.mainPath);
       return 'problem' in read ? { fileName: c.mainPath, problem: read.problem } : read;

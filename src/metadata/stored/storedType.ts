@@ -1,12 +1,13 @@
 import { unzipSync } from 'fflate';
-import { readMetadataRoot, TOOLING_METADATA_NS } from '../../package/metadataXml';
+import { checkAgainstSchema } from '../../checks/schema/schemaCheck';
+import { localName, readMetadataRoot, TOOLING_METADATA_NS } from '../../package/metadataXml';
 import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
 import { XML_BODY, XSI_TYPE } from '../../soap/xmlWriter';
 import type { StoredComponent } from '../../store/components';
 import { isBundleMeta, META, pathOf } from '../layout/componentPaths';
 import type {
-  ComponentInput, ComponentProblem, FileProblem, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanResult,
+  ComponentInput, ComponentProblem, FileProblem, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanResult, ReadOptions,
 } from '../metadataType';
 import { validateComponentName } from './nameRules';
 import { splitParentFile } from './parentFile';
@@ -56,22 +57,35 @@ function sameContent(a: Buffer, b: Buffer | undefined): boolean {
  * they came and returned as they were. Parent files are split into their children.
  */
 export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataTypeHandler<null> {
-  const checkXml = (path: string, bytes: Buffer, fullName: string): FileProblem | undefined => {
-    const read = readMetadataRoot(bytes.toString('utf8'), rootsOf(definition, fullName), NAMESPACES);
-    return read.ok ? undefined : { fileName: path, ...read.error };
+  /**
+   * A metadata file read: well formed, its root in the metadata namespace, and, when the deploy checks
+   * it, as the schema has it. The type comes from the file's folder and suffix, not its root element: real
+   * orgs read `<FeatureParameterBoolean>` in a .featureParameterInteger file as a FeatureParameterInteger.
+   */
+  const readXml = (path: string, text: string, fullName: string, options: ReadOptions | undefined) => {
+    const roots = rootsOf(definition, fullName);
+    const read = readMetadataRoot(text, roots, NAMESPACES, true);
+    if (!read.ok) return { fileName: path, ...read.error };
+    const type = roots.includes(localName(read.root.name)) ? localName(read.root.name) : roots[0]!;
+    const problem = options?.checks.has('schema') ? checkAgainstSchema(read.root, type, options) : undefined;
+    return problem ? { fileName: path, ...problem } : read.root;
+  };
+  const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined): FileProblem | undefined => {
+    const read = readXml(path, bytes.toString('utf8'), fullName, options);
+    return 'problem' in read ? read : undefined;
   };
 
-  function read(c: LocatedComponent): ComponentInput | FileProblem {
+  function read(c: LocatedComponent, options?: ReadOptions): ComponentInput | FileProblem {
     const input: ComponentInput = { fullName: c.fullName, fields: {}, content: null, files: c.files };
     const paths = [...c.files.keys()];
     switch (definition.layout) {
       case 'xml': {
         const bytes = c.files.get(c.mainPath)!;
         const text = bytes.toString('utf8');
-        const read = readMetadataRoot(text, rootsOf(definition, c.fullName), NAMESPACES);
-        if (!read.ok) return { fileName: c.mainPath, ...read.error };
+        const root = readXml(c.mainPath, text, c.fullName, options);
+        if ('problem' in root) return root;
         if (!definition.children.length) return input;
-        const split = splitParentFile(definition, c.fullName, text, read.root);
+        const split = splitParentFile(definition, c.fullName, text, root);
         if ('problem' in split) return { fileName: c.mainPath, ...split };
         return { ...input, files: new Map([[c.mainPath, Buffer.from(split.own)]]), children: split.children };
       }
@@ -81,10 +95,10 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
         const content = paths.find((p) => !p.endsWith(META));
         if (!meta) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${content}${META}`) };
         if (!content) return { fileName: meta, problem: missingFile(definition, c.fullName, 'content', meta.slice(0, -META.length)) };
-        return checkXml(meta, c.files.get(meta)!, c.fullName) ?? input;
+        return checkXml(meta, c.files.get(meta)!, c.fullName, options) ?? input;
       }
       case 'folder':
-        return checkXml(c.mainPath, c.files.get(c.mainPath)!, c.fullName) ?? input;
+        return checkXml(c.mainPath, c.files.get(c.mainPath)!, c.fullName, options) ?? input;
       case 'bundle':
       case 'digitalExperience': {
         const depth = definition.layout === 'bundle' ? 1 : 2;
@@ -94,7 +108,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
           return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.${ext}${META}`) };
         }
         for (const m of metas) {
-          const problem = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName) : undefined;
+          const problem = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName, options) : undefined;
           if (problem) return problem;
         }
         return input;
@@ -102,7 +116,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
       case 'experienceBundle': {
         const meta = `${definition.directoryName}/${c.fullName}.site${META}`;
         if (!c.files.has(meta)) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', meta) };
-        return checkXml(meta, c.files.get(meta)!, c.fullName) ?? input;
+        return checkXml(meta, c.files.get(meta)!, c.fullName, options) ?? input;
       }
     }
   }

@@ -140,4 +140,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
      name TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // Which deploy checks an org runs, when it sets its own (src/checks/deployChecks.ts).
+  'ALTER TABLE orgs ADD COLUMN deploy_checks TEXT;',
 ];

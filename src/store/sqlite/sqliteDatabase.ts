@@ -161,6 +161,8 @@ const MIGRATIONS: string[] = [
    ALTER TABLE retrieves ADD COLUMN lease_until_ms INTEGER;
    ALTER TABLE retrieves ADD COLUMN cancel_requested_by TEXT;
    CREATE TABLE shared_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Which deploy checks an org runs, when it sets its own (src/checks/deployChecks.ts).
+  'ALTER TABLE orgs ADD COLUMN deploy_checks TEXT;',
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

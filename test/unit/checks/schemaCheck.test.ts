@@ -1,0 +1,89 @@
+import { checkAgainstSchema } from '../../../src/checks/schema/schemaCheck';
+import { readMetadataRoot } from '../../../src/package/metadataXml';
+import { METADATA_NS as NS } from '../../../src/soap/wsdlSchema';
+
+const DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** The first schema problem of a document whose root is `type`, read at `apiVersion`. */
+function check(type: string, body: string, apiVersion = 66) {
+  const read = readMetadataRoot(`${DECL}<${type} xmlns="${NS}">\n${body}</${type}>\n`, [type]);
+  if (!read.ok) throw new Error(read.error.problem);
+  return checkAgainstSchema(read.root, type, { apiVersion });
+}
+
+const field = (inner: string) => `    <fields>\n${inner}    </fields>\n`;
+
+describe('the schema check of a metadata file', () => {
+  it('accepts a file of known elements, in any order', () => {
+    expect(check('CustomObject', `    <label>Thing</label>\n${field('        <fullName>A__c</fullName>\n        <type>Text</type>\n        <length>10</length>\n')}    <deploymentStatus>Deployed</deploymentStatus>\n`)).toBeUndefined();
+  });
+
+  it('refuses an element the type does not have, where it stands, in the real words', () => {
+    expect(check('CustomObject', `    <label>Thing</label>\n    <colour>red</colour>\n`)).toEqual({
+      problem: `Error parsing file: Element {${NS}}colour invalid at this location in type CustomObject`, lineNumber: 4, columnNumber: 5,
+    });
+  });
+
+  it('names the nested type an element is refused in', () => {
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <size>3</size>\n'))?.problem)
+      .toBe(`Error parsing file: Element {${NS}}size invalid at this location in type CustomField`);
+  });
+
+  it('refuses a value an enumeration does not have', () => {
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <type>hat</type>\n'))).toEqual({
+      problem: "Error parsing file: 'hat' is not a valid value for the enum 'FieldType'", lineNumber: 5, columnNumber: 9,
+    });
+  });
+
+  it('refuses a number or a boolean that is not one, and accepts 1 and 0 for a boolean', () => {
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <length>ten</length>\n'))?.problem)
+      .toBe("Error parsing file: 'ten' is not valid for the type xsd:int");
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <required>yes</required>\n'))?.problem)
+      .toBe("Error parsing file: 'yes' is not valid for the type xsd:boolean");
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <required>1</required>\n'))).toBeUndefined();
+    expect(check('ApexClass', '    <apiVersion>sixty</apiVersion>\n    <status>Active</status>\n')?.problem)
+      .toBe("Error parsing file: 'sixty' is not valid for the type xsd:double");
+  });
+
+  it('reads an empty value as no value', () => {
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <type></type>\n'))).toBeUndefined();
+  });
+
+  it('refuses markup inside a simple value', () => {
+    expect(check('CustomObject', '    <description>a <p>b</p></description>\n')).toEqual({
+      problem: `Error parsing file: Unexpected element {${NS}}p during simple type deserialization`, lineNumber: 3, columnNumber: 20,
+    });
+  });
+
+  it('refuses a singleton twice, and copies of a list that are not together', () => {
+    expect(check('CustomObject', '    <label>A</label>\n    <label>B</label>\n')).toEqual({
+      problem: 'Error parsing file: Element label is duplicated at this location in type CustomObject', lineNumber: 4, columnNumber: 5,
+    });
+    const fields = field('        <fullName>A__c</fullName>\n') + field('        <fullName>B__c</fullName>\n');
+    expect(check('CustomObject', fields)).toBeUndefined();
+    expect(check('CustomObject', `${field('        <fullName>A__c</fullName>\n')}    <label>X</label>\n${field('        <fullName>B__c</fullName>\n')}`))
+      .toMatchObject({ problem: 'Error parsing file: Element fields is duplicated at this location in type CustomObject', lineNumber: 7 });
+  });
+
+  it('refuses a property newer than the file\'s API version, as of the version that added it', () => {
+    const body = field('        <fullName>A__c</fullName>\n        <elementType>Text</elementType>\n');
+    expect(check('CustomObject', body, 59)).toMatchObject({ problem: "Property 'elementType' not valid in version 59.0", lineNumber: 5 });
+    expect(check('CustomObject', body, 60)).toBeUndefined();
+  });
+
+  it('does not look inside values of any XML (target configurations) or typed ones (xsi:type)', () => {
+    const targets = '    <targetConfigs>\n        <targetConfig targets="lightning__AppPage"><property name="x" type="String"/></targetConfig>\n    </targetConfigs>\n';
+    expect(check('LightningComponentBundle', `    <apiVersion>66.0</apiVersion>\n${targets}`)).toBeUndefined();
+    const value = '    <values>\n        <field>A__c</field>\n        <value xsi:type="xsd:string" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">x</value>\n    </values>\n';
+    expect(check('CustomMetadata', `    <label>R</label>\n${value}`)).toBeUndefined();
+  });
+
+  it('refuses a file without a field real orgs require (and only those: the WSDL\'s minOccurs is not the rule)', () => {
+    expect(check('ApexPage', '    <apiVersion>66.0</apiVersion>\n')).toEqual({ problem: 'Required field is missing: label', lineNumber: 2, columnNumber: 1 });
+    expect(check('ApexClass', '    <apiVersion>66.0</apiVersion>\n')).toBeUndefined();
+  });
+
+  it('leaves a type the schema does not have to the other checks', () => {
+    expect(check('NoSuchType', '    <anything>at all</anything>\n')).toBeUndefined();
+  });
+});
