@@ -1,5 +1,7 @@
 import { newestApiVersion } from '../apiVersions';
 import type { DeployChecks } from '../checks/deployChecks';
+import { lwcBundleProblems, type LwcResolver } from '../checks/lwc/lwcBundle';
+import { missingReferences } from '../checks/references/referenceCheck';
 import { locateComponents } from '../metadata/layout/locateComponents';
 import { MetadataRegistry } from '../metadata/registry';
 import {
@@ -26,6 +28,8 @@ export interface PlannedAddition {
   where: MessageWhere;
   /** The named package (package.xml `<fullName>`) it is deployed in. */
   packageName?: string;
+  /** Its package's folder in the zip (`''` for a single package): its files' paths are relative to it. */
+  prefix: string;
   /**
    * Made only so that its listed children have a parent (`Account` for `Account.Field__c`):
    * not a component the manifest named, so not reported or counted.
@@ -72,7 +76,60 @@ export function planDeploy(files: Map<string, Buffer>, options: DeployOptions, c
   // Names are unique regardless of case across the whole deploy: two files for one name cannot both be deployed.
   const seen = new Map<string, string>();
   for (const pkg of splitPackages(files, options.singlePackage)) new PackagePlanner(pkg, options, ctx, plan, seen).run();
+  if (ctx.checks?.has('lwc')) refuseBrokenBundles(plan, ctx);
+  if (ctx.checks?.has('references')) refuseMissingReferences(plan, ctx);
   return plan;
+}
+
+/** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */
+function orgAfterDeploy(plan: DeployPlan, ctx: PlannerContext): (type: string, name: string) => boolean {
+  const added = new Set(plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
+  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const stored = new Map<string, boolean>();
+  return (type, name) => {
+    const k = key(type, name);
+    if (added.has(k)) return true;
+    if (deleted.has(k)) return false;
+    let found = stored.get(k);
+    if (found === undefined) stored.set(k, (found = !!ctx.store.components.get(ctx.org.id, type, name)));
+    return found;
+  };
+}
+
+/** Fails the Lightning web components the platform's compiler refuses, or whose imports name nothing (src/checks/lwc). */
+function refuseBrokenBundles(plan: DeployPlan, ctx: PlannerContext): void {
+  const bundles = plan.additions.filter((a) => a.handler.definition.xmlName === 'LightningComponentBundle');
+  if (!bundles.length) return;
+  const has = orgAfterDeploy(plan, ctx);
+  const resolver: LwcResolver = {
+    apexClass: (name) => has('ApexClass', name),
+    component: (name) => has('LightningComponentBundle', name),
+    customLabel: (name) => has('CustomLabel', name),
+    sobject: (name) => has('CustomObject', name),
+    field: (object, field) => has('CustomField', `${object}.${field}`),
+  };
+  const failed = new Set<PlannedAddition>();
+  for (const a of bundles) {
+    for (const p of lwcBundleProblems(a.input.fullName, a.input.files, resolver)) {
+      failed.add(a);
+      plan.problems.push(failureMessage({ ...a.where, fileName: a.prefix + p.fileName, lineNumber: p.lineNumber, columnNumber: p.columnNumber }, p.problem, ctx.createdDate));
+    }
+  }
+  plan.additions = plan.additions.filter((a) => !failed.has(a));
+}
+
+/** Fails the additions that name components the org will not have once the deploy is done (src/checks/references). */
+function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
+  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const lookup = (type: string, names: string[]) => new Set(ctx.store.components.getMany(ctx.org.id, type, names)
+    .filter((c) => !deleted.has(key(type, c.fullName))).map((c) => c.fullName.toLowerCase()));
+  const failures = missingReferences(plan.additions, lookup);
+  if (!failures.length) return;
+  const failed = new Set(failures.map((f) => f.addition));
+  plan.additions = plan.additions.filter((a) => !failed.has(a));
+  for (const { addition, problem, lineNumber, columnNumber } of failures) {
+    plan.problems.push(failureMessage({ ...addition.where, ...(lineNumber ? { lineNumber, columnNumber } : {}) }, problem, ctx.createdDate));
+  }
 }
 
 /** What a package's manifest lists of one located component: all of it, or some of the children its file holds. */
@@ -317,7 +374,7 @@ class PackagePlanner {
     if (result.warning && !this.options.ignoreWarnings) return this.fail(where, result.warning, 'Warning');
     this.plan.additions.push({
       handler, input, existing, plan: result.plan, created: result.created, changed: result.changed, warning: result.warning, where,
-      packageName: this.packageName, implicit,
+      packageName: this.packageName, prefix: this.pkg.prefix, implicit,
     });
   }
 

@@ -1,4 +1,5 @@
 import type { DeployChecks } from '../checks/deployChecks';
+import type { Reference } from '../checks/references/referenceCheck';
 import type { RsaKeyPair } from '../crypto';
 import type { Org, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
@@ -69,6 +70,8 @@ export interface ComponentInput {
   fieldsAt?: Record<string, { lineNumber: number; columnNumber: number }>;
   rootAt?: { lineNumber: number; columnNumber: number };
   metaPath?: string;
+  /** The components its files name, when the deploy checks references (src/checks/references). */
+  references?: Reference[];
 }
 
 /** A file that cannot be read, with the position of the problem when known. */

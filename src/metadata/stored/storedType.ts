@@ -1,6 +1,7 @@
 import { unzipSync } from 'fflate';
+import { collectReferences } from '../../checks/references/referenceCheck';
 import { checkAgainstSchema } from '../../checks/schema/schemaCheck';
-import { localName, readMetadataRoot, TOOLING_METADATA_NS } from '../../package/metadataXml';
+import { localName, readMetadataRoot, TOOLING_METADATA_NS, type XmlElement } from '../../package/metadataXml';
 import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
 import { XML_BODY, XSI_TYPE } from '../../soap/xmlWriter';
@@ -70,9 +71,14 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
     const problem = options?.checks.has('schema') ? checkAgainstSchema(read.root, type, options) : undefined;
     return problem ? { fileName: path, ...problem } : read.root;
   };
-  const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined): FileProblem | undefined => {
+  /** The input, with the references its file makes when the deploy checks them. */
+  const withReferences = (input: ComponentInput, root: XmlElement, options: ReadOptions | undefined): ComponentInput => {
+    const references = options?.checks.has('references') ? collectReferences(root, definition, input.fullName) : [];
+    return references.length ? { ...input, references } : input;
+  };
+  const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined, input: ComponentInput): ComponentInput | FileProblem => {
     const read = readXml(path, bytes.toString('utf8'), fullName, options);
-    return 'problem' in read ? read : undefined;
+    return 'problem' in read ? read : withReferences(input, read, options);
   };
 
   function read(c: LocatedComponent, options?: ReadOptions): ComponentInput | FileProblem {
@@ -84,10 +90,10 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
         const text = bytes.toString('utf8');
         const root = readXml(c.mainPath, text, c.fullName, options);
         if ('problem' in root) return root;
-        if (!definition.children.length) return input;
+        if (!definition.children.length) return withReferences(input, root, options);
         const split = splitParentFile(definition, c.fullName, text, root);
         if ('problem' in split) return { fileName: c.mainPath, ...split };
-        return { ...input, files: new Map([[c.mainPath, Buffer.from(split.own)]]), children: split.children };
+        return withReferences({ ...input, files: new Map([[c.mainPath, Buffer.from(split.own)]]), children: split.children }, root, options);
       }
       case 'contentFile':
       case 'document': {
@@ -95,10 +101,10 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
         const content = paths.find((p) => !p.endsWith(META));
         if (!meta) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${content}${META}`) };
         if (!content) return { fileName: meta, problem: missingFile(definition, c.fullName, 'content', meta.slice(0, -META.length)) };
-        return checkXml(meta, c.files.get(meta)!, c.fullName, options) ?? input;
+        return checkXml(meta, c.files.get(meta)!, c.fullName, options, input);
       }
       case 'folder':
-        return checkXml(c.mainPath, c.files.get(c.mainPath)!, c.fullName, options) ?? input;
+        return checkXml(c.mainPath, c.files.get(c.mainPath)!, c.fullName, options, input);
       case 'bundle':
       case 'digitalExperience': {
         const depth = definition.layout === 'bundle' ? 1 : 2;
@@ -108,15 +114,15 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
           return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.${ext}${META}`) };
         }
         for (const m of metas) {
-          const problem = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName, options) : undefined;
-          if (problem) return problem;
+          const read = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName, options, input) : input;
+          if ('problem' in read) return read;
         }
         return input;
       }
       case 'experienceBundle': {
         const meta = `${definition.directoryName}/${c.fullName}.site${META}`;
         if (!c.files.has(meta)) return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', meta) };
-        return checkXml(meta, c.files.get(meta)!, c.fullName, options) ?? input;
+        return checkXml(meta, c.files.get(meta)!, c.fullName, options, input);
       }
     }
   }

@@ -1,0 +1,54 @@
+/**
+ * Which names of each type the references check may refuse: only custom components of the org's own
+ * namespace. A standard object, field, tab or app exists in every real org, and a name with another
+ * namespace (`ns__Field__c`, `ns.Class`) comes from an installed package this org may have: refusing
+ * either would be a false refusal, so they are always accepted.
+ */
+const CUSTOM_OBJECT = /^[A-Za-z][A-Za-z0-9_]*?__(c|mdt|e|b|x)$/;
+/** One `__` only: a second one is a namespace prefix (`ns__Thing__c`). */
+const ownNamespace = (name: string) => name.split('__').length <= 2 && !name.includes('.');
+const customObject = (name: string) => CUSTOM_OBJECT.test(name) && ownNamespace(name);
+const customChild = (name: string, child: (part: string) => boolean) => {
+  const dot = name.indexOf('.');
+  if (dot < 0) return false;
+  const [object, part] = [name.slice(0, dot), name.slice(dot + 1)];
+  const objectOk = ownNamespace(object) && (customObject(object) || !object.includes('__'));
+  return objectOk && object !== 'PersonAccount' && child(part);
+};
+const plainName = (name: string) => !name.includes('__') && !name.includes('.') && !name.includes(':');
+
+export const CHECKABLE: Record<string, (name: string) => boolean> = {
+  CustomObject: customObject,
+  CustomField: (name) => customChild(name, (field) => /__c$/.test(field) && ownNamespace(field)),
+  RecordType: (name) => customChild(name, plainName),
+  ApexClass: plainName,
+  ApexPage: plainName,
+  Flow: plainName,
+  CustomPermission: plainName,
+  FlexiPage: plainName,
+  GlobalValueSet: plainName,
+  LightningComponentBundle: plainName,
+  AuraDefinitionBundle: plainName,
+  CustomApplication: (name) => plainName(name) && !name.startsWith('standard__'),
+  CustomTab: (name) => !name.startsWith('standard-') && (plainName(name) || customObject(name)),
+};
+
+/**
+ * Layouts of pages that are not an object's own, named after a pseudo-object, show the fields of the
+ * object they act on (`CaseClose-Close Case Layout` shows Case fields, as ebikes-lwc's does).
+ */
+const LAYOUT_OBJECTS: Record<string, string> = { CaseClose: 'Case', CaseInteraction: 'Case', UserAlt: 'User' };
+
+/** The object whose fields a layout shows, from the layout's fullName (`Account-Account Layout`). */
+export function layoutObject(layoutName: string): string {
+  const object = layoutName.slice(0, layoutName.indexOf('-'));
+  return LAYOUT_OBJECTS[object] ?? object;
+}
+
+/**
+ * Where a field is kept when its object is not its own: Task and Event fields are Activity's, as
+ * custom activity fields are made on Activity and granted as Task.X__c and Event.X__c.
+ */
+export function storedFieldName(name: string): string {
+  return name.replace(/^(Task|Event)\./i, 'Activity.');
+}

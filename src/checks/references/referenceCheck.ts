@@ -1,0 +1,120 @@
+import type { PlannedAddition } from '../../deploy/deployPlanner';
+import { localName, type XmlElement } from '../../package/metadataXml';
+import type { MetadataTypeDefinition } from '../../metadata/metadataType';
+import { CHECKABLE, layoutObject, storedFieldName } from './customNames';
+import { inField, REFERENCE_RULES, type ReferenceRule } from './referenceRules';
+
+/** A name a component's file gives of another component, where the file gives it. */
+export interface Reference {
+  rule: ReferenceRule;
+  /** The fullName of the component it must name. */
+  name: string;
+  lineNumber: number;
+  columnNumber: number;
+  /** The child component whose element holds it (`CustomField` `Account.Foo__c` in objects/Account.object). */
+  owner?: { type: string; fullName: string };
+}
+
+const RULES_BY_TYPE = new Map<string, ReferenceRule[]>();
+for (const rule of REFERENCE_RULES) RULES_BY_TYPE.set(rule.from, [...(RULES_BY_TYPE.get(rule.from) ?? []), rule]);
+
+const targetsOf = (rule: ReferenceRule) => (Array.isArray(rule.target) ? rule.target : [rule.target]);
+
+/** The elements at `path` below `el`, depth first. */
+function* at(el: XmlElement, path: string[], depth = 0): Generator<XmlElement> {
+  for (const child of el.children) {
+    if (localName(child.name) !== path[depth]) continue;
+    if (depth === path.length - 1) yield child;
+    else yield* at(child, path, depth + 1);
+  }
+}
+
+/**
+ * The references a component's file makes, by the rules of its type, read from the tree the schema
+ * check already walked. Names no real org could miss (standard or of another namespace) are left out.
+ */
+export function collectReferences(root: XmlElement, type: MetadataTypeDefinition, fullName: string): Reference[] {
+  const rules = RULES_BY_TYPE.get(type.xmlName);
+  if (!rules) return [];
+  const object = type.xmlName === 'Layout' ? layoutObject(fullName) : fullName;
+  const found: Reference[] = [];
+  for (const rule of rules) {
+    const child = type.children.find((c) => c.element === rule.path[0]);
+    for (const top of root.children) {
+      if (localName(top.name) !== rule.path[0]) continue;
+      const id = child && top.children.find((e) => localName(e.name) === child.idElement)?.text.trim();
+      const owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
+      const leaves = rule.path.length === 1 ? [top] : at(top, rule.path, 1);
+      for (const leaf of leaves) {
+        const text = leaf.text.trim();
+        const selected = rule.select ? rule.select(text, fullName) : text;
+        if (!selected) continue;
+        const name = rule.qualify === 'object' ? `${object}.${selected}` : selected;
+        if (!targetsOf(rule).some((t) => CHECKABLE[t]?.(name))) continue;
+        found.push({ rule, name, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
+      }
+    }
+  }
+  return found;
+}
+
+/** What the org holds before the deploy, less what the deploy deletes: of `names`, those it has (lower case). */
+export type OrgLookup = (type: string, names: string[]) => Set<string>;
+
+export interface ReferenceFailure {
+  addition: PlannedAddition;
+  problem: string;
+  lineNumber?: number;
+  columnNumber?: number;
+}
+
+const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
+
+/**
+ * The additions whose references name nothing in the org after the deploy, each with the org's
+ * words; a failed component is gone from the org after the deploy, so what names it fails too, and
+ * a child whose parent failed fails with the org's `Parent entity failed to deploy`.
+ */
+export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup): ReferenceFailure[] {
+  const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
+  const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
+  // What the deploy does not add is looked up in the org once, a type at a time.
+  const wanted = new Map<string, Set<string>>();
+  for (const a of additions) {
+    for (const ref of a.input.references ?? []) {
+      for (const type of targetsOf(ref.rule)) {
+        const name = storedName(type, ref.name);
+        if (!byKey.has(key(type, name))) wanted.set(type, (wanted.get(type) ?? new Set()).add(name));
+      }
+    }
+  }
+  const inOrg = new Set<string>();
+  for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(`${type}:${lower}`);
+  const failed = new Map<PlannedAddition, ReferenceFailure>();
+  const exists = (type: string, name: string) => {
+    const k = key(type, storedName(type, name));
+    const added = byKey.get(k);
+    return added ? !failed.has(added) : inOrg.has(k);
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const a of additions) {
+      if (failed.has(a)) continue;
+      const parent = a.handler.definition.parent;
+      const parentAddition = parent && byKey.get(key(parent.xmlName, a.input.fullName.slice(0, a.input.fullName.indexOf('.'))));
+      if (parentAddition && failed.has(parentAddition)) {
+        failed.set(a, { addition: a, problem: 'Parent entity failed to deploy' });
+        changed = true;
+      }
+      for (const ref of a.input.references ?? []) {
+        const owner = ref.owner ? byKey.get(key(ref.owner.type, ref.owner.fullName)) : a;
+        if (!owner || failed.has(owner) || targetsOf(ref.rule).some((t) => exists(t, ref.name))) continue;
+        const field = ref.rule.field ?? ref.rule.path[ref.rule.path.length - 1]!;
+        const problem = ref.rule.message ? ref.rule.message(ref.name, field) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
+        failed.set(owner, { addition: owner, problem, ...(ref.rule.positioned ? { lineNumber: ref.lineNumber, columnNumber: ref.columnNumber } : {}) });
+        changed = true;
+      }
+    }
+  }
+  return [...failed.values()];
+}
