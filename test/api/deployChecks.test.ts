@@ -1,0 +1,122 @@
+/**
+ * The deploy checks through jsforce: a small project deploys clean, then each broken package of
+ * fixtures/deploy-checks/cases is refused on top of it with the row a real org gives (its case.json
+ * says which, and where the wording comes from). A validation gives the same rows; with the checks
+ * off, the same packages deploy.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import JSZip from 'jszip';
+import type { Connection } from 'jsforce';
+import { adminFetch, asArray, createOrg, deployAndWait, startTestServer, tokenConnection, type LocalforceServer } from '../support/localforce';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'deploy-checks');
+
+interface Case {
+  manifest: Record<string, string[]>;
+  version: string;
+  expect: { componentType: string; fullName: string; fileName: string; problem: string; lineNumber?: number; columnNumber?: number };
+  source: string;
+}
+
+function filesUnder(dir: string, root = dir): Record<string, Buffer> {
+  const files: Record<string, Buffer> = {};
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) Object.assign(files, filesUnder(path, root));
+    else if (name !== 'case.json') files[relative(root, path)] = readFileSync(path);
+  }
+  return files;
+}
+
+const manifest = (types: Record<string, string[]>, version: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${Object.entries(types).map(([name, members]) =>
+    `    <types>\n${members.map((m) => `        <members>${m}</members>\n`).join('')}        <name>${name}</name>\n    </types>\n`).join('')}    <version>${version}</version>\n</Package>\n`;
+
+async function zipOf(files: Record<string, string | Buffer>): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [path, content] of Object.entries(files)) zip.file(path, content);
+  return zip.generateAsync({ type: 'nodebuffer' });
+}
+
+const CASES = readdirSync(join(FIXTURES, 'cases')).sort().map((name) => {
+  const dir = join(FIXTURES, 'cases', name);
+  const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Case;
+  return { name, spec, files: { ...filesUnder(dir), 'package.xml': manifest(spec.manifest, spec.version) } };
+});
+
+const failuresOf = (result: { details?: unknown }) => asArray((result.details as { componentFailures?: unknown })?.componentFailures) as Record<string, unknown>[];
+
+describe('deploy checks: a broken package is refused as a real org refuses it', () => {
+  let server: LocalforceServer;
+  let conn: Connection;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    conn = tokenConnection(server);
+    const base = await deployAndWait(conn, await zipOf(filesUnder(join(FIXTURES, 'base'))));
+    expect(failuresOf(base)).toEqual([]);
+    expect(base.status).toBe('Succeeded');
+  });
+  afterAll(() => server?.close());
+
+  it('has a case for each family of checks', () => {
+    expect(new Set(CASES.map((c) => c.name.split('-')[0]))).toEqual(new Set(['schema', 'references', 'lwc']));
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, { spec, files }) => {
+    const zip = await zipOf(files);
+    for (const checkOnly of [false, true]) {
+      const result = await deployAndWait(conn, zip, { checkOnly });
+      expect(result.status).toBe('Failed');
+      const failures = failuresOf(result);
+      const row = failures.find((f) => f.fullName === spec.expect.fullName && f.fileName === spec.expect.fileName);
+      expect(row).toMatchObject({ ...spec.expect, problemType: 'Error', success: false });
+      // The org sends the bare message; the " (line:col)" some tools show is the client's.
+      expect(String(row!.problem)).not.toMatch(/\(\d+:\d+\)$/);
+      expect(Number(result.numberComponentErrors)).toBe(failures.length);
+    }
+  });
+
+  it('commits nothing of a refused deploy: the base project is as it was', async () => {
+    const read = await conn.metadata.read('PermissionSet', 'Thing_Editor') as unknown as { fieldPermissions?: unknown };
+    expect(asArray(read.fieldPermissions as unknown[]).length).toBe(2);
+  });
+
+  it('fails what names a component that failed, and accepts what names one the same deploy adds', async () => {
+    const gadget = CASES.find((c) => c.name === 'references-tab-object')!;
+    const object = `<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata">\n    <deploymentStatus>Deployed</deploymentStatus>\n    <label>Gadget</label>\n    <nameField>\n        <label>Gadget Name</label>\n        <type>Text</type>\n    </nameField>\n    <pluralLabel>Gadgets</pluralLabel>\n    <sharingModel>ReadWrite</sharingModel>\n</CustomObject>\n`;
+    const withObject = { ...gadget.files, 'objects/Gadget__c.object': object, 'package.xml': manifest({ CustomObject: ['Gadget__c'], CustomTab: ['Gadget__c'] }, '66.0') };
+    const accepted = await deployAndWait(conn, await zipOf(withObject), { checkOnly: true });
+    expect(failuresOf(accepted)).toEqual([]);
+    const broken = { ...withObject, 'objects/Gadget__c.object': object.replace('<label>Gadget</label>', '<label>Gadget</label>\n    <colour>red</colour>') };
+    const refused = await deployAndWait(conn, await zipOf(broken), { checkOnly: true });
+    expect(failuresOf(refused).map((f) => [f.componentType, f.problem])).toEqual([
+      ['CustomObject', expect.stringContaining('colour invalid at this location in type CustomObject')],
+      ['CustomTab', 'In field: fullName - no CustomObject named Gadget__c found'],
+    ]);
+  });
+
+  it('runs no check an org turned off, and says which it runs', async () => {
+    const org = await createOrg(server);
+    const setChecks = (checks: string) => adminFetch(server, `/_localforce/orgs/${org.id}/deploy-checks`, {
+      method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ checks }),
+    });
+    expect(await (await adminFetch(server, `/_localforce/orgs/${org.id}/deploy-checks`)).json()).toEqual({ checks: 'all', source: 'server' });
+    const refused = await setChecks('schema,bogus');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual([expect.objectContaining({ message: expect.stringContaining('not bogus') })]);
+    expect(await (await setChecks('none')).json()).toEqual({ checks: 'none', source: 'org' });
+    const orgConn = tokenConnection(server, org.accessToken);
+    for (const name of ['schema-unknown-element', 'references-permission-set-field', 'lwc-missing-apex']) {
+      const { files } = CASES.find((c) => c.name === name)!;
+      const result = await deployAndWait(orgConn, await zipOf(files), { checkOnly: true });
+      expect([name, failuresOf(result)]).toEqual([name, []]);
+    }
+    expect(await (await setChecks('references')).json()).toEqual({ checks: 'references', source: 'org' });
+    const { files } = CASES.find((c) => c.name === 'references-permission-set-field')!;
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(files), { checkOnly: true }))).toHaveLength(1);
+    const reset = await adminFetch(server, `/_localforce/orgs/${org.id}/deploy-checks`, { method: 'DELETE' });
+    expect(await reset.json()).toEqual({ checks: 'all', source: 'server' });
+  });
+});
