@@ -1,7 +1,5 @@
 import { newestApiVersion } from '../apiVersions';
 import type { DeployChecks } from '../checks/deployChecks';
-import { lwcBundleProblems, type LwcResolver } from '../checks/lwc/lwcBundle';
-import { missingReferences } from '../checks/references/referenceCheck';
 import { locateComponents } from '../metadata/layout/locateComponents';
 import { MetadataRegistry } from '../metadata/registry';
 import {
@@ -60,7 +58,7 @@ export interface PlannerContext extends PlanContext {
   checks?: DeployChecks;
 }
 
-const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
+export const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
 
 function pushTo<T>(map: Map<string, T[]>, k: string, value: T): void {
   const list = map.get(k);
@@ -76,60 +74,7 @@ export function planDeploy(files: Map<string, Buffer>, options: DeployOptions, c
   // Names are unique regardless of case across the whole deploy: two files for one name cannot both be deployed.
   const seen = new Map<string, string>();
   for (const pkg of splitPackages(files, options.singlePackage)) new PackagePlanner(pkg, options, ctx, plan, seen).run();
-  if (ctx.checks?.has('lwc')) refuseBrokenBundles(plan, ctx);
-  if (ctx.checks?.has('references')) refuseMissingReferences(plan, ctx);
   return plan;
-}
-
-/** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */
-function orgAfterDeploy(plan: DeployPlan, ctx: PlannerContext): (type: string, name: string) => boolean {
-  const added = new Set(plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
-  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
-  const stored = new Map<string, boolean>();
-  return (type, name) => {
-    const k = key(type, name);
-    if (added.has(k)) return true;
-    if (deleted.has(k)) return false;
-    let found = stored.get(k);
-    if (found === undefined) stored.set(k, (found = !!ctx.store.components.get(ctx.org.id, type, name)));
-    return found;
-  };
-}
-
-/** Fails the Lightning web components the platform's compiler refuses, or whose imports name nothing (src/checks/lwc). */
-function refuseBrokenBundles(plan: DeployPlan, ctx: PlannerContext): void {
-  const bundles = plan.additions.filter((a) => a.handler.definition.xmlName === 'LightningComponentBundle');
-  if (!bundles.length) return;
-  const has = orgAfterDeploy(plan, ctx);
-  const resolver: LwcResolver = {
-    apexClass: (name) => has('ApexClass', name),
-    component: (name) => has('LightningComponentBundle', name),
-    customLabel: (name) => has('CustomLabel', name),
-    sobject: (name) => has('CustomObject', name),
-    field: (object, field) => has('CustomField', `${object}.${field}`),
-  };
-  const failed = new Set<PlannedAddition>();
-  for (const a of bundles) {
-    for (const p of lwcBundleProblems(a.input.fullName, a.input.files, resolver)) {
-      failed.add(a);
-      plan.problems.push(failureMessage({ ...a.where, fileName: a.prefix + p.fileName, lineNumber: p.lineNumber, columnNumber: p.columnNumber }, p.problem, ctx.createdDate));
-    }
-  }
-  plan.additions = plan.additions.filter((a) => !failed.has(a));
-}
-
-/** Fails the additions that name components the org will not have once the deploy is done (src/checks/references). */
-function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
-  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
-  const lookup = (type: string, names: string[]) => new Set(ctx.store.components.getMany(ctx.org.id, type, names)
-    .filter((c) => !deleted.has(key(type, c.fullName))).map((c) => c.fullName.toLowerCase()));
-  const failures = missingReferences(plan.additions, lookup);
-  if (!failures.length) return;
-  const failed = new Set(failures.map((f) => f.addition));
-  plan.additions = plan.additions.filter((a) => !failed.has(a));
-  for (const { addition, problem, lineNumber, columnNumber } of failures) {
-    plan.problems.push(failureMessage({ ...addition.where, ...(lineNumber ? { lineNumber, columnNumber } : {}) }, problem, ctx.createdDate));
-  }
 }
 
 /** What a package's manifest lists of one located component: all of it, or some of the children its file holds. */

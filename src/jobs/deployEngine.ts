@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { checkDeployPlan } from '../checks/checkDeployPlan';
 import { ALL_CHECKS, parseDeployChecks, type DeployChecks } from '../checks/deployChecks';
 import { currentOrgNow, orgClock, orgNow } from '../clock';
 import { manifestMessage, successMessage } from '../deploy/deployMessages';
@@ -13,6 +14,7 @@ import type { ComponentWrite, KeySource } from '../metadata/metadataType';
 import { PackageError, readZip } from '../package/zipReader';
 import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../model/resultTypes';
 import type { Caller, User } from '../store/orgs';
+import type { StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 import { OrgQueue } from './orgQueue';
 import { shortId, silentLogger, type Logger } from '../log/logger';
@@ -299,10 +301,16 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       const files = (await readZip(zip)).files;
       const orgNowValue = now();
       const createdDate = orgNowValue.toISOString();
-      const plan = planDeploy(files, options, {
-        org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c) => this.store.components.privateKey(c.id),
+      const planContext = {
+        org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c: StoredComponent) => this.store.components.privateKey(c.id),
         checks: this.checks(org.id),
-      });
+      };
+      const plan = planDeploy(files, options, planContext);
+      if (planContext.checks.size) {
+        this.update(running, { stateDetail: 'Checking components' });
+        await checkDeployPlan(plan, planContext);
+        if (interrupted()) return;
+      }
       const reported = plan.additions.filter((a) => !a.implicit);
       const planned = plan.preDeletions.length + reported.length + plan.postDeletions.length;
       const failures = plan.problems.filter((m) => m.problemType === 'Error' || !options.ignoreWarnings);

@@ -61,7 +61,7 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
   afterAll(() => server?.close());
 
   it('has a case for each family of checks', () => {
-    expect(new Set(CASES.map((c) => c.name.split('-')[0]))).toEqual(new Set(['schema', 'references', 'lwc']));
+    expect(new Set(CASES.map((c) => c.name.split('-')[0]))).toEqual(new Set(['schema', 'references', 'apex', 'lwc']));
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, { spec, files }) => {
@@ -97,6 +97,16 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     ]);
   });
 
+  it('fails a profile granting a new class that does not compile, as the class is not in the org after the deploy', async () => {
+    const { files } = CASES.find((c) => c.name === 'apex-syntax')!;
+    const profile = '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">\n    <classAccesses>\n        <apexClass>ThingCounter</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n    <custom>false</custom>\n</Profile>\n';
+    const result = await deployAndWait(conn, await zipOf({ ...files, 'profiles/Admin.profile': profile, 'package.xml': manifest({ ApexClass: ['ThingCounter'], Profile: ['Admin'] }, '66.0') }));
+    expect(failuresOf(result).map((f) => [f.componentType, f.problem])).toEqual([
+      ['ApexClass', "Expecting ';' but was: 'return'"],
+      ['Profile', 'In field: apexClass - no ApexClass named ThingCounter found'],
+    ]);
+  });
+
   it('runs no check an org turned off, and says which it runs', async () => {
     const org = await createOrg(server);
     const setChecks = (checks: string) => adminFetch(server, `/_localforce/orgs/${org.id}/deploy-checks`, {
@@ -108,7 +118,7 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     expect(await refused.json()).toEqual([expect.objectContaining({ message: expect.stringContaining('not bogus') })]);
     expect(await (await setChecks('none')).json()).toEqual({ checks: 'none', source: 'org' });
     const orgConn = tokenConnection(server, org.accessToken);
-    for (const name of ['schema-unknown-element', 'references-permission-set-field', 'lwc-missing-apex']) {
+    for (const name of ['schema-unknown-element', 'references-permission-set-field', 'apex-syntax', 'lwc-missing-apex']) {
       const { files } = CASES.find((c) => c.name === name)!;
       const result = await deployAndWait(orgConn, await zipOf(files), { checkOnly: true });
       expect([name, failuresOf(result)]).toEqual([name, []]);

@@ -1,0 +1,95 @@
+import { failureMessage } from '../deploy/deployMessages';
+import { key, type DeployPlan, type PlannedAddition, type PlannerContext } from '../deploy/deployPlanner';
+import { META } from '../metadata/layout/componentPaths';
+import { apexSyntaxProblems, type ApexUnitKind } from './apex/apexSyntax';
+import type { DeployChecks } from './deployChecks';
+import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
+import { missingReferences } from './references/referenceCheck';
+
+/** A component's problems, as a family of checks finds them: file (in the package), words and position. */
+interface Problem { path: string; problem: string; lineNumber?: number; columnNumber?: number }
+
+/** How long the checks hold the event loop before they let other requests in (a status poll, a health check). */
+const SLICE_MS = 20;
+
+/**
+ * The checks that need the whole deploy, run once it is planned and the schema checks have read every
+ * file: Apex compiled, Lightning web components compiled and their imports resolved, then references
+ * between components. Each family fails components before the next looks, so that what names a failed
+ * component finds it missing, as on a real org. Failed components leave the plan; their rows join its problems.
+ */
+export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { checks: DeployChecks }): Promise<void> {
+  if (ctx.checks.has('apex')) await failEach(plan, ctx, apexProblems);
+  if (ctx.checks.has('lwc')) {
+    const resolver = lwcResolver(plan, ctx);
+    await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'LightningComponentBundle'
+      ? lwcBundleProblems(a.input.fullName, a.input.files, resolver).map((p) => ({ ...p, path: p.fileName })) : []));
+  }
+  if (ctx.checks.has('references')) refuseMissingReferences(plan, ctx);
+}
+
+/** Runs a per-component check over the additions, in slices of the event loop, and fails those it finds problems in. */
+async function failEach(plan: DeployPlan, ctx: PlannerContext, problemsOf: (a: PlannedAddition) => Problem[]): Promise<void> {
+  const failed = new Set<PlannedAddition>();
+  let sliceStart = Date.now();
+  for (const a of plan.additions) {
+    for (const p of problemsOf(a)) {
+      failed.add(a);
+      plan.problems.push(failureMessage({ ...a.where, fileName: a.prefix + p.path, lineNumber: p.lineNumber, columnNumber: p.columnNumber }, p.problem, ctx.createdDate));
+    }
+    if (Date.now() - sliceStart > SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = Date.now();
+    }
+  }
+  if (failed.size) plan.additions = plan.additions.filter((a) => !failed.has(a));
+}
+
+const APEX_UNITS: Record<string, ApexUnitKind> = { ApexClass: 'class', ApexTrigger: 'trigger' };
+
+function apexProblems(a: PlannedAddition): Problem[] {
+  const kind = APEX_UNITS[a.handler.definition.xmlName];
+  const source = kind && [...a.input.files].find(([path]) => !path.endsWith(META));
+  if (!source) return [];
+  return apexSyntaxProblems(source[1].toString('utf8'), kind).map((p) => ({ ...p, path: source[0] }));
+}
+
+/** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */
+function orgAfterDeploy(plan: DeployPlan, ctx: PlannerContext): (type: string, name: string) => boolean {
+  const added = new Set(plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
+  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const stored = new Map<string, boolean>();
+  return (type, name) => {
+    const k = key(type, name);
+    if (added.has(k)) return true;
+    if (deleted.has(k)) return false;
+    let found = stored.get(k);
+    if (found === undefined) stored.set(k, (found = !!ctx.store.components.get(ctx.org.id, type, name)));
+    return found;
+  };
+}
+
+function lwcResolver(plan: DeployPlan, ctx: PlannerContext): LwcResolver {
+  const has = orgAfterDeploy(plan, ctx);
+  return {
+    apexClass: (name) => has('ApexClass', name),
+    component: (name) => has('LightningComponentBundle', name),
+    customLabel: (name) => has('CustomLabel', name),
+    sobject: (name) => has('CustomObject', name),
+    field: (object, field) => has('CustomField', `${object}.${field}`),
+  };
+}
+
+/** Fails the additions that name components the org will not have once the deploy is done. */
+function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
+  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const lookup = (type: string, names: string[]) => new Set(ctx.store.components.getMany(ctx.org.id, type, names)
+    .filter((c) => !deleted.has(key(type, c.fullName))).map((c) => c.fullName.toLowerCase()));
+  const failures = missingReferences(plan.additions, lookup);
+  if (!failures.length) return;
+  const failed = new Set(failures.map((f) => f.addition));
+  plan.additions = plan.additions.filter((a) => !failed.has(a));
+  for (const { addition, problem, lineNumber, columnNumber } of failures) {
+    plan.problems.push(failureMessage({ ...addition.where, ...(lineNumber ? { lineNumber, columnNumber } : {}) }, problem, ctx.createdDate));
+  }
+}
