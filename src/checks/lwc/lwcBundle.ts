@@ -35,7 +35,7 @@ export interface LwcResolver {
   field(object: string, field: string): boolean;
 }
 
-export interface LwcProblem { fileName: string; problem: string; lineNumber?: number; columnNumber?: number }
+export interface LwcProblem { fileName: string; problem: string }
 
 type CompiledAs = 'script' | 'template' | 'style';
 
@@ -155,14 +155,12 @@ const BABEL_ERROR_CODE = 1007;
 
 function compilerProblem(fileName: string, diagnostic: CompilerDiagnostic, nameInMessages: string): LwcProblem {
   const where = diagnostic.location;
-  return {
-    fileName,
-    problem: orgWording(diagnostic, nameInMessages),
-    // As the compiler locates it: 1-based columns from the template and style compilers, Babel's 0-based
-    // column for scripts, which the org passes on unchanged too.
-    ...(where && Number.isInteger(where.line) && where.line > 0 && Number.isInteger(where.column) && where.column >= 0
-      ? { lineNumber: where.line, columnNumber: where.column } : {}),
-  };
+  // The org puts an LWC diagnostic's place in its words (`[Line: 4, Col: 15] LWC1075: Multiple roots found`), not in
+  // lineNumber and columnNumber; as the compiler locates it: 1-based columns from the template and style compilers,
+  // Babel's 0-based column for scripts, which the org passes on unchanged too.
+  const located = where && Number.isInteger(where.line) && where.line > 0 && Number.isInteger(where.column) && where.column >= 0;
+  const words = orgWording(diagnostic, nameInMessages);
+  return { fileName, problem: located ? `[Line: ${where.line}, Col: ${where.column}] ${words}` : words };
 }
 
 function orgWording(diagnostic: CompilerDiagnostic, nameInMessages: string): string {

@@ -102,19 +102,18 @@ describe('lwcBundleProblems', () => {
   it('refuses an unclosed template tag as LWC1078, where the tag opens', () => {
     const files = bundle('greeter', { 'greeter.html': '<template>\n  <div>\n    <p>hello\n  </div>\n</template>\n' });
     expect(lwcBundleProblems('greeter', files, orgWith().resolver)).toEqual([
-      { fileName: 'lwc/greeter/greeter.html', problem: 'LWC1078: <p> has no matching closing tag.', lineNumber: 3, columnNumber: 5 },
+      { fileName: 'lwc/greeter/greeter.html', problem: '[Line: 3, Col: 5] LWC1078: <p> has no matching closing tag.' },
     ]);
   });
 
   it("judges HTML parse errors by the bundle's API version, without the compiler's link to the HTML spec", () => {
     const template = { 'greeter.html': '<template>\n  <div>\n    <span>a</span>\n</template>\n' };
     expect(lwcBundleProblems('greeter', bundle('greeter', template, '62.0'), orgWith().resolver)).toEqual([{
-      fileName: 'lwc/greeter/greeter.html', problem: 'LWC1058: Invalid HTML syntax: closing-of-element-with-open-child-elements.',
-      lineNumber: 4, columnNumber: 1,
+      fileName: 'lwc/greeter/greeter.html', problem: '[Line: 4, Col: 1] LWC1058: Invalid HTML syntax: closing-of-element-with-open-child-elements.',
     }]);
     // Before API 59 the same parse error is only a warning; the unclosed <div> still is not.
     expect(lwcBundleProblems('greeter', bundle('greeter', template, '58.0'), orgWith().resolver)).toEqual([
-      { fileName: 'lwc/greeter/greeter.html', problem: 'LWC1078: <div> has no matching closing tag.', lineNumber: 2, columnNumber: 3 },
+      { fileName: 'lwc/greeter/greeter.html', problem: '[Line: 2, Col: 3] LWC1078: <div> has no matching closing tag.' },
     ]);
   });
 
@@ -128,7 +127,7 @@ describe('lwcBundleProblems', () => {
       'broken.js': "import { LightningElement } from 'lwc';\nexport default class Broken extends LightningElement {\n  connectedCallback() {\n    const x = ;\n  }\n}\n",
     });
     expect(lwcBundleProblems('broken', files, orgWith().resolver)).toEqual([
-      { fileName: 'lwc/broken/broken.js', problem: 'LWC1503: Parsing error: Unexpected token (4:14)', lineNumber: 4, columnNumber: 14 },
+      { fileName: 'lwc/broken/broken.js', problem: '[Line: 4, Col: 14] LWC1503: Parsing error: Unexpected token (4:14)' },
     ]);
   });
 
@@ -138,15 +137,14 @@ describe('lwcBundleProblems', () => {
     });
     expect(lwcBundleProblems('badDecorator', files, orgWith().resolver)).toEqual([{
       fileName: 'lwc/badDecorator/badDecorator.js',
-      problem: `LWC1102: Invalid 'api' decorator usage. Supported decorators (api, wire, track) should be imported from "lwc"`,
-      lineNumber: 3, columnNumber: 2,
+      problem: `[Line: 3, Col: 2] LWC1102: Invalid 'api' decorator usage. Supported decorators (api, wire, track) should be imported from "lwc"`,
     }]);
   });
 
   it('refuses a stylesheet the style compiler cannot parse', () => {
     const files = bundle('styled', { 'styled.css': ':host {\n  color: red;\n' });
     expect(lwcBundleProblems('styled', files, orgWith().resolver)).toEqual([
-      { fileName: 'lwc/styled/styled.css', problem: 'LWC1009: Unclosed block', lineNumber: 1, columnNumber: 1 },
+      { fileName: 'lwc/styled/styled.css', problem: '[Line: 1, Col: 1] LWC1009: Unclosed block' },
     ]);
   });
 
@@ -247,7 +245,7 @@ describe('lwcBundleProblems', () => {
     it('resolves nothing in a file that did not compile', () => {
       const { resolver, asked } = orgWith({ apexClass: ['Ctl'] });
       const files = bundle('broken', { 'broken.js': "import run from '@salesforce/apex/Ctl.run';\nexport default class {" });
-      expect(lwcBundleProblems('broken', files, resolver).map((p) => p.problem)).toEqual([expect.stringMatching(/^LWC1503: Parsing error: /)]);
+      expect(lwcBundleProblems('broken', files, resolver).map((p) => p.problem)).toEqual([expect.stringMatching(/^\[Line: 2, Col: 22\] LWC1503: Parsing error: /)]);
       expect(asked).toEqual([]);
     });
   });
