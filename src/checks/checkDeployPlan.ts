@@ -85,7 +85,8 @@ function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
   const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
   const lookup = (type: string, names: string[]) => new Set(ctx.store.components.getMany(ctx.org.id, type, names)
     .filter((c) => !deleted.has(key(type, c.fullName))).map((c) => c.fullName.toLowerCase()));
-  const failures = missingReferences(plan.additions, lookup);
+  const failedBefore = new Set(plan.problems.filter((p) => p.problemType === 'Error' && p.componentType).map((p) => key(p.componentType, p.fullName)));
+  const failures = missingReferences(plan.additions, lookup, failedBefore);
   if (!failures.length) return;
   const failed = new Set(failures.map((f) => f.addition));
   plan.additions = plan.additions.filter((a) => !failed.has(a));

@@ -89,11 +89,23 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     const withObject = { ...gadget.files, 'objects/Gadget__c.object': object, 'package.xml': manifest({ CustomObject: ['Gadget__c'], CustomTab: ['Gadget__c'] }, '66.0') };
     const accepted = await deployAndWait(conn, await zipOf(withObject), { checkOnly: true });
     expect(failuresOf(accepted)).toEqual([]);
-    const broken = { ...withObject, 'objects/Gadget__c.object': object.replace('<label>Gadget</label>', '<label>Gadget</label>\n    <colour>red</colour>') };
+    const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+    const broken = {
+      ...withObject,
+      'objects/Gadget__c.object': object.replace('<label>Gadget</label>', '<label>Gadget</label>\n    <colour>red</colour>'),
+      'layouts/Gadget__c-Gadget Layout.layout': `<?xml version="1.0" encoding="UTF-8"?>\n<Layout ${ns}>\n    <layoutSections>\n        <style>OneColumn</style>\n    </layoutSections>\n</Layout>\n`,
+      'permissionsets/Gadget_User.permissionset': `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet ${ns}>\n    <label>Gadget User</label>\n    <objectPermissions>\n        <allowRead>true</allowRead>\n        <object>Gadget__c</object>\n    </objectPermissions>\n</PermissionSet>\n`,
+      'permissionsetgroups/Gadgets.permissionsetgroup': `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSetGroup ${ns}>\n    <label>Gadgets</label>\n    <permissionSets>Gadget_User</permissionSets>\n    <permissionSets>Thing_Editor</permissionSets>\n</PermissionSetGroup>\n`,
+      'package.xml': manifest({ CustomObject: ['Gadget__c'], CustomTab: ['Gadget__c'], Layout: ['Gadget__c-Gadget Layout'], PermissionSet: ['Gadget_User'], PermissionSetGroup: ['Gadgets'] }, '66.0'),
+    };
+    // As a real org reported one object that failed to parse: its tab, layout, permission set and group fail with it.
     const refused = await deployAndWait(conn, await zipOf(broken), { checkOnly: true });
-    expect(failuresOf(refused).map((f) => [f.componentType, f.problem])).toEqual([
+    expect(failuresOf(refused).map((f) => [f.componentType, f.problem]).sort()).toEqual([
       ['CustomObject', expect.stringContaining('colour invalid at this location in type CustomObject')],
       ['CustomTab', 'In field: fullName - no CustomObject named Gadget__c found'],
+      ['Layout', 'Parent entity failed to deploy'],
+      ['PermissionSet', 'In field: object - no CustomObject named Gadget__c found'],
+      ['PermissionSetGroup', 'Cannot create permission set group components since the following permission set names are invalid: Gadget_User'],
     ]);
   });
 

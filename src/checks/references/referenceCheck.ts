@@ -11,6 +11,8 @@ export interface Reference {
   name: string;
   lineNumber: number;
   columnNumber: number;
+  /** Whether any missing name is refused, or only one this deploy failed to make (ReferenceRule.cascadeOnly, standard names). */
+  checkable: boolean;
   /** The child component whose element holds it (`CustomField` `Account.Foo__c` in objects/Account.object). */
   owner?: { type: string; fullName: string };
 }
@@ -38,21 +40,26 @@ export function collectReferences(root: XmlElement, type: MetadataTypeDefinition
   if (!rules) return [];
   const object = type.xmlName === 'Layout' ? layoutObject(fullName) : fullName;
   const found: Reference[] = [];
-  for (const rule of rules) {
+  let rule: ReferenceRule;
+  const add = (leaves: Iterable<XmlElement>, owner?: Reference['owner']) => {
+    for (const leaf of leaves) {
+      const text = leaf.text.trim();
+      const selected = rule.select ? rule.select(text, fullName) : text;
+      if (!selected) continue;
+      const name = rule.qualify === 'object' ? `${object}.${selected}` : selected;
+      const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
+      found.push({ rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
+    }
+  };
+  for (rule of rules) {
+    // A rule of no path names a component by the referring one's own name (a layout's object).
+    if (!rule.path.length) { add([root]); continue; }
     const child = type.children.find((c) => c.element === rule.path[0]);
     for (const top of root.children) {
       if (localName(top.name) !== rule.path[0]) continue;
       const id = child && top.children.find((e) => localName(e.name) === child.idElement)?.text.trim();
       const owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
-      const leaves = rule.path.length === 1 ? [top] : at(top, rule.path, 1);
-      for (const leaf of leaves) {
-        const text = leaf.text.trim();
-        const selected = rule.select ? rule.select(text, fullName) : text;
-        if (!selected) continue;
-        const name = rule.qualify === 'object' ? `${object}.${selected}` : selected;
-        if (!targetsOf(rule).some((t) => CHECKABLE[t]?.(name))) continue;
-        found.push({ rule, name, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
-      }
+      add(rule.path.length === 1 ? [top] : at(top, rule.path, 1), owner);
     }
   }
   return found;
@@ -72,29 +79,33 @@ const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
 
 /**
  * The additions whose references name nothing in the org after the deploy, each with the org's
- * words; a failed component is gone from the org after the deploy, so what names it fails too, and
- * a child whose parent failed fails with the org's `Parent entity failed to deploy`.
+ * words. A component that failed in this deploy (`failedBefore`: type and name, as key() writes them;
+ * or here) is missing from the org after it unless the org had one, so what names it fails too, and a
+ * child whose parent failed fails with the org's `Parent entity failed to deploy`.
  */
-export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup): ReferenceFailure[] {
+export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup, failedBefore: ReadonlySet<string> = new Set()): ReferenceFailure[] {
   const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
   const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
-  // What the deploy does not add is looked up in the org once, a type at a time.
+  // A name this deploy touches is looked up in the org once, a type at a time: any custom name it does not
+  // add, and the names it adds or failed to add (standard-looking ones too: a failure may leave them missing).
   const wanted = new Map<string, Set<string>>();
   for (const a of additions) {
     for (const ref of a.input.references ?? []) {
       for (const type of targetsOf(ref.rule)) {
         const name = storedName(type, ref.name);
-        if (!byKey.has(key(type, name))) wanted.set(type, (wanted.get(type) ?? new Set()).add(name));
+        const k = key(type, name);
+        if (ref.checkable !== byKey.has(k) || failedBefore.has(k)) wanted.set(type, (wanted.get(type) ?? new Set()).add(name));
       }
     }
   }
   const inOrg = new Set<string>();
   for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(`${type}:${lower}`);
   const failed = new Map<PlannedAddition, ReferenceFailure>();
-  const exists = (type: string, name: string) => {
+  const exists = (type: string, name: string, checkable: boolean) => {
     const k = key(type, storedName(type, name));
     const added = byKey.get(k);
-    return added ? !failed.has(added) : inOrg.has(k);
+    if ((added && !failed.has(added)) || inOrg.has(k)) return true;
+    return !checkable && !added && !failedBefore.has(k);
   };
   for (let changed = true; changed;) {
     changed = false;
@@ -108,7 +119,7 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
       }
       for (const ref of a.input.references ?? []) {
         const owner = ref.owner ? byKey.get(key(ref.owner.type, ref.owner.fullName)) : a;
-        if (!owner || failed.has(owner) || targetsOf(ref.rule).some((t) => exists(t, ref.name))) continue;
+        if (!owner || failed.has(owner) || targetsOf(ref.rule).some((t) => exists(t, ref.name, ref.checkable))) continue;
         const field = ref.rule.field ?? ref.rule.path[ref.rule.path.length - 1]!;
         const problem = ref.rule.message ? ref.rule.message(ref.name, field) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
         failed.set(owner, { addition: owner, problem, ...(ref.rule.positioned ? { lineNumber: ref.lineNumber, columnNumber: ref.columnNumber } : {}) });

@@ -12,9 +12,13 @@
  * - `qualify`: how the text becomes the target's fullName: `object` prefixes the referring component's
  *   object (`Account` + `Foo__c` → `Account.Foo__c`: a compact layout's fields, a layout's fields).
  * - `message`: the refusal's wording when it is not the usual `In field: <element> - no <target> named <name> found`.
+ * - `cascadeOnly`: refused only when this deploy's own component of that name failed (and the org had none):
+ *   the names cannot be told apart from what every org has, or no wording is known for one that never existed.
  * - `positioned`: whether the org's row carries the element's line and column (objects and layouts do;
  *   profiles, permission sets and tabs do not).
  */
+import { layoutObject } from './customNames';
+
 export interface ReferenceRule {
   from: string;
   path: string[];
@@ -25,6 +29,7 @@ export interface ReferenceRule {
   qualify?: 'object';
   message?: (name: string, field: string) => string;
   positioned?: boolean;
+  cascadeOnly?: boolean;
   source: string;
 }
 
@@ -74,6 +79,11 @@ export const REFERENCE_RULES: ReferenceRule[] = [
     message: (name) => `In field: ${name.slice(name.indexOf('.') + 1)} - no CustomField named ${name} found` },
   { from: 'Layout', path: ['layoutSections', 'layoutColumns', 'layoutItems', 'field'], target: 'CustomField', qualify: 'object', positioned: true,
     source: 'Kathy-Lueckeman/EASY-Open-Source-Solution#10 (a layout naming a missing field, with line and column)' },
+  { from: 'Layout', path: [], target: 'CustomObject', select: (_, layout) => layoutObject(layout), cascadeOnly: true,
+    message: () => 'Parent entity failed to deploy', source: 'a raw DeployMessage of a layout whose object failed to parse' },
+  { from: 'PermissionSetGroup', path: ['permissionSets'], target: 'PermissionSet', cascadeOnly: true,
+    message: (name) => `Cannot create permission set group components since the following permission set names are invalid: ${name}`,
+    source: 'a raw DeployMessage of a group whose permission set failed (standard permission sets look like custom ones)' },
   { from: 'FlexiPage', path: ['flexiPageRegions', 'itemInstances', 'componentInstance', 'componentName'], target: BUNDLES, select: ownComponent,
     source: 'trailheadapps/lwc-recipes#5, #7; forcedotcom/cli#2893',
     message: (name) => `We couldn't retrieve the design time component information for component c:${name}.` },
