@@ -154,13 +154,12 @@ class PackagePlanner {
     const namesByType = new Map<string, string[]>();
     for (const c of components) pushTo(namesByType, c.type.storedAs, c.fullName);
     for (const [type, names] of namesByType) this.prefetch(type, names);
-    const { listings, named } = this.listings(manifest, components);
+    const listings = this.listings(manifest, components);
     for (const c of components) {
       const listing = listings.get(c);
-      const typeNamed = named.has(c.type.xmlName) || c.type.children.some((child) => named.has(child.name));
+      // A component the manifest does not list, of a type it names or not, is refused, as real orgs refuse it.
       if (listing) this.addComponent(c, listing);
-      // The manifest names the type but not this member: not deployed, and not a problem.
-      else if (!typeNamed) this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
+      else this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
     }
     for (const rel of stray) this.fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
 
@@ -201,7 +200,6 @@ class PackagePlanner {
   /** What the manifest lists, matched against the package's components; problems for names it lists that are not there. */
   private listings(manifest: Manifest, components: LocatedComponent[]) {
     const listings = new Map<LocatedComponent, Listing>();
-    const named = new Set<string>();
     const byType = new Map<string, LocatedComponent[]>();
     const byName = new Map<string, LocatedComponent>();
     for (const c of components) {
@@ -218,10 +216,8 @@ class PackagePlanner {
       const handler = MetadataRegistry.resolve(type.name, manifest.version);
       if (!handler) { this.fail(this.atManifest(), P.unknownType(type.name)); continue; }
       const def = handler.definition;
-      named.add(def.storedAs);
       if (def.partOf) {
         // A piece names its whole component (`site/S.sfdc_cms__view/home` is in `site/S`): the component deploys whole.
-        named.add(def.partOf);
         for (const member of type.members) {
           const found = ofType(def.storedAs).filter((c) => member === '*' || sameName(c.fullName, member.split('.')[0]!));
           if (!found.length && member !== '*') missing(member, type.name);
@@ -230,14 +226,12 @@ class PackagePlanner {
         continue;
       }
       if (def.parent) {
-        named.add(def.parent.xmlName);
         for (const member of type.members) this.listChild(handler, member, ofType(def.parent.xmlName), listings, missing);
         continue;
       }
       const candidates = ofType(def.storedAs);
       // An in-folder type's manifest entry lists its folders too (`Report: Sales` and `Report: Sales/Q1`).
       const folderType = def.folderType && MetadataRegistry.get(def.folderType)!.definition.storedAs;
-      if (def.folderType) named.add(def.folderType);
       for (const member of type.members) {
         if (member === '*') { candidates.forEach((c) => listings.set(c, { whole: true })); continue; }
         const name = member.replace(/\/$/, '');
@@ -249,7 +243,7 @@ class PackagePlanner {
         else missing(member, type.name);
       }
     }
-    return { listings, named };
+    return listings;
   }
 
   private listChild(
@@ -284,6 +278,10 @@ class PackagePlanner {
       return this.fail({ ...where, fileName: this.pkg.prefix + fileName, lineNumber, columnNumber }, problem);
     }
     const children = (input.children ?? []).filter((child) => listing.whole || listing.children.has(child.fullName));
+    // A child in the file that the manifest does not list is refused too (a labels file holding one label more, forcedotcom/cli#2002).
+    for (const child of input.children ?? []) {
+      if (!listing.whole && !listing.children.has(child.fullName)) this.fail({ ...where, fullName: child.fullName, componentType: child.type.xmlName }, P.notInManifest);
+    }
     const childNames = new Map<string, string[]>();
     for (const child of children) pushTo(childNames, child.type.storedAs, child.fullName);
     for (const [type, names] of childNames) this.prefetch(type, names);

@@ -214,6 +214,12 @@ describe('checks on every type, each a component failure with its file and posit
         problem: 'Error parsing file: Element {http://soap.sforce.com/2006/04/metadata}label invalid at this location in type ApexClass' });
   });
 
+  it('refuses a child its parent file holds that the manifest does not list, as real orgs refuse a label more (forcedotcom/cli#2002)', async () => {
+    const label = (name: string) => `    <labels>\n        <fullName>${name}</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${name}</shortDescription>\n        <value>${name}</value>\n    </labels>\n`;
+    await expectFailure({ 'labels/CustomLabels.labels': xml('CustomLabels', label('Listed_Label') + label('Other_Label')) }, { CustomLabel: ['Listed_Label'] },
+      { fileName: 'labels/CustomLabels.labels', fullName: 'Other_Label', componentType: 'CustomLabel', problem: 'Not in package.xml' });
+  });
+
   it('refuses a content file without its meta file, and a meta file without its content', async () => {
     await expectFailure({ 'classes/A.cls': 'public class A {}' }, { ApexClass: ['A'] },
       { fileName: 'classes/A.cls', problem: expect.stringContaining('the meta file classes/A.cls-meta.xml is missing') });

@@ -147,9 +147,9 @@ describe('package problems', () => {
     expect(result.status).toBe('Succeeded');
   });
 
-  it('leaves out a component of a listed type that the manifest does not name, and reports files of types it does not list', async () => {
-    const skipped = await deployAndWait(conn, await certsZip([{ name: 'Listed' }, { name: 'Unlisted' }], { manifest: packageXml(['Listed']) }));
-    expect(skipped.status).toBe('Succeeded');
+  it('refuses a component the manifest does not list, whether it names the type or not', async () => {
+    await expectFailure(await certsZip([{ name: 'Listed' }, { name: 'Unlisted' }], { manifest: packageXml(['Listed']) }),
+      { fileName: 'certs/Unlisted.crt', fullName: 'Unlisted', componentType: 'Certificate', problem: 'Not in package.xml' });
     expect(asArray(await conn.metadata.read('Certificate', ['Unlisted']))).toHaveLength(0);
     await expectFailure(await certsZip([{ name: 'Listed2' }], {
       manifest: packageXml(['Listed2']), extra: { 'classes/Stray.cls': 'public class Stray {}', 'classes/Stray.cls-meta.xml': APEX_META },
