@@ -131,4 +131,28 @@ function remoteSitesPackage(version = '66.0') {
   return files;
 }
 
-module.exports = { certificatePackage, mixedPackage, remoteSitesPackage, manifest };
+/**
+ * The shape of real orgs' object and profile deploys: `objects` custom objects of `fields` fields each, and
+ * `profiles` profiles granting every field and object (with the default sizes, 37 MB of XML).
+ */
+function profilePackage({ objects = 40, fields = 400, profiles = 12, version = '66.0' } = {}) {
+  const objectNames = Array.from({ length: objects }, (_, o) => `Bench${pad(o, 2)}__c`);
+  const fieldNames = Array.from({ length: fields }, (_, f) => `Field${pad(f)}__c`);
+  const files = {};
+  for (const o of objectNames) files[`objects/${o}.object`] = customObject(o.replace(/__c$/, ''), fieldNames);
+  const grants = objectNames.map((o) => fieldNames.map((f) =>
+    `    <fieldPermissions>\n        <editable>true</editable>\n        <field>${o}.${f}</field>\n        <readable>true</readable>\n    </fieldPermissions>\n`).join('')).join('') +
+    objectNames.map((o) => `    <objectPermissions>\n        <allowCreate>true</allowCreate>\n        <allowDelete>true</allowDelete>\n        <allowEdit>true</allowEdit>\n        <allowRead>true</allowRead>\n` +
+      `        <modifyAllRecords>false</modifyAllRecords>\n        <object>${o}</object>\n        <viewAllRecords>false</viewAllRecords>\n    </objectPermissions>\n`).join('');
+  const profileNames = Array.from({ length: profiles }, (_, p) => `Bench Profile ${pad(p, 2)}`);
+  for (const p of profileNames) files[`profiles/${p}.profile`] = xml('Profile', `    <custom>true</custom>\n${grants}`);
+  files['package.xml'] = manifest({ CustomObject: objectNames, Profile: profileNames }, version);
+  return files;
+}
+
+/** One Apex class, the smallest deploy a CI pipeline makes. */
+function oneClassPackage(version = '66.0') {
+  return { 'package.xml': manifest({ ApexClass: ['BenchOne'] }, version), 'classes/BenchOne.cls': apexClass('BenchOne'), 'classes/BenchOne.cls-meta.xml': APEX_META };
+}
+
+module.exports = { certificatePackage, mixedPackage, remoteSitesPackage, profilePackage, oneClassPackage, manifest };

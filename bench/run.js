@@ -6,7 +6,7 @@
  *
  *   npm run bench                 all figures
  *   npm run bench -- --save       also write bench/RESULTS.md
- *   npm run bench -- cold latency soap pool large mixed zips startup scaling   only those steps
+ *   npm run bench -- cold latency soap pool large mixed checks zips startup scaling   only those steps
  *   (npm run bench runs beside a private PostgreSQL, scripts/with-postgres.sh, for the scaling step)
  *   BENCH_ROUNDS=5 BENCH_LARGE=1000 BENCH_MIXED=10000   rounds of each timed figure, sizes of the large packages (the defaults)
  */
@@ -21,7 +21,8 @@ const Database = require('better-sqlite3');
 const { Connection } = require('jsforce');
 const JSZip = require('jszip');
 const { XMLParser, XMLValidator } = require('fast-xml-parser');
-const { certificatePackage, mixedPackage, remoteSitesPackage } = require('./packages');
+const { SaxesParser } = require('saxes');
+const { certificatePackage, mixedPackage, oneClassPackage, profilePackage, remoteSitesPackage } = require('./packages');
 const zipLibraries = require('./zipLibraries');
 
 const ROOT = path.join(__dirname, '..');
@@ -617,6 +618,75 @@ async function mixedTypes() {
 }
 
 /** Zip libraries side by side (bench/zipLibraries.js): why Localforce reads and writes zips as it does. */
+/** The floor of a deploy of XML: inflate the zip and read every file once with a SAX parser, in-process. */
+async function inflateAndSax(zip) {
+  const { readZip } = require(path.join(ROOT, 'dist/package/zipReader'));
+  const t0 = now();
+  const { files } = await readZip(zip);
+  for (const bytes of files.values()) {
+    const parser = new SaxesParser({ xmlns: true });
+    parser.on('error', (err) => { throw err; });
+    parser.write(bytes.toString('utf8')).close();
+  }
+  return now() - t0;
+}
+
+/** Sets an org's deploy checks through the admin API. */
+async function setChecks(server, orgId, checks) {
+  const res = await fetch(`${server.url}/_localforce/orgs/${orgId}/deploy-checks`, {
+    method: 'PUT', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ checks }),
+  });
+  if (!res.ok) throw new Error(`setting deploy checks: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * What the deploy checks cost: the object and profile package deployed with every check on, against the floor
+ * (inflating it and reading each file once) and against the same deploy without checks; and the smallest deploy,
+ * one Apex class, with every check on against none, once the Apex parser is warm. Each deploy goes to a new org,
+ * so each makes every component.
+ */
+async function deployChecks() {
+  const server = await startLocalforce('--location', tempDir(), '--no-key-pool', '--no-answer-cache');
+  try {
+    const connOf = async (checks, name) => {
+      const org = await newOrg(server, name);
+      await setChecks(server, org.id, checks);
+      return new Connection({ instanceUrl: server.url, accessToken: org.accessToken, version: API });
+    };
+    const zip = await zipOf(profilePackage({ version: API }));
+    const xmlBytes = Object.values(profilePackage({ version: API })).reduce((n, text) => n + Buffer.byteLength(text), 0);
+    const floors = [];
+    const checked = [];
+    const unchecked = [];
+    for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
+      floors.push(await inflateAndSax(zip));
+      checked.push((await deploy(await connOf('all', `Checked ${r}`), zip, 200)).ms);
+      unchecked.push((await deploy(await connOf('none', `Unchecked ${r}`), zip, 200)).ms);
+    }
+    floors.push(await inflateAndSax(zip));
+    const floor = median(floors);
+    report(`Deploy of 40 objects of 400 fields and 12 profiles granting every field (${mb(xmlBytes)} of XML, ${mb(zip.length)} zip) with every deploy check on, vs inflating it and reading each file once with a SAX parser`,
+      `deploy ${(median(checked) / 1000).toFixed(2)} s vs ${(floor / 1000).toFixed(2)} s (medians of ${checked.length} and ${floors.length}); without checks ${(median(unchecked) / 1000).toFixed(2)} s`,
+      median(checked) / floor, { op: '<=', value: 3 });
+    report('The same deploy with every check on vs with none', `${(median(checked) / 1000).toFixed(2)} s vs ${(median(unchecked) / 1000).toFixed(2)} s`,
+      median(checked) / median(unchecked));
+
+    const small = await zipOf(oneClassPackage(API));
+    const [withChecks, without] = [await connOf('all', 'One class, checked'), await connOf('none', 'One class, unchecked')];
+    for (const conn of [withChecks, without]) for (let w = 0; w < 3; w++) await deploy(conn, small, 20); // warm the Apex parser and the path
+    const on = [];
+    const off = [];
+    for (let r = 0; r < 15; r++) { // alternating, so that drift in the machine's speed touches both alike
+      on.push((await deploy(withChecks, small, 20)).ms);
+      off.push((await deploy(without, small, 20)).ms);
+    }
+    report('Deploy of one Apex class with every check on (the Apex parser warm) vs the same deploy with none (jsforce polling every 20 ms)',
+      `${median(on).toFixed(0)} ms vs ${median(off).toFixed(0)} ms (medians of ${on.length})`, median(on) / median(off), { op: '<=', value: 1.1 });
+  } finally {
+    await server.close();
+  }
+}
+
 async function zips() {
   const rounds = Number(process.env.BENCH_ZIP_ROUNDS ?? 3);
   const rows = zipLibraries.compare(rounds);
@@ -745,7 +815,7 @@ async function main() {
   console.log(`Localforce benchmark on ${machine()}`);
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const steps = {
-    cold: coldAndWarm, latency: latencyDuringDeploy, soap: soapThroughput, pool: poolFilling, large: largePackage, mixed: mixedTypes, zips,
+    cold: coldAndWarm, latency: latencyDuringDeploy, soap: soapThroughput, pool: poolFilling, large: largePackage, mixed: mixedTypes, checks: deployChecks, zips,
     startup: startUp, scaling,
   };
   for (const [name, step] of Object.entries(steps)) {
