@@ -4,6 +4,8 @@ import { META } from '../metadata/layout/componentPaths';
 import { apexSyntaxProblems, type ApexUnitKind } from './apex/apexSyntax';
 import type { DeployChecks } from './deployChecks';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
+import { storedFieldName } from './references/customNames';
+import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
 
 /** A component's problems, as a family of checks finds them: file (in the package), words and position. */
@@ -83,8 +85,18 @@ function lwcResolver(plan: DeployPlan, ctx: PlannerContext): LwcResolver {
 /** Fails the additions that name components the org will not have once the deploy is done. */
 function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
   const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
-  const lookup = (type: string, names: string[]) => new Set(ctx.store.components.getMany(ctx.org.id, type, names)
-    .filter((c) => !deleted.has(key(type, c.fullName))).map((c) => c.fullName.toLowerCase()));
+  const stored = (type: string, names: string[]) => ctx.store.components.getMany(ctx.org.id, type, names).filter((c) => !deleted.has(key(type, c.fullName)));
+  const added = new Map(plan.additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a.input]));
+  /** A child's XML (a field, a value set) in the org after the deploy: this deploy's, else the stored one. */
+  const xmlOf = (type: string, name: string) => {
+    const input = added.get(key(type, name));
+    if (input) return (input.content ?? [...input.files.values()][0])?.toString('utf8');
+    const [component] = stored(type, [name]);
+    return (component?.content ?? [...(component?.files?.values() ?? [])][0])?.toString('utf8');
+  };
+  const lookup = (type: string, names: string[]) => (type === 'PicklistValue'
+    ? existingPicklistValues(names, { field: (name) => xmlOf('CustomField', storedFieldName(name)), globalValueSet: (name) => xmlOf('GlobalValueSet', name) })
+    : new Set(stored(type, names).map((c) => c.fullName.toLowerCase())));
   const failedBefore = new Set(plan.problems.filter((p) => p.problemType === 'Error' && p.componentType).map((p) => key(p.componentType, p.fullName)));
   const failures = missingReferences(plan.additions, lookup, failedBefore);
   if (!failures.length) return;

@@ -31,6 +31,8 @@ export const CHECKABLE: Record<string, (name: string) => boolean> = {
   AuraDefinitionBundle: plainName,
   CustomApplication: (name) => plainName(name) && !name.startsWith('standard__'),
   CustomTab: (name) => !name.startsWith('standard-') && (plainName(name) || customObject(name)),
+  /** `Object.Field.Value`: the values of the org's own custom picklists. */
+  PicklistValue: (name) => CHECKABLE.CustomField!(name.split('.').slice(0, 2).join('.')),
 };
 
 /**

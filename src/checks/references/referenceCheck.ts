@@ -43,12 +43,13 @@ export function collectReferences(root: XmlElement, type: MetadataTypeDefinition
   let rule: ReferenceRule;
   const add = (leaves: Iterable<XmlElement>, owner?: Reference['owner']) => {
     for (const leaf of leaves) {
-      const text = leaf.text.trim();
-      const selected = rule.select ? rule.select(text, fullName) : text;
-      if (!selected) continue;
-      const name = rule.qualify === 'object' ? `${object}.${selected}` : selected;
-      const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
-      found.push({ rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
+      const selected = rule.select ? rule.select(leaf, fullName) : leaf.text.trim();
+      for (const one of typeof selected === 'string' ? [selected] : selected ?? []) {
+        if (!one) continue;
+        const name = rule.qualify === 'object' ? `${object}.${one}` : one;
+        const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
+        found.push({ rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
+      }
     }
   };
   for (rule of rules) {

@@ -7,8 +7,8 @@
  * - `path`: element names from the file's root to the element whose text is the name.
  * - `target`: the type that must hold a component of that name in the org after the deploy (or one of
  *   them: a Lightning page's `c:` component is a Lightning web component or an Aura one).
- * - `select`: which texts name a component to check, and which part of them (a page's `c:x` names `x`;
- *   `flexipage:richText` is a standard component and is not checked).
+ * - `select`: which names the element gives (by default its text): a page's `c:x` names `x` and
+ *   `flexipage:richText` nothing to check; a formula names every field it reads.
  * - `qualify`: how the text becomes the target's fullName: `object` prefixes the referring component's
  *   object (`Account` + `Foo__c` → `Account.Foo__c`: a compact layout's fields, a layout's fields).
  * - `message`: the refusal's wording when it is not the usual `In field: <element> - no <target> named <name> found`.
@@ -17,13 +17,15 @@
  * - `positioned`: whether the org's row carries the element's line and column (objects and layouts do;
  *   profiles, permission sets and tabs do not).
  */
+import { localName, type XmlElement } from '../../package/metadataXml';
 import { layoutObject } from './customNames';
+import { fieldsOfFormula } from './formulaFields';
 
 export interface ReferenceRule {
   from: string;
   path: string[];
   target: string | string[];
-  select?: (text: string, fullName: string) => string | undefined;
+  select?: (element: XmlElement, fullName: string) => string | string[] | undefined;
   /** The element the message names, when not the last of the path. */
   field?: string;
   qualify?: 'object';
@@ -36,7 +38,16 @@ export interface ReferenceRule {
 /** The wording of most rows: the element that names, and what it names. */
 export const inField = (target: string, name: string, field: string) => `In field: ${field} - no ${target} named ${name} found`;
 
-const ownComponent = (text: string) => (text.startsWith('c:') ? text.slice(2) : undefined);
+const text = (element: XmlElement) => element.text.trim();
+const ownComponent = (element: XmlElement) => (text(element).startsWith('c:') ? text(element).slice(2) : undefined);
+const childText = (element: XmlElement, name: string) => element.children.find((c) => localName(c.name) === name)?.text.trim();
+const missingField = (name: string) => `Field ${name.slice(name.indexOf('.') + 1)} does not exist. Check spelling.`;
+
+/** A record type's values of one picklist, named `Object.Picklist.Value` (values are URL-encoded in files, so hold no dot). */
+const picklistValues = (element: XmlElement) => {
+  const picklist = childText(element, 'picklist');
+  return picklist ? element.children.filter((c) => localName(c.name) === 'values').map((v) => `${picklist}.${childText(v, 'fullName') ?? ''}`) : undefined;
+};
 const BUNDLES = ['LightningComponentBundle', 'AuraDefinitionBundle'];
 
 /** The grants of profiles and permission sets: the same elements in both. */
@@ -63,7 +74,7 @@ export const REFERENCE_RULES: ReferenceRule[] = [
   { from: 'CustomApplication', path: ['tabs'], target: 'CustomTab', source: 'trailheadapps/lwc-recipes#586 (In field: tab - no CustomTab named Hello found)',
     message: (name) => `In field: tab - no CustomTab named ${name} found` },
   { from: 'CustomApplication', path: ['utilityBar'], target: 'FlexiPage', source: 'the same grammar (ours)' },
-  { from: 'CustomTab', path: ['customObject'], target: 'CustomObject', field: 'fullName', select: (text, tab) => (text.trim() === 'true' ? tab : undefined),
+  { from: 'CustomTab', path: ['customObject'], target: 'CustomObject', field: 'fullName', select: (element, tab) => (text(element) === 'true' ? tab : undefined),
     source: 'a raw DeployMessage of a tab for an object that failed (In field: fullName - no CustomObject named X found)' },
   { from: 'CustomTab', path: ['flexiPage'], target: 'FlexiPage', source: 'trailheadapps/lwc-recipes#586, ebikes-lwc#33' },
   { from: 'CustomTab', path: ['page'], target: 'ApexPage', source: 'the same grammar (ours)' },
@@ -84,6 +95,25 @@ export const REFERENCE_RULES: ReferenceRule[] = [
   { from: 'PermissionSetGroup', path: ['permissionSets'], target: 'PermissionSet', cascadeOnly: true,
     message: (name) => `Cannot create permission set group components since the following permission set names are invalid: ${name}`,
     source: 'a raw DeployMessage of a group whose permission set failed (standard permission sets look like custom ones)' },
+  { from: 'CustomObject', path: ['fields', 'formula'], target: 'CustomField', qualify: 'object', positioned: true,
+    select: (element) => fieldsOfFormula(text(element)), message: missingField,
+    source: 'the formula engine\'s wording (Field X does not exist. Check spelling.), public formula tests and Flow captures' },
+  { from: 'CustomObject', path: ['validationRules', 'errorConditionFormula'], target: 'CustomField', qualify: 'object', positioned: true,
+    select: (element) => fieldsOfFormula(text(element)), message: missingField,
+    source: 'as formula fields (the validation rule\'s row is UNCONFIRMED; the same sentence is expected)' },
+  { from: 'CustomObject', path: ['recordTypes', 'picklistValues'], target: 'PicklistValue', qualify: 'object', positioned: true, select: picklistValues,
+    message: (name) => {
+      const [, picklist, value] = name.split('.');
+      return `Picklist value: ${value} in picklist: ${picklist} not found`;
+    },
+    source: 'tiaanswart/lightning-fieldset#17; forcedotcom/cli#155 (the value as the file writes it, URL-encoded)' },
+  { from: 'QuickAction', path: ['lightningWebComponent'], target: 'LightningComponentBundle',
+    message: (name) => `Unable to retrieve lightning web component by namespace/developer name : ${name}`,
+    source: 'an org-verified capture of a quick action naming a missing component' },
+  { from: 'QuickAction', path: ['flowDefinition'], target: 'Flow', source: 'the usual grammar (ours)' },
+  { from: 'QuickAction', path: ['page'], target: 'ApexPage', source: 'the usual grammar (ours)' },
+  { from: 'QuickAction', path: ['flexiPage'], target: 'FlexiPage', source: 'the usual grammar (ours)' },
+  { from: 'QuickAction', path: ['targetObject'], target: 'CustomObject', source: 'the usual grammar (ours)' },
   { from: 'FlexiPage', path: ['flexiPageRegions', 'itemInstances', 'componentInstance', 'componentName'], target: BUNDLES, select: ownComponent,
     source: 'trailheadapps/lwc-recipes#5, #7; forcedotcom/cli#2893',
     message: (name) => `We couldn't retrieve the design time component information for component c:${name}.` },
