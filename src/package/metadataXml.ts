@@ -86,7 +86,7 @@ function scan(text: string): XmlElement {
     const segmentEnd = lt < 0 ? text.length : lt;
     const segment = text.slice(i, segmentEnd);
     if (stack.length) {
-      stack[stack.length - 1]!.el.text += decodeAt(segment, i);
+      stack[stack.length - 1]!.el.text += segment.includes('&') ? decodeAt(segment, i) : segment;
     } else if (segment.trim() !== '') {
       const [l, c] = positionOf(i + segment.search(/\S/));
       throw new ScanError(root ? 'Content is not allowed in trailing section.' : 'Content is not allowed in prolog.', l, c);
@@ -115,10 +115,12 @@ function scan(text: string): XmlElement {
     for (const m of attributeText.matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
       attributes[m[1]!] = decodeAt(m[3] ?? m[4] ?? '', attributesAt + m.index! + m[0].indexOf(m[2]!) + 1);
     }
-    const scope = { ...(stack[stack.length - 1]?.scope ?? {}) };
+    // An element shares its parent's namespace bindings unless it declares its own (most never do).
+    let scope = stack[stack.length - 1]?.scope ?? {};
     for (const [k, v] of Object.entries(attributes)) {
-      if (k === 'xmlns') scope[''] = v;
-      else if (k.startsWith('xmlns:')) scope[k.slice(6)] = v;
+      if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
+      if (scope === stack[stack.length - 1]?.scope || !stack.length) scope = { ...scope };
+      scope[k === 'xmlns' ? '' : k.slice(6)] = v;
     }
     const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
     if (prefix && !(prefix in scope)) throw new ScanError(`The prefix "${prefix}" for element "${name}" is not bound.`, line, column);
@@ -144,7 +146,7 @@ function tagEnd(text: string, from: number): number {
 export const TOOLING_METADATA_NS = 'urn:metadata.tooling.soap.sforce.com';
 
 /** The local name of an element, without its prefix. */
-export const localName = (qname: string) => qname.split(':').pop()!;
+export const localName = (qname: string) => qname.slice(qname.lastIndexOf(':') + 1);
 
 /**
  * Checks that a document is well formed and that its root is in the metadata namespace, and (unless
