@@ -2,6 +2,7 @@ import { failureMessage } from '../deploy/deployMessages';
 import { key, type DeployPlan, type PlannedAddition, type PlannerContext } from '../deploy/deployPlanner';
 import { META } from '../metadata/layout/componentPaths';
 import { apexSyntaxProblems, type ApexUnitKind } from './apex/apexSyntax';
+import { customTypesUsed } from './apex/apexTypeReferences';
 import type { DeployChecks } from './deployChecks';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
 import { storedFieldName } from './references/customNames';
@@ -21,7 +22,10 @@ const SLICE_MS = 20;
  * component finds it missing, as on a real org. Failed components leave the plan; their rows join its problems.
  */
 export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { checks: DeployChecks }): Promise<void> {
-  if (ctx.checks.has('apex')) await failEach(plan, ctx, apexProblems);
+  if (ctx.checks.has('apex')) {
+    const has = orgAfterDeploy(plan, ctx);
+    await failEach(plan, ctx, (a) => apexProblems(a, (object) => has('CustomObject', object)));
+  }
   if (ctx.checks.has('lwc')) {
     const resolver = lwcResolver(plan, ctx);
     await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'LightningComponentBundle'
@@ -49,11 +53,16 @@ async function failEach(plan: DeployPlan, ctx: PlannerContext, problemsOf: (a: P
 
 const APEX_UNITS: Record<string, ApexUnitKind> = { ApexClass: 'class', ApexTrigger: 'trigger' };
 
-function apexProblems(a: PlannedAddition): Problem[] {
+/** A class's or trigger's syntax error, else the custom objects it uses as types that the org will not have. */
+function apexProblems(a: PlannedAddition, objectExists: (name: string) => boolean): Problem[] {
   const kind = APEX_UNITS[a.handler.definition.xmlName];
   const source = kind && [...a.input.files].find(([path]) => !path.endsWith(META));
   if (!source) return [];
-  return apexSyntaxProblems(source[1].toString('utf8'), kind).map((p) => ({ ...p, path: source[0] }));
+  const text = source[1].toString('utf8');
+  const syntax = apexSyntaxProblems(text, kind);
+  if (syntax.length) return syntax.map((p) => ({ ...p, path: source[0] }));
+  return customTypesUsed(text).filter((use) => !objectExists(use.name))
+    .map((use) => ({ path: source[0], problem: `Invalid type: ${use.name}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
 }
 
 /** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */
