@@ -10,6 +10,7 @@ import { certsZip } from '../support/localforce';
 import { newPostgresStore } from '../support/postgres';
 import { certificateNames, deployStatus, escapeXml, send, soapCall } from '../reliability/support/http';
 import { startServerProcess, type ServerProcess } from '../reliability/support/serverProcess';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgresSchema';
 
 jest.setTimeout(180_000);
 
@@ -68,7 +69,7 @@ describe.each([2, 3])('%i servers on one PostgreSQL store', (count) => {
     const client = new Client({ connectionString: store.url });
     await client.connect();
     try {
-      expect((await client.query('SELECT version FROM localforce_schema')).rows).toEqual([{ version: 1 }]);
+      expect((await client.query('SELECT version FROM localforce_schema')).rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
       expect((await client.query('SELECT count(*)::int AS n FROM orgs')).rows[0].n).toBe(1);
     } finally {
       await client.end();
