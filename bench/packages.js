@@ -29,7 +29,7 @@ const apexClass = (name) => `public with sharing class ${name} {\n` +
 const APEX_META = xml('ApexClass', '    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n');
 const layout = (object) => xml('Layout', Array.from({ length: 4 }, (_, s) => '    <layoutSections>\n        <customLabel>false</customLabel>\n' +
   `        <detailHeading>false</detailHeading>\n        <editHeading>true</editHeading>\n        <label>Section ${s}</label>\n        <layoutColumns>\n` +
-  Array.from({ length: 4 }, (_, f) => `            <layoutItems>\n                <behavior>Edit</behavior>\n                <field>Field${s}_${f}__c</field>\n            </layoutItems>\n`).join('') +
+  Array.from({ length: 4 }, (_, f) => `            <layoutItems>\n                <behavior>Edit</behavior>\n                <field>Field${pad(s * 4 + f, 2)}__c</field>\n            </layoutItems>\n`).join('') +
   '        </layoutColumns>\n        <style>TwoColumnsTopToBottom</style>\n    </layoutSections>\n').join('') + `    <showHighlightsPanel>false</showHighlightsPanel>\n    <!-- ${object} -->\n`);
 const field = (name, type = 'Text') => `    <fields>\n        <fullName>${name}</fullName>\n        <externalId>false</externalId>\n        <label>${name.replace(/__c$/, '').replace(/_/g, ' ')}</label>\n` +
   `${type === 'Text' ? '        <length>80</length>\n' : '        <precision>18</precision>\n        <scale>2</scale>\n'}        <required>false</required>\n        <type>${type}</type>\n        <unique>false</unique>\n    </fields>\n`;
@@ -78,7 +78,7 @@ function mixedPackage(total = 10_000, { version = '66.0' } = {}) {
   }
   for (let i = 0; i < objects; i++) {
     const name = objectNames[i];
-    files[`objects/${name}.object`] = customObject(name, Array.from({ length: 12 }, (_, f) => `Field${pad(f, 2)}__c`));
+    files[`objects/${name}.object`] = customObject(name, Array.from({ length: 16 }, (_, f) => `Field${pad(f, 2)}__c`)) // the 16 its layouts show;
     member('CustomObject', name);
   }
   for (let i = 0; i < n(0.10); i++) {
