@@ -5,6 +5,7 @@ import { apexSyntaxProblems, type ApexUnitKind } from './apex/apexSyntax';
 import { customTypesUsed } from './apex/apexTypeReferences';
 import type { DeployChecks } from './deployChecks';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
+import { auraBundleProblems } from './references/auraMarkup';
 import { storedFieldName } from './references/customNames';
 import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
@@ -31,7 +32,13 @@ export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { 
     await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'LightningComponentBundle'
       ? lwcBundleProblems(a.input.fullName, a.input.files, resolver).map((p) => ({ ...p, path: p.fileName })) : []));
   }
-  if (ctx.checks.has('references')) refuseMissingReferences(plan, ctx);
+  if (ctx.checks.has('references')) {
+    const has = orgAfterDeploy(plan, ctx);
+    const component = (name: string) => has('AuraDefinitionBundle', name) || has('LightningComponentBundle', name);
+    await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'AuraDefinitionBundle'
+      ? auraBundleProblems(a.input.fullName, a.input.files, component).map((p) => ({ ...p, path: p.fileName })) : []));
+    refuseMissingReferences(plan, ctx);
+  }
 }
 
 /** Runs a per-component check over the additions, in slices of the event loop, and fails those it finds problems in. */
