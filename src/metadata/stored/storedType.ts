@@ -17,7 +17,7 @@ const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
 /** Bundles that cannot deploy without their own meta file. */
 const BUNDLE_META_REQUIRED = new Set(['LightningComponentBundle', 'AuraDefinitionBundle']);
 
-/** The root elements a type's XML may have (`settings/Account.settings` holds `<AccountSettings>`). */
+/** The schema types a type's XML is read as (`settings/Account.settings` is an `<AccountSettings>`), the first by default. */
 function rootsOf(type: MetadataTypeDefinition, fullName: string): string[] {
   if (type.xmlName === 'Settings') return [`${fullName}Settings`];
   if (type.storedAs === 'EmailFolder') return ['EmailFolder', 'EmailTemplateFolder'];
@@ -54,8 +54,9 @@ function sameContent(a: Buffer, b: Buffer | undefined): boolean {
 
 /**
  * The handler of every type without rules of its own: its files are checked as the real service's
- * parser would (place, suffix, well-formed XML, root element, files present, name), then stored as
- * they came and returned as they were. Parent files are split into their children.
+ * parser would (place, suffix, well-formed XML in the metadata namespace, files present, name, and with
+ * the deploy's checks the type's schema), then stored as they came and returned as they were. Parent
+ * files are split into their children.
  */
 export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataTypeHandler<null> {
   /**
