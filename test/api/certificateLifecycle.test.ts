@@ -720,9 +720,9 @@ describe('the org clock', () => {
       expect(result.status).toBe('Succeeded');
       const { files } = await retrieveCerts(c, ['Start_Clock']);
       const x509 = new X509Certificate(files['unpackaged/certs/Start_Clock.crt']!);
-      // Made at noon: still the anniversary at midnight UTC.
+      // Made from noon UTC on: the anniversary at noon UTC, as real orgs make them.
       expect(isoOf(x509.validFrom)).toMatch(/^2035-06-15T12:00:/);
-      expect(isoOf(x509.validTo)).toBe('2036-06-15T00:00:00.000Z');
+      expect(isoOf(x509.validTo)).toBe('2036-06-15T12:00:00.000Z');
     } finally {
       await clocked.close();
     }

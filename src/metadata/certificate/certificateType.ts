@@ -21,11 +21,13 @@ interface CertificatePlan {
 }
 
 /**
- * When a certificate the org makes expires: on the anniversary of the org clock's date, at
- * 00:00:00 UTC, as real orgs set it (whole seconds, so expirationDate says what the certificate says).
+ * When a certificate the org makes expires: on the anniversary of the org clock's date, at 00:00:00 UTC
+ * when made in the morning (UTC) and at 12:00:00 UTC when made from noon on, as real orgs set it (every
+ * org-made certificate of the corpus, made between 02:27 and 21:17 UTC, follows this); whole seconds, so
+ * expirationDate says what the certificate says.
  */
 function anniversary(d: Date, years: number): Date {
-  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate()));
+  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() >= 12 ? 12 : 0));
 }
 
 const storedFields = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;

@@ -1,4 +1,6 @@
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   buildCsr, buildSelfSignedCertificate, buildSignedCertificate, classifyContent, defaultSubject, generateRsaKeyPair,
   type ContentClass, type DistinguishedName, type RsaKeyPair, type SubjectAltName,
@@ -449,33 +451,52 @@ describe('the Certificate type: no-op, changes and warnings', () => {
     expect(JSON.stringify(CertificateType.record(self))).not.toMatch(/PRIVATE KEY/);
   });
 
-  it('expires on the anniversary of the org date at 00:00:00 UTC: one year for 2048-bit keys, two for 4096, CSRs included', async () => {
+  it('expires on the anniversary of the org date, at 00:00:00 UTC if made in the morning and 12:00:00 from noon: one year for 2048-bit keys, two for 4096, CSRs included', async () => {
     const fieldsOf = (c: StoredComponent) => c.fields as unknown as StoredCertificateFields;
-    // A time of day that is neither midnight nor noon, and the last millisecond of a day.
+    // Times of day that are neither midnight nor noon, the last moment of a morning, and the last millisecond of a day.
+    const morning = new Date('2025-06-01T09:42:10.123Z');
+    const lastOfMorning = new Date('2025-06-01T11:59:59.999Z');
     const afternoon = new Date('2025-06-01T15:42:10.123Z');
     const lastMoment = new Date('2025-12-31T23:59:59.999Z');
 
     const self = await make({ fields: { caSigned: false, masterLabel: 'Self' }, content: '' }, undefined, afternoon);
     const x509 = new X509Certificate(self.content!);
     expect(new Date(x509.validFrom).toISOString()).toBe('2025-06-01T15:42:10.000Z');
-    expect(new Date(x509.validTo).toISOString()).toBe('2026-06-01T00:00:00.000Z');
-    expect(fieldsOf(self).expirationDate).toBe('2026-06-01T00:00:00.000Z');
+    expect(new Date(x509.validTo).toISOString()).toBe('2026-06-01T12:00:00.000Z');
+    expect(fieldsOf(self).expirationDate).toBe('2026-06-01T12:00:00.000Z');
     expect(x509.subject).toBe('CN=My_Cert\nOU=00D000000000001\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA');
     expectOrgMade(self.content!.toString('utf8'));
 
-    const late = await make({ fields: { caSigned: false, masterLabel: 'Self' }, content: '' }, undefined, lastMoment);
-    expect(new Date(new X509Certificate(late.content!).validTo).toISOString()).toBe('2026-12-31T00:00:00.000Z');
-    expect(fieldsOf(late).expirationDate).toBe('2026-12-31T00:00:00.000Z');
+    for (const [at, expires] of [[morning, '2026-06-01T00:00:00.000Z'], [lastOfMorning, '2026-06-01T00:00:00.000Z'], [lastMoment, '2026-12-31T12:00:00.000Z']] as const) {
+      const made = await make({ fields: { caSigned: false, masterLabel: 'Self' }, content: '' }, undefined, at);
+      expect([at, new Date(new X509Certificate(made.content!).validTo).toISOString(), fieldsOf(made).expirationDate]).toEqual([at, expires, expires]);
+    }
 
     const waiting = await make({ fields: { caSigned: true, masterLabel: 'Signed' }, content: '' }, undefined, lastMoment);
-    expect(fieldsOf(waiting)).toMatchObject({ state: 'awaitingChain', expirationDate: '2026-12-31T00:00:00.000Z' });
+    expect(fieldsOf(waiting)).toMatchObject({ state: 'awaitingChain', expirationDate: '2026-12-31T12:00:00.000Z' });
 
     // keySize 4096: two years. (The key handed out here is the file's 2048-bit one, to spare a 4096-bit
     // generation; deploy.test.ts checks a real 4096-bit certificate end to end.)
     const big = await make({ fields: { caSigned: false, keySize: 4096, masterLabel: 'Big' }, content: '' }, undefined, afternoon);
-    expect(new Date(new X509Certificate(big.content!).validTo).toISOString()).toBe('2027-06-01T00:00:00.000Z');
-    expect(fieldsOf(big).expirationDate).toBe('2027-06-01T00:00:00.000Z');
+    expect(new Date(new X509Certificate(big.content!).validTo).toISOString()).toBe('2027-06-01T12:00:00.000Z');
+    expect(fieldsOf(big).expirationDate).toBe('2027-06-01T12:00:00.000Z');
     const bigCsr = await make({ fields: { caSigned: true, keySize: 4096, masterLabel: 'Big' }, content: '' }, undefined, lastMoment);
-    expect(fieldsOf(bigCsr).expirationDate).toBe('2027-12-31T00:00:00.000Z');
+    expect(fieldsOf(bigCsr).expirationDate).toBe('2027-12-31T12:00:00.000Z');
+  });
+
+  it('expires as each org-made certificate of the corpus does, made on its clock at the time it was', async () => {
+    const corpus = join(__dirname, '..', '..', '..', 'fixtures', 'corpus', 'certs');
+    const orgMade = readdirSync(corpus).filter((f) => f.endsWith('.crt')).map((f) => readFileSync(join(corpus, f)))
+      .filter((pem) => !pem.includes('BEGIN CERTIFICATE REQUEST')) // CSRs wait for their chain
+      .map((pem) => new X509Certificate(pem))
+      .filter((c) => c.subject.includes('O=Salesforce.com') && c.issuer === c.subject);
+    expect(orgMade.length).toBe(23);
+    for (const real of orgMade) {
+      const years = Math.round((Date.parse(real.validTo) - Date.parse(real.validFrom)) / (365.25 * 86_400_000));
+      const keySize = real.publicKey.asymmetricKeyDetails!.modulusLength! === 4096 || years === 2 ? 4096 : 2048;
+      const made = await make({ fields: { caSigned: false, keySize, masterLabel: 'Corpus' }, content: '' }, undefined, new Date(real.validFrom));
+      expect([real.validFrom, new Date(new X509Certificate(made.content!).validTo).toISOString()])
+        .toEqual([real.validFrom, new Date(real.validTo).toISOString()]);
+    }
   });
 });
