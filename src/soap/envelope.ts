@@ -40,7 +40,14 @@ export function parseEnvelope(xml: string): SoapRequest {
     const { msg, line, col } = check.err;
     throw Faults.malformedRequest(`${msg} at [row,col]: [${line},${col}]`);
   }
-  const doc = parser.parse(xml) as Record<string, XmlValue>;
+  let doc: Record<string, XmlValue>;
+  try {
+    doc = parser.parse(xml) as Record<string, XmlValue>;
+  } catch (err) {
+    // The validator lets a few things through that the parser then refuses (an unclosed processing
+    // instruction after the root: "Pi Tag is not closed."): still the client's malformed message.
+    throw Faults.malformedRequest((err as Error).message);
+  }
   const envelope = doc.Envelope;
   if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) {
     throw Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);

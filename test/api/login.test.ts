@@ -56,6 +56,18 @@ describe('login', () => {
     expect(text).toContain('<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring>');
   });
 
+  it.each([
+    ['an unclosed processing instruction after the root (the parser\'s "Pi Tag is not closed")', '<?pi'],
+    ['a tag that does not end', '<x'],
+  ])('answers a partner login with %s as the client\'s fault, never an internal error', async (_label, tail) => {
+    const login = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><login xmlns="urn:partner.soap.sforce.com"><username>${server.org.username}</username><password>${server.org.password}</password></login></soapenv:Body></soapenv:Envelope>`;
+    const res = await fetch(`${server.url}/services/Soap/u/66.0`, { method: 'POST', headers: { 'content-type': 'text/xml', SOAPAction: '""' }, body: login + tail });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).toMatch(/<faultcode>soapenv:Client<\/faultcode>/);
+    expect(text).not.toContain('UNKNOWN_EXCEPTION');
+  });
+
   it('ends a session at logout', async () => {
     const conn = await soapLogin(server);
     const token = conn.accessToken!;
