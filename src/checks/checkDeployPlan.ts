@@ -1,8 +1,8 @@
 import { failureMessage } from '../deploy/deployMessages';
 import { key, type DeployPlan, type PlannedAddition, type PlannerContext } from '../deploy/deployPlanner';
 import { META } from '../metadata/layout/componentPaths';
-import { apexSyntaxProblems, type ApexUnitKind } from './apex/apexSyntax';
-import { customTypesUsed } from './apex/apexTypeReferences';
+import { analyseApex } from './apex/apexAnalysis';
+import type { ApexUnitKind } from './apex/apexSyntax';
 import type { DeployChecks } from './deployChecks';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
 import { auraBundleProblems } from './references/auraMarkup';
@@ -65,10 +65,9 @@ function apexProblems(a: PlannedAddition, objectExists: (name: string) => boolea
   const kind = APEX_UNITS[a.handler.definition.xmlName];
   const source = kind && [...a.input.files].find(([path]) => !path.endsWith(META));
   if (!source) return [];
-  const text = source[1].toString('utf8');
-  const syntax = apexSyntaxProblems(text, kind);
+  const { syntax, types } = analyseApex(source[1].toString('utf8'), kind);
   if (syntax.length) return syntax.map((p) => ({ ...p, path: source[0] }));
-  return customTypesUsed(text).filter((use) => !objectExists(use.name))
+  return types.filter((use) => !objectExists(use.name))
     .map((use) => ({ path: source[0], problem: `Invalid type: ${use.name}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
 }
 

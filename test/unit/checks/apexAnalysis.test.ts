@@ -1,0 +1,17 @@
+import { analyseApex } from '../../../src/checks/apex/apexAnalysis';
+
+describe('the Apex analysis a deploy reads', () => {
+  it('gives the syntax error, or the custom objects used as types', () => {
+    expect(analyseApex('public class A { Gadget__c g; }', 'class')).toEqual({ syntax: [], types: [{ name: 'Gadget__c', lineNumber: 1, columnNumber: 18 }] });
+    expect(analyseApex('public class A { Gadget__c g }', 'class')).toEqual({
+      syntax: [expect.objectContaining({ lineNumber: 1, columnNumber: 30 })], types: [],
+    });
+  });
+
+  it('parses a source it has seen once only, kept by its text and kind', () => {
+    const source = 'public class Seen { Integer n = 1; }';
+    const first = analyseApex(source, 'class');
+    expect(analyseApex(source, 'class')).toBe(first);
+    expect(analyseApex(`${source} `, 'class')).not.toBe(first);
+  });
+});
