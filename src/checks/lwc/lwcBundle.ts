@@ -18,6 +18,7 @@
  *   Invalid reference Obj__c.Field__c of type sobjectField in file cmp.js   (sobjectClass for an object)
  * The org names the file by its base name inside these sentences; fileName carries the package path.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { CompilerDiagnostic } from '@lwc/errors';
 
@@ -66,11 +67,11 @@ export function lwcBundleProblems(bundleName: string, files: Map<string, Buffer>
     if (fileName.split('/').includes('__tests__')) continue;
     const compiledAs = COMPILED_EXTENSIONS[extensionOf(fileName)];
     if (!compiledAs) continue;
-    const outcome = compileFile(compiledAs, fileName, content.toString('utf8'), bundleName, apiVersion);
+    const outcome = compiledOnce(compiledAs, fileName, content.toString('utf8'), bundleName, apiVersion);
     for (const diagnostic of outcome.errors) report(compilerProblem(fileName, diagnostic, outcome.nameInMessages));
-    if (outcome.errors.length > 0 || outcome.code === undefined) continue;
+    if (outcome.errors.length > 0 || outcome.imports === undefined) continue;
     const site: ReferenceSite = { bundleName, fileBase: fileName.slice(fileName.lastIndexOf('/') + 1), resolve };
-    for (const source of importedModules(outcome.code)) {
+    for (const source of outcome.imports) {
       const rule = REFERENCE_CHECKS.find(([prefix]) => source.startsWith(prefix));
       const problem = rule?.[1](source.slice(rule[0].length), site);
       if (problem) report({ fileName, problem });
@@ -80,6 +81,36 @@ export function lwcBundleProblems(bundleName: string, files: Map<string, Buffer>
 }
 
 // ---- compiling -------------------------------------------------------------------------------------
+
+/** What a file's compile tells the checks: its errors, or the modules its compiled code imports. */
+interface CompiledFacts {
+  errors: CompilerDiagnostic[];
+  imports?: string[];
+  nameInMessages: string;
+}
+
+/**
+ * Compiles kept by what decides them (the file's text, name, bundle and API version), most recent last:
+ * pipelines deploy the same components again and again, and compiling is the dearest part of the check.
+ * Only the errors and the imports are kept, not the compiled code.
+ */
+const MAX_KEPT_COMPILES = 20_000;
+const keptCompiles = new Map<string, CompiledFacts>();
+
+function compiledOnce(compiledAs: CompiledAs, fileName: string, source: string, bundleName: string, apiVersion: number | undefined): CompiledFacts {
+  const key = createHash('sha256').update(`${compiledAs}\0${fileName}\0${bundleName}\0${apiVersion ?? ''}\0`).update(source).digest('base64');
+  const known = keptCompiles.get(key);
+  if (known) {
+    keptCompiles.delete(key);
+    keptCompiles.set(key, known);
+    return known;
+  }
+  const outcome = compileFile(compiledAs, fileName, source, bundleName, apiVersion);
+  const facts: CompiledFacts = { errors: outcome.errors, nameInMessages: outcome.nameInMessages, ...(outcome.code === undefined ? {} : { imports: importedModules(outcome.code) }) };
+  keptCompiles.set(key, facts);
+  if (keptCompiles.size > MAX_KEPT_COMPILES) keptCompiles.delete(keptCompiles.keys().next().value!);
+  return facts;
+}
 
 interface CompileOutcome {
   /** Diagnostics of level Error or Fatal; warnings never refuse a deploy. */
