@@ -23,6 +23,7 @@ export interface UserCredentials {
   password: string;
   profile: string;
   permissions: string[];
+  federationId?: string;
   accessToken: string;
 }
 
@@ -113,7 +114,7 @@ export class OrgService {
    * Another user of an org, with a profile and system permissions, a random password unless given,
    * and a session of its own. Names and values are checked; a username is unique across orgs.
    */
-  async createUser(orgId: string, request: { username?: unknown; profile?: unknown; permissions?: unknown; password?: unknown }): Promise<UserCredentials> {
+  async createUser(orgId: string, request: { username?: unknown; profile?: unknown; permissions?: unknown; password?: unknown; federationId?: unknown }): Promise<UserCredentials> {
     const { username, password } = request;
     if (typeof username !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(username.trim())) {
       throw Faults.invalidField('username must be a string in the form of an email address, such as ops@example.com');
@@ -128,19 +129,40 @@ export class OrgService {
       return known;
     }))];
     if (password !== undefined && (typeof password !== 'string' || password === '')) throw Faults.invalidField('password must be a non-empty string');
+    const federationId = this.checkedFederationId(orgId, request.federationId);
     const name = username.trim();
     if (this.store.orgs.userByUsername(name)) throw Faults.invalidField(`The username ${name} is already taken`);
     const clearPassword = (password as string | undefined) ?? newSessionId(orgId).split('!')[1]!.slice(0, 16);
     const passwordHash = await hashPassword(clearPassword);
     // Checked again after the hash: another request may have taken the name meanwhile.
     if (this.store.orgs.userByUsername(name)) throw Faults.invalidField(`The username ${name} is already taken`);
-    const user: User = { id: newId(IdPrefix.user), orgId, username: name, passwordHash, fullName: name.split('@')[0]!, email: name, profile, permissions };
+    const user: User = {
+      id: newId(IdPrefix.user), orgId, username: name, passwordHash, fullName: name.split('@')[0]!, email: name, profile, permissions,
+      ...(federationId ? { federationId } : {}),
+    };
     const accessToken = newSessionId(orgId);
     this.store.transaction(() => {
       this.store.orgs.insertUser(user);
       this.store.sessions.insert({ id: accessToken, orgId, userId: user.id, createdDate: new Date().toISOString(), lasting: true });
     });
-    return { id: user.id, orgId, username: name, password: clearPassword, profile, permissions, accessToken };
+    return { id: user.id, orgId, username: name, password: clearPassword, profile, permissions, ...(federationId ? { federationId } : {}), accessToken };
+  }
+
+  /** Sets (a string) or clears (null) the Federation ID of one of the org's users. */
+  setFederationId(orgId: string, userId: string, value: unknown): User {
+    const user = this.store.orgs.user(userId);
+    if (!user || user.orgId !== orgId) throw Faults.invalidField(`No user with id ${userId} in org ${orgId}`);
+    this.store.orgs.setFederationId(user.id, value === null ? undefined : this.checkedFederationId(orgId, value, user.id));
+    return this.store.orgs.user(user.id)!;
+  }
+
+  /** A Federation ID as users are given one: a non-empty string of at most 512 characters, unique in the org. */
+  private checkedFederationId(orgId: string, value: unknown, forUser?: string): string | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.trim() === '' || value.length > 512) throw Faults.invalidField('federationId must be a non-empty string of at most 512 characters');
+    const holder = this.store.orgs.userByFederationId(orgId, value);
+    if (holder && holder.id !== forUser) throw Faults.invalidField(`The Federation ID ${value} is already used by ${holder.username}`);
+    return value;
   }
 
   /** Checks a username and password (off the event loop) and opens a new session. */

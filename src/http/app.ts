@@ -9,6 +9,7 @@ import { adminRoutes } from './adminRoutes';
 import { pathOf } from './callContext';
 import { callLog } from './callLog';
 import { consoleRoutes } from './console/consoleRoutes';
+import { frontdoorRoutes } from './frontdoorRoutes';
 import { metadataSoapEndpoint, type MetadataSoapOptions } from './metadataSoapEndpoint';
 import { mutualTlsGate } from './mutualTls';
 import { oauthRoutes } from './oauthRoutes';
@@ -16,6 +17,7 @@ import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { requestGuards, type GuardOptions } from './requestGuards';
 import { restError, restNotFound, sendJson } from './restErrors';
 import { restRoutes } from './restRoutes';
+import { identityProviderRoutes } from './saml/idpRoutes';
 import { sendXml } from './xml';
 
 /** The sf CLI keeps a trailing slash on the instance URL, so paths arrive as `//services/...`. */
@@ -65,6 +67,8 @@ function expressApp(services: Services, version: string, options: AppOptions): e
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(frontdoorRoutes(services));
+  app.use(identityProviderRoutes(services));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version, options.adminToken));

@@ -28,6 +28,8 @@ export interface User {
   profile?: string;
   /** System permissions by API name (ModifyAllData, ReceiveCertificateExpirationNotifications…). */
   permissions?: string[];
+  /** The name single sign-on knows the user by (SAML's Federation ID), unique in its org. */
+  federationId?: string;
 }
 
 /** An org and one of its users: whom a request, a deploy or a retrieve acts for. */
@@ -39,7 +41,7 @@ export interface Caller {
 export interface OrgRow {
   id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null; deploy_checks?: string | null;
 }
-interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string }
+interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string; federation_id?: string | null }
 
 export const toOrg = (r: OrgRow): Org => ({
   id: r.id, name: r.name, createdDate: r.created_date, clockOffsetMs: r.clock_offset_ms,
@@ -49,7 +51,7 @@ export const toOrg = (r: OrgRow): Org => ({
 });
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, passwordHash: r.password, fullName: r.full_name, email: r.email,
-  profile: r.profile, permissions: JSON.parse(r.permissions) as string[],
+  profile: r.profile, permissions: JSON.parse(r.permissions) as string[], ...(r.federation_id ? { federationId: r.federation_id } : {}),
 });
 
 export class OrgRepository extends Repository {
@@ -91,8 +93,9 @@ export class OrgRepository extends Repository {
   }
 
   insertUser(user: User): void {
-    this.sql('INSERT INTO users (id, org_id, username, password, full_name, email, profile, permissions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(user.id, user.orgId, user.username, user.passwordHash, user.fullName, user.email, user.profile ?? 'System Administrator', JSON.stringify(user.permissions ?? []));
+    this.sql('INSERT INTO users (id, org_id, username, password, full_name, email, profile, permissions, federation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(user.id, user.orgId, user.username, user.passwordHash, user.fullName, user.email, user.profile ?? 'System Administrator', JSON.stringify(user.permissions ?? []),
+        user.federationId ?? null);
   }
 
   /** Every user of an org, in the order they were made. */
@@ -130,5 +133,17 @@ export class OrgRepository extends Repository {
   userByUsername(username: string): User | undefined {
     const row = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return row && toUser(row);
+  }
+
+  /** The org's user with this Federation ID (SAML single sign-on's name for it); case matters, as on the real service by default. */
+  userByFederationId(orgId: string, federationId: string): User | undefined {
+    const row = this.sql('SELECT * FROM users WHERE org_id = ? AND federation_id = ?').get(orgId, federationId) as UserRow | undefined;
+    return row && toUser(row);
+  }
+
+  /** Sets or clears (undefined) a user's Federation ID. */
+  setFederationId(userId: string, federationId: string | undefined): void {
+    this.users.delete(userId);
+    this.sql('UPDATE users SET federation_id = ? WHERE id = ?').run(federationId ?? null, userId);
   }
 }

@@ -8,11 +8,12 @@ import { sameId } from '../../ids';
  * - SamlSsoConfig: decryptionCertificate, requestSigningCertId;
  * - NamedCredential: certificate, jwtSigningCertificate, and namedCredentialParameters of type ClientCertificate;
  * - ExternalCredential: externalCredentialParameters of type SigningCertificate (certificate or parameterValue);
- * - ConnectedApp (samlConfig.certificate) and ExternalDataSource (certificate).
+ * - ConnectedApp (samlConfig.certificate, samlConfig.encryptionCertificate) and ExternalDataSource (certificate);
+ * - Settings: the identity provider's signing certificate (IdentityProvider.settings, certificateName).
  */
-export const REFERRING_TYPES = ['SamlSsoConfig', 'NamedCredential', 'ExternalCredential', 'ConnectedApp', 'ExternalDataSource'] as const;
+export const REFERRING_TYPES = ['SamlSsoConfig', 'NamedCredential', 'ExternalCredential', 'ConnectedApp', 'ExternalDataSource', 'Settings'] as const;
 
-const NAME_ELEMENTS = new Set(['certificate', 'decryptionCertificate', 'jwtSigningCertificate']);
+const NAME_ELEMENTS = new Set(['certificate', 'decryptionCertificate', 'jwtSigningCertificate', 'encryptionCertificate', 'certificateName']);
 const ID_ELEMENTS = new Set(['requestSigningCertId']);
 const CERTIFICATE_PARAMETERS = new Set(['SigningCertificate', 'ClientCertificate']);
 

@@ -142,4 +142,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );`,
   // Which deploy checks an org runs, when it sets its own (src/checks/deployChecks.ts).
   'ALTER TABLE orgs ADD COLUMN deploy_checks TEXT;',
+  // The name SAML single sign-on knows a user by.
+  'ALTER TABLE users ADD COLUMN federation_id TEXT;',
 ];

@@ -163,6 +163,8 @@ const MIGRATIONS: string[] = [
    CREATE TABLE shared_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
   // Which deploy checks an org runs, when it sets its own (src/checks/deployChecks.ts).
   'ALTER TABLE orgs ADD COLUMN deploy_checks TEXT;',
+  // The name SAML single sign-on knows a user by.
+  'ALTER TABLE users ADD COLUMN federation_id TEXT;',
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
