@@ -53,8 +53,8 @@ describe('users', () => {
     expect((await tokenConnection(server, made.accessToken).metadata.list([{ type: 'Certificate' }]))).toBeDefined();
     const listed = await (await admin(org, '/users')).json();
     expect(listed).toEqual([
-      { id: org.userId, username: org.username, profile: 'System Administrator', permissions: [] },
-      { id: expect.any(String), username: 'certs@example.com', profile: 'System Administrator', permissions: ['ReceiveCertificateExpirationNotifications'] },
+      { id: org.userId, username: org.username, profile: 'System Administrator', permissions: [], federationId: null },
+      { id: expect.any(String), username: 'certs@example.com', profile: 'System Administrator', permissions: ['ReceiveCertificateExpirationNotifications'], federationId: null },
     ]);
   });
 
