@@ -17,6 +17,7 @@ import { partnerSoapRoutes } from './partnerSoapRoutes';
 import { requestGuards, type GuardOptions } from './requestGuards';
 import { restError, restNotFound, sendJson } from './restErrors';
 import { restRoutes } from './restRoutes';
+import { samlSpRoutes } from './saml/spRoutes';
 import { identityProviderRoutes } from './saml/idpRoutes';
 import { sendXml } from './xml';
 
@@ -69,6 +70,7 @@ function expressApp(services: Services, version: string, options: AppOptions): e
   app.set('etag', false);
   app.use(frontdoorRoutes(services));
   app.use(identityProviderRoutes(services));
+  app.use(samlSpRoutes(services, options.adminToken));
   app.use(partnerSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version, options.adminToken));

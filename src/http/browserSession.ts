@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services';
-import type { Caller } from '../store/orgs';
+import { to18 } from '../ids';
+import type { Caller, Org } from '../store/orgs';
 
 /**
  * A browser's session with an org, as the real service keeps it: a `sid` cookie holding a session id
@@ -24,5 +25,10 @@ export function browserCaller(services: Services, req: Request): Caller | undefi
   }
 }
 
-/** A relative path to go on to, never another site (an open redirect). */
-export const localPath = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)/.test(value) && !value.includes('\\') ? value : '/');
+/** A path of this server to go on to (a retURL, a RelayState); anything else (another site, `//host`, a scheme) would be an open redirect. */
+export const localPath = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : '/');
+
+/** An org by the id a login URL carries (`so`: 15 characters, or 18). */
+export function orgNamed(services: Services, id: unknown): Org | undefined {
+  return typeof id === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? services.store.orgs.get(to18(id)) : undefined;
+}

@@ -47,6 +47,16 @@ function sameOrigin(origin: string, req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * SAML single sign-on crosses sites by design: a service provider's page sends the browser to the
+ * identity provider's endpoints, and an identity provider's page posts the response to the org's login
+ * URL (`POST /?so=<org id>`). Each of these carries its own proof (a signed message, the session cookie,
+ * or the session id itself for frontdoor.jsp), so the Origin check does not apply to them.
+ */
+const SINGLE_SIGN_ON_PATHS = new Set(['/idp/endpoint/HttpRedirect', '/idp/endpoint/HttpPost', '/idp/login', '/secur/frontdoor.jsp', '/.well-known/samlidp.xml']);
+const singleSignOn = (req: IncomingMessage) => SINGLE_SIGN_ON_PATHS.has(pathOf(req))
+  || (pathOf(req) === '/' && req.method === 'POST' && /[?&]so=/.test(req.url ?? ''));
+
 function refuse(req: IncomingMessage, res: ServerResponse, message: string): true {
   if (pathOf(req).startsWith('/services/Soap/')) sendXml(res, 500, faultEnvelope(Faults.insufficientAccess(message)));
   else restError(res, 403, 'INSUFFICIENT_ACCESS', message);
@@ -64,7 +74,7 @@ export function requestGuards(options: GuardOptions): (req: IncomingMessage, res
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
     const crossSite = origin !== undefined ? !sameOrigin(origin, req) : site !== undefined && site !== 'same-origin' && site !== 'none';
-    if (crossSite) return refuse(req, res, 'Localforce refuses requests that a browser sends from another site (Origin or Sec-Fetch-Site)');
+    if (crossSite && !singleSignOn(req)) return refuse(req, res, 'Localforce refuses requests that a browser sends from another site (Origin or Sec-Fetch-Site)');
     return false;
   };
 }

@@ -92,7 +92,11 @@ describe('the org as a SAML identity provider', () => {
     const sp = serviceProvider({ authnRequestBinding: 'HTTP-POST', entryPoint: `${server.url}/idp/endpoint/HttpPost` });
     const form = await sp.getAuthorizeFormAsync('', undefined, {});
     const samlRequest = /name="SAMLRequest" value="([^"]+)"/.exec(form)![1]!;
-    const res = await browse('/idp/endpoint/HttpPost', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLRequest: samlRequest }) });
+    // A browser posts it from the SP's own site: the cross-site guard lets single sign-on through.
+    const res = await browse('/idp/endpoint/HttpPost', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: SP_ENTITY, 'sec-fetch-site': 'cross-site' },
+      body: new URLSearchParams({ SAMLRequest: samlRequest }),
+    });
     const page = await res.text();
     expect([res.status, page]).toEqual([200, expect.stringContaining('SAMLResponse')]);
     const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: formFields(page).SAMLResponse! });

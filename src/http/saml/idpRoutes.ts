@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { DEFAULT_ORG } from '../../auth/orgService';
 import { orgNow } from '../../clock';
-import { sameId, to15, to18 } from '../../ids';
+import { sameId, to15 } from '../../ids';
 import {
   hasExpired, identityProviderSettings, serviceProviders, signingCertificate, type ServiceProvider, type SigningCertificate,
 } from '../../saml/idp/idpConfiguration';
@@ -11,7 +11,7 @@ import { signedResponse, subjectOf } from '../../saml/idp/samlResponse';
 import { escapeXml } from '../../saml/samlXml';
 import type { Services } from '../../services';
 import type { Caller, Org } from '../../store/orgs';
-import { browserCaller } from '../browserSession';
+import { browserCaller, orgNamed } from '../browserSession';
 import { baseUrl } from '../xml';
 
 /** The IdP's entity id for an org: its own address on this server (real orgs use their My Domain URL). */
@@ -51,9 +51,8 @@ export function identityProviderRoutes(services: Services): Router {
   const router = express.Router();
 
   router.get('/.well-known/samlidp.xml', (req: Request, res: Response) => {
-    const so = typeof req.query.so === 'string' ? req.query.so : undefined;
-    const org = so ? (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(so) ? services.store.orgs.get(so.length === 15 ? to18(so) : so) : undefined) : services.store.orgs.get(DEFAULT_ORG.id);
-    if (!org) return refuse(res, 404, `No organization with id ${so}.`);
+    const org = req.query.so === undefined ? services.store.orgs.get(DEFAULT_ORG.id) : orgNamed(services, req.query.so);
+    if (!org) return refuse(res, 404, `No organization with id ${String(req.query.so).slice(0, 40)}.`);
     const signer = identityProvider(services, org);
     if (!signer.ok) return refuse(res, signer.status, signer.problem);
     const base = baseUrl(req);

@@ -5,7 +5,7 @@ import { sameId } from '../../ids';
  * Which stored components use a certificate, read from their metadata XML (the help's "manage
  * expired certificates": a certificate in use cannot be deleted). The types, and the elements that
  * hold a certificate's name (or, for requestSigningCertId, its id):
- * - SamlSsoConfig: decryptionCertificate, requestSigningCertId;
+ * - SamlSsoConfig: decryptionCertificate, requestSigningCertId (an id, or a name as some files write it);
  * - NamedCredential: certificate, jwtSigningCertificate, and namedCredentialParameters of type ClientCertificate;
  * - ExternalCredential: externalCredentialParameters of type SigningCertificate (certificate or parameterValue);
  * - ConnectedApp (samlConfig.certificate, samlConfig.encryptionCertificate) and ExternalDataSource (certificate);
@@ -13,7 +13,7 @@ import { sameId } from '../../ids';
  */
 export const REFERRING_TYPES = ['SamlSsoConfig', 'NamedCredential', 'ExternalCredential', 'ConnectedApp', 'ExternalDataSource', 'Settings'] as const;
 
-const NAME_ELEMENTS = new Set(['certificate', 'decryptionCertificate', 'jwtSigningCertificate', 'encryptionCertificate', 'certificateName']);
+const NAME_ELEMENTS = new Set(['certificate', 'decryptionCertificate', 'jwtSigningCertificate', 'encryptionCertificate', 'certificateName', 'requestSigningCertId']);
 const ID_ELEMENTS = new Set(['requestSigningCertId']);
 const CERTIFICATE_PARAMETERS = new Set(['SigningCertificate', 'ClientCertificate']);
 

@@ -1,0 +1,27 @@
+import { sameId } from '../../ids';
+import type { Services } from '../../services';
+
+/** The org certificate that signs SP-initiated requests, with its private key. */
+export interface RequestSigningKey {
+  name: string;
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+/**
+ * The certificate `requestSigningCertId` names. The Metadata API writes its id (15 or 18 characters);
+ * a name is taken too, as hand-written files often carry one. A certificate whose key the org does not
+ * hold, or that still waits for its CA's chain, cannot sign: the answer says which.
+ */
+export function requestSigningKey(services: Services, orgId: string, reference: string): RequestSigningKey | string {
+  const certificates = services.store.components.list(orgId, 'Certificate');
+  const certificate = certificates.find((c) => /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(reference) && sameId(c.id, reference))
+    ?? certificates.find((c) => c.fullName.toLowerCase() === reference.toLowerCase());
+  if (!certificate) return `requestSigningCertId names no certificate of this org (${reference}): deploy the certificate, or name one by its id or name`;
+  const privateKeyPem = services.store.components.privateKey(certificate.id);
+  const leaf = certificate.content?.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
+  if (!privateKeyPem || !leaf || (certificate.fields as { state?: string }).state === 'awaitingChain') {
+    return `The certificate ${certificate.fullName} cannot sign requests: the org holds no usable key and certificate for it (is it still awaiting its signed chain?)`;
+  }
+  return { name: certificate.fullName, certificatePem: leaf, privateKeyPem };
+}
