@@ -6,6 +6,7 @@ import { CertificateNew, CertificatePage, Certificates } from './pages/certifica
 import { ComponentPage, Components } from './pages/components.js';
 import { DeployPage, Deploys, RetrievePage } from './pages/deploys.js';
 import { Requests } from './pages/requests.js';
+import { SingleSignOn } from './pages/singleSignOn.js';
 import { Alert } from './ui.js';
 
 /** `#/certificates/My_Cert` → ['certificates', 'My_Cert']; the hash keeps pages linkable and the back button working. */
@@ -15,6 +16,7 @@ const query = () => new URLSearchParams(location.hash.split('?')[1] ?? '');
 const TABS = [
   ['certificates', 'Certificate and Key Management'],
   ['deploys', 'Deploy History'],
+  ['single-sign-on', 'Single Sign-On'],
   ['components', 'Components'],
   ['requests', 'Requests'],
 ];
@@ -77,6 +79,7 @@ function Page({ org }) {
   else if (section === 'components' && rest[1]) page = html`<${ComponentPage} key=${key} type=${rest[0]} name=${rest.slice(1).join('/')} />`;
   else if (section === 'components') page = html`<${Components} key=${key} />`;
   else if (section === 'requests') page = html`<${Requests} key=${key} />`;
+  else if (section === 'single-sign-on') page = html`<${SingleSignOn} key=${key} org=${org} />`;
   else page = html`<${Alert}>There is no page at ${location.hash}.<//>`;
   const current = section === 'retrieves' ? 'deploys' : section;
   return html`

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services';
-import { to18 } from '../ids';
+import { to15, to18 } from '../ids';
 import type { Caller, Org } from '../store/orgs';
 
 /**
@@ -28,7 +28,14 @@ export function browserCaller(services: Services, req: Request): Caller | undefi
 /** A path of this server to go on to (a retURL, a RelayState); anything else (another site, `//host`, a scheme) would be an open redirect. */
 export const localPath = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : '/');
 
-/** An org by the id a login URL carries (`so`: 15 characters, or 18). */
+/**
+ * An org by the id a login URL carries (`so`: 15 characters, or 18). The default org's id does not carry
+ * the checksum to18 computes, so a 15-character id that misses is matched against the orgs' own ids.
+ */
 export function orgNamed(services: Services, id: unknown): Org | undefined {
-  return typeof id === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? services.store.orgs.get(to18(id)) : undefined;
+  if (typeof id !== 'string' || !/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id)) return undefined;
+  const org = services.store.orgs.get(id.length === 18 ? id : to18(id));
+  if (org || id.length === 18) return org;
+  const own = services.store.orgs.ids().find((candidate) => to15(candidate) === id);
+  return own ? services.store.orgs.get(own) : undefined;
 }

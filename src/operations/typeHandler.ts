@@ -8,7 +8,8 @@ import type { MetadataTypeHandler } from '../metadata/metadataType';
  */
 export function handlerForCall(type: unknown, apiVersion: number): MetadataTypeHandler {
   const name = typeof type === 'string' ? type.trim().replace(/^\{[^}]*\}/, '').split(':').pop()! : '';
-  const handler = MetadataRegistry.resolve(name, apiVersion);
+  // CRUD calls name a settings type by itself (`IdentityProviderSettings`, fullName `IdentityProvider`); files are Settings.
+  const handler = MetadataRegistry.resolve(/^\w+Settings$/.test(name) && !MetadataRegistry.get(name) ? 'Settings' : name, apiVersion);
   if (handler) return handler;
   const known = MetadataRegistry.get(name);
   if (known) {

@@ -73,6 +73,8 @@ describe('the org as a SAML identity provider', () => {
     expect(text).toContain(`entityID="${server.url}/?so=00D000000000001"`);
     expect(text).toContain(`Location="${server.url}/idp/endpoint/HttpRedirect"`);
     expect(text).toContain(`Location="${server.url}/idp/endpoint/HttpPost"`);
+    // The org named by its 15-character id, as login URLs carry it, is the same org.
+    expect(await (await fetch(`${server.url}/.well-known/samlidp.xml?so=00D000000000001`)).text()).toBe(text);
     const stored = await conn.metadata.read('Certificate', 'IdP_Cert') as unknown as { content: string };
     expect(Buffer.from(stored.content, 'base64').toString('utf8').replace(/-----[^-]+-----|\s/g, '')).toBe(idpCert);
   });

@@ -347,6 +347,29 @@ describe('Requests', () => {
   });
 });
 
+describe('Single Sign-On', () => {
+  it('makes the org an identity provider with one of its certificates, offers its metadata, and shows the SAML login history', async () => {
+    // A certificate made now, on the org's clock (the tests above moved it past their certificates' expiry).
+    const zip = new JSZip();
+    zip.file('package.xml', packageXml(['Sso_Signing'])).file('certs/Sso_Signing.crt', '').file('certs/Sso_Signing.crt-meta.xml', certMeta({ label: 'SSO Signing' }));
+    expect((await deployAndWait(tokenConnection(server), await zip.generateAsync({ type: 'nodebuffer' }))).status).toBe('Succeeded');
+    await page.goto(`${server.url}/#/single-sign-on`);
+    const form = page.getByRole('form', { name: 'Identity provider' });
+    await form.locator('[data-badge="Disabled"]').waitFor();
+    await form.getByLabel('Enable Identity Provider').check();
+    await form.getByLabel('Certificate').selectOption('Sso_Signing');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('[data-badge="Enabled"]').waitFor();
+    const { name, text } = await downloadText(() => form.getByRole('button', { name: 'Download Metadata' }).click());
+    expect(name).toBe('samlidp.xml');
+    expect(text).toContain(`entityID="${server.url}/?so=00D000000000001"`);
+    const cert = await (await fetch(`${server.url}/.well-known/samlidp.xml`)).text();
+    expect(cert).toBe(text);
+    await page.locator('section[aria-label="SAML login history"]').getByText('No SAML logins yet.').waitFor();
+    await shot('console-single-sign-on');
+  });
+});
+
 describe('signing in with an access token', () => {
   it('opens another org with its token, seeing only that org', async () => {
     const other = await (await admin('/_localforce/orgs')).json() as LocalforceServer['org'];
