@@ -77,6 +77,9 @@ export async function signIn({ username, password, accessToken }) {
     throw err;
   }
   session.set({ token, orgId: org.id, apiVersion: org.apiVersion });
+  // The same session as the browser's (the sid cookie), as the real service's frontdoor gives it: the org's
+  // identity provider signs the console's user in to its service providers.
+  await fetch(`/secur/frontdoor.jsp?sid=${encodeURIComponent(token)}`, { headers: CONSOLE_HEADER, redirect: 'manual' }).catch(() => {});
   return org;
 }
 

@@ -366,6 +366,9 @@ describe('Single Sign-On', () => {
     const cert = await (await fetch(`${server.url}/.well-known/samlidp.xml`)).text();
     expect(cert).toBe(text);
     await page.locator('section[aria-label="SAML login history"]').getByText('No SAML logins yet.').waitFor();
+    // Signing in to the console signed the browser in too: the identity provider knows its user.
+    const session = await page.evaluate(async () => (await fetch('/secur/session')).json());
+    expect(session).toMatchObject({ username: server.org.username });
     await shot('console-single-sign-on');
   });
 });
