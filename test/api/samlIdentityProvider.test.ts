@@ -4,6 +4,7 @@
  * and verifies the signed responses it gets back, as a real SP would.
  */
 import JSZip from 'jszip';
+import forge from 'node-forge';
 import type { Connection } from 'jsforce';
 import { SAML as ServiceProvider, ValidateInResponseTo } from '@node-saml/node-saml';
 import { buildSelfSignedCertificate, defaultSubject, generateRsaKeyPair } from '../../src/crypto';
@@ -18,8 +19,9 @@ const manifest = (types: Record<string, string[]>) => xml('Package', `${Object.e
   `    <types>\n${members.map((m) => `        <members>${m}</members>\n`).join('')}        <name>${name}</name>\n    </types>\n`).join('')}    <version>66.0</version>\n`);
 const settings = (enabled: boolean, certificate = 'IdP_Cert') =>
   xml('IdentityProviderSettings', `    <certificateName>${certificate}</certificateName>\n    <enableIdentityProvider>${enabled}</enableIdentityProvider>\n`);
-const samlApp = (subjectType = 'Username', requestCertificate?: string) => xml('ConnectedApp', '    <contactEmail>sso@example.com</contactEmail>\n    <label>Acme</label>\n'
+const samlApp = (subjectType = 'Username', requestCertificate?: string, encryptionCertificate?: string) => xml('ConnectedApp', '    <contactEmail>sso@example.com</contactEmail>\n    <label>Acme</label>\n'
   + `    <samlConfig>\n        <acsUrl>${ACS}</acsUrl>\n${requestCertificate ? `        <certificate>${requestCertificate.trim()}</certificate>\n` : ''}`
+  + (encryptionCertificate ? `        <encryptionCertificate>${encryptionCertificate}</encryptionCertificate>\n        <encryptionType>AES_256</encryptionType>\n` : '')
   + `        <entityUrl>${SP_ENTITY}</entityUrl>\n        <issuer>${SP_ENTITY}</issuer>\n`
   + `        <samlNameIdFormat>Unspecified</samlNameIdFormat>\n        <samlSigningAlgoType>SHA256</samlSigningAlgoType>\n        <samlSubjectType>${subjectType}</samlSubjectType>\n    </samlConfig>\n`);
 
@@ -157,6 +159,32 @@ describe('the org as a SAML identity provider', () => {
       const tampered = new URL(signed);
       tampered.searchParams.set('RelayState', '/elsewhere');
       expect((await browse(`${tampered.pathname}${tampered.search}`)).status).toBe(403);
+    } finally {
+      await deploy({ 'connectedApps/Acme.connectedApp': samlApp() }, { ConnectedApp: ['Acme'] });
+    }
+  });
+
+  it('encrypts the assertion with the app\'s encryption certificate, for the SP to decrypt with its key', async () => {
+    await deploy({ 'certs/Sp_Encryption.crt': '', 'certs/Sp_Encryption.crt-meta.xml': xml('Certificate', '    <caSigned>false</caSigned>\n    <keySize>2048</keySize>\n    <masterLabel>SP Encryption</masterLabel>\n') },
+      { Certificate: ['Sp_Encryption'] });
+    // The key the SP decrypts with: the certificate's, exported from the org's keystore.
+    const exported = await fetch(`${server.url}/_localforce/orgs/${server.org.id}/keystore/export`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.org.accessToken}` }, body: JSON.stringify({ password: 'changeit', format: 'pkcs12' }),
+    });
+    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(await exported.arrayBuffer()).toString('binary'))), 'changeit');
+    const bag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]!
+      .find((b) => (b.attributes.friendlyName?.[0] as string | undefined)?.toLowerCase() === 'sp_encryption')!;
+    const decryptionKey = forge.pki.privateKeyToPem(bag.key!);
+    await deploy({ 'connectedApps/Acme.connectedApp': samlApp('Username', undefined, 'Sp_Encryption') }, { ConnectedApp: ['Acme'] });
+    try {
+      const [app] = asArray(await conn.metadata.list({ type: 'ConnectedApp' }));
+      const form = formFields(await (await browse(`/idp/login?app=${app!.id}`)).text());
+      const sent = Buffer.from(form.SAMLResponse!, 'base64').toString('utf8');
+      expect(sent).toContain('<saml:EncryptedAssertion');
+      expect(sent).not.toContain('<saml:Assertion ');
+      const sp = serviceProvider({ validateInResponseTo: ValidateInResponseTo.never, decryptionPvk: decryptionKey });
+      const { profile } = await sp.validatePostResponseAsync({ SAMLResponse: form.SAMLResponse! });
+      expect(profile?.nameID).toBe(server.org.username);
     } finally {
       await deploy({ 'connectedApps/Acme.connectedApp': samlApp() }, { ConnectedApp: ['Acme'] });
     }

@@ -3,7 +3,7 @@ import { DEFAULT_ORG } from '../../auth/orgService';
 import { orgNow } from '../../clock';
 import { sameId, to15 } from '../../ids';
 import {
-  hasExpired, identityProviderSettings, serviceProviders, signingCertificate, type ServiceProvider, type SigningCertificate,
+  certificatePemOf, hasExpired, identityProviderSettings, serviceProviders, signingCertificate, type ServiceProvider, type SigningCertificate,
 } from '../../saml/idp/idpConfiguration';
 import { postSignatureValid, redirectSignatureValid, requestFromPost, requestFromRedirect, type RequestRead } from '../../saml/idp/authnRequest';
 import { identityProviderMetadata } from '../../saml/idp/idpMetadata';
@@ -60,15 +60,24 @@ export function identityProviderRoutes(services: Services): Router {
   });
 
   /** Answers a request (or, without one, an IdP-initiated login) for a service provider, as the signed-in user. */
-  const answer = (req: Request, res: Response, caller: Caller, provider: ServiceProvider, requestId: string | undefined, relayState: string | undefined) => {
+  const answer = async (req: Request, res: Response, caller: Caller, provider: ServiceProvider, requestId: string | undefined, relayState: string | undefined) => {
     const signer = identityProvider(services, caller.org);
     if (!signer.ok) return refuse(res, signer.status, signer.problem);
     const subject = subjectOf(provider, caller.user);
     if (!subject) return refuse(res, 403, `The user ${caller.user.username} has no Federation ID, which ${provider.name} identifies users by.`);
-    const xml = signedResponse({
-      issuer: identityProviderEntityId(baseUrl(req), caller.org), provider, user: caller.user, subject, inResponseTo: requestId,
-      now: orgNow(caller.org), certificate: signer.certificate,
-    });
+    const encryptFor = provider.encryptionCertificate && certificatePemOf(services, caller.org, provider.encryptionCertificate);
+    if (provider.encryptionCertificate && !encryptFor) {
+      return refuse(res, 500, `The encryption certificate ${provider.encryptionCertificate} of the connected app ${provider.name} is not a certificate of this organization.`);
+    }
+    let xml: string;
+    try {
+      xml = await signedResponse({
+        issuer: identityProviderEntityId(baseUrl(req), caller.org), provider, user: caller.user, subject, inResponseTo: requestId,
+        now: orgNow(caller.org), certificate: signer.certificate, encryptFor: encryptFor || undefined,
+      });
+    } catch (err) {
+      return refuse(res, 500, `The response for ${provider.name} could not be signed or encrypted: ${(err as Error).message}`);
+    }
     postToServiceProvider(res, provider.acsUrl, xml, relayState);
   };
 

@@ -3,6 +3,7 @@ import { orgNow } from '../../clock';
 import type { Services } from '../../services';
 import type { StoredComponent } from '../../store/components';
 import type { Org } from '../../store/orgs';
+import type { EncryptionType } from './assertionEncryption';
 
 /** The certificate an identity provider signs with: its leaf, its key, and when it stops being valid. */
 export interface SigningCertificate {
@@ -27,8 +28,9 @@ export interface ServiceProvider {
   signingAlgorithm: 'SHA1' | 'SHA256';
   /** The PEM the SP signs its requests with, when it does (samlConfig `certificate`). */
   requestSigningCertificate?: string;
-  /** An org certificate to encrypt assertions with (samlConfig `encryptionCertificate`). */
+  /** An org certificate to encrypt assertions with (samlConfig `encryptionCertificate`), by name. */
   encryptionCertificate?: string;
+  encryptionType?: EncryptionType;
 }
 
 /** The name ID formats samlNameIdFormat names, as the URIs a response writes. */
@@ -48,6 +50,11 @@ export function identityProviderSettings(services: Services, org: Org): { enable
   const text = fileText(services.store.components.get(org.id, 'Settings', 'IdentityProvider'));
   const settings = text ? (xml.parse(text) as { IdentityProviderSettings?: Record<string, unknown> }).IdentityProviderSettings ?? {} : {};
   return { enabled: textOf(settings.enableIdentityProvider) === 'true', certificateName: textOf(settings.certificateName) };
+}
+
+/** The leaf certificate of an org certificate of that name (an app's encryption certificate: only its public key is used). */
+export function certificatePemOf(services: Services, org: Org, name: string): string | undefined {
+  return services.store.components.get(org.id, 'Certificate', name)?.content?.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
 }
 
 /** The org certificate of that name, with its key, when the org made it (self-signed or with its chain in place). */
@@ -78,6 +85,7 @@ export function serviceProviders(services: Services, org: Org): ServiceProvider[
       signingAlgorithm: textOf(config.samlSigningAlgoType) === 'SHA1' ? 'SHA1' : 'SHA256',
       requestSigningCertificate: textOf(config.certificate),
       encryptionCertificate: textOf(config.encryptionCertificate),
+      encryptionType: textOf(config.encryptionType) as EncryptionType | undefined,
     });
   }
   return providers;

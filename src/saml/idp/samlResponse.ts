@@ -1,6 +1,7 @@
 import { SignedXml } from 'xml-crypto';
 import type { User } from '../../store/orgs';
 import { escapeXml, SAML, samlId, samlInstant } from '../samlXml';
+import { encryptedAssertion } from './assertionEncryption';
 import type { ServiceProvider, SigningCertificate } from './idpConfiguration';
 
 /** What a response answers: the request it answers, if any (an IdP-initiated login answers none). */
@@ -13,6 +14,8 @@ export interface ResponseSpec {
   inResponseTo?: string;
   now: Date;
   certificate: SigningCertificate;
+  /** The certificate the app asks its assertions to be encrypted with (samlConfig encryptionCertificate), if any. */
+  encryptFor?: string;
 }
 
 /** How long an assertion stays good, and how far back it counts, as an IdP usually sets them. */
@@ -37,6 +40,9 @@ export function subjectOf(provider: ServiceProvider, user: User): string | undef
   }
 }
 
+const assertionFor = (signed: string, spec: ResponseSpec) =>
+  (spec.encryptFor ? encryptedAssertion(signed, spec.encryptFor, spec.provider.encryptionType) : Promise.resolve(signed));
+
 /** Signs the element of that ID in `xml` (enveloped, exclusive canonicalisation), the signature after its Issuer. */
 function sign(xml: string, localName: 'Assertion' | 'Response', spec: ResponseSpec): string {
   const algorithm = ALGORITHMS[spec.provider.signingAlgorithm];
@@ -54,9 +60,10 @@ function sign(xml: string, localName: 'Assertion' | 'Response', spec: ResponseSp
  * A SAML 2.0 Response for a service provider, as Salesforce's identity provider sends one: the assertion
  * (subject, audience, recipient, its short time window on the org's clock, the user's id, username and email
  * as attributes) signed, and the response around it signed too, with the org certificate the IdP settings
- * name, so that an SP checking either accepts it.
+ * name, so that an SP checking either accepts it. An app with an encryption certificate gets the signed
+ * assertion encrypted for it.
  */
-export function signedResponse(spec: ResponseSpec): string {
+export async function signedResponse(spec: ResponseSpec): Promise<string> {
   const { provider, now } = spec;
   const issued = samlInstant(now);
   const notBefore = samlInstant(new Date(now.getTime() - SKEW_MS));
@@ -74,6 +81,6 @@ export function signedResponse(spec: ResponseSpec): string {
     + '</saml:Assertion>';
   const response = `<samlp:Response xmlns:samlp="${SAML.protocol}" ID="${samlId()}" Version="2.0" IssueInstant="${issued}" Destination="${escapeXml(provider.acsUrl)}"${inResponseTo}>`
     + `<saml:Issuer xmlns:saml="${SAML.assertion}">${escapeXml(spec.issuer)}</saml:Issuer>`
-    + `<samlp:Status><samlp:StatusCode Value="${SAML.success}"/></samlp:Status>${sign(assertion, 'Assertion', spec)}</samlp:Response>`;
+    + `<samlp:Status><samlp:StatusCode Value="${SAML.success}"/></samlp:Status>${await assertionFor(sign(assertion, 'Assertion', spec), spec)}</samlp:Response>`;
   return sign(response, 'Response', spec);
 }
