@@ -4,11 +4,13 @@
  * (`/?so=<org>`); the org checks them as the SAML Assertion Validator does, opens a session, keeps a
  * SAML login history, and starts logins itself (SP-initiated, HTTP-Redirect and HTTP-POST bindings).
  */
-import { randomBytes, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import JSZip from 'jszip';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { encrypt } from 'xml-encryption';
 import { buildSelfSignedCertificate, generateRsaKeyPair } from '../../src/crypto';
 import { asArray, certsZip, createOrg, deployAndWait, retrieveCerts, startTestServer, type LocalforceServer, type TestOrg } from '../support/localforce';
 
@@ -71,6 +73,7 @@ beforeAll(async () => {
   zip.file('samlssoconfigs/Okta.samlssoconfig', samlConfig({
     ...common, name: 'Okta', issuer: ISSUERS.okta, identityMapping: 'Username', identityLocation: 'SubjectNameId', samlEntityId: 'https://saml.salesforce.com',
     loginUrl: 'https://okta.example.com/sso/saml', requestSigningCertId: requestSigningCertId.slice(0, 15), requestSignatureMethod: '2', redirectBinding: 'true',
+    decryptionCertificate: 'Sso_Request_Signing',
   }));
   zip.file('samlssoconfigs/Fed.samlssoconfig', samlConfig({
     ...common, validationCert: bareBase64(idp.cert), // the setup page also takes bare base64 DER
@@ -271,9 +274,23 @@ describe('POST /?so=<org>: a login from the identity provider', () => {
     await expectRefused(await post(b64(moved)), 'Signature Invalid', /The assertion's signature references #_[0-9a-f]+, not the assertion it is in/);
   });
 
-  it('refuses an encrypted assertion with the reason: decryption is not emulated', async () => {
-    const response = signed(responseXml({}, '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>'), 'Response');
-    await expectRefused(await post(b64(response)), 'Assertion Invalid', /encrypted .* does not decrypt assertions, so decryptionCertificate is not supported/);
+  it('decrypts an encrypted assertion with the setting\'s decryptionCertificate, and refuses one it cannot decrypt', async () => {
+    // The identity provider encrypts with xml-encryption, for the org certificate the setting names.
+    const encryptedFor = async (assertion: string, certificatePem: string) => '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">'
+      + `${await promisify(encrypt)(assertion, {
+        rsa_pub: createPublicKey(certificatePem).export({ type: 'spki', format: 'pem' }), pem: certificatePem,
+        encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm', keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+      })}</saml:EncryptedAssertion>`;
+    const accepted = await post(b64(responseXml({}, await encryptedFor(signed(assertionXml({}), 'Assertion'), requestSigningCertPem))));
+    expect(accepted.status).toBe(302);
+    expect(sidOf(accepted)).not.toBe('');
+    // Signed only around the ciphertext: the response's signature vouches for what decrypts.
+    const responseSigned = await post(b64(signed(responseXml({}, await encryptedFor(assertionXml({}), requestSigningCertPem)), 'Response')));
+    expect(responseSigned.status).toBe(302);
+    await expectRefused(await post(b64(responseXml({}, await encryptedFor(assertionXml({}), requestSigningCertPem)))), 'Signature Invalid', /Neither the response nor the assertion is signed/);
+    await expectRefused(await post(b64(responseXml({}, await encryptedFor(signed(assertionXml({}), 'Assertion'), idp.cert)))), 'Assertion Invalid', /cannot be decrypted/);
+    const forAttr = await encryptedFor(signed(assertionXml({ issuer: ISSUERS.attr, attributes: { sf_username: users.standard } }), 'Assertion'), requestSigningCertPem);
+    await expectRefused(await post(b64(responseXml({ issuer: ISSUERS.attr }, forAttr))), 'Assertion Invalid', /has no decryptionCertificate/);
   });
 
   it('answers 404 for an org it does not have, and leaves / to the web console', async () => {

@@ -12,6 +12,7 @@ import { ssoConfigs } from '../../saml/sp/ssoConfig';
 import { autoPostForm, ssoErrorPage } from '../../saml/sp/ssoPages';
 import { userForSubject } from '../../saml/sp/subjectMapping';
 import type { Services } from '../../services';
+import { asyncRoute } from '../asyncRoute';
 import { localPath, orgNamed, setBrowserSession } from '../browserSession';
 import { protocolOf } from '../callContext';
 import { bearerToken, requireOrgBearer } from '../rest/bearer';
@@ -33,7 +34,7 @@ export function samlSpRoutes(services: Services, adminToken?: string): Router {
 
   // Only POSTs with `so` are logins: the web console keeps `/`, and other POSTs there keep their 404.
   const withSo = (req: Request, _res: Response, next: NextFunction) => next(typeof req.query.so === 'string' ? undefined : 'router');
-  router.post('/', withSo, express.urlencoded({ extended: false, limit: '1mb' }), (req: Request, res: Response) => {
+  router.post('/', withSo, express.urlencoded({ extended: false, limit: '1mb' }), asyncRoute(async (req: Request, res: Response) => {
     const org = orgNamed(services, req.query.so);
     if (!org) return sendPage(res, 404, ssoErrorPage('Unknown org', `No org with id ${String(req.query.so).slice(0, 40)}`));
     const now = orgNow(org);
@@ -42,7 +43,11 @@ export function samlSpRoutes(services: Services, adminToken?: string): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       if (typeof body.SAMLResponse !== 'string') throw new SamlLoginError(SamlFailure.unparseable, 'The form has no SAMLResponse field');
-      const valid = validateResponse(body.SAMLResponse, { configs: ssoConfigs(services, org.id), serverUrl, orgId: org.id, loginUrl, nowMs: now.getTime() });
+      const decryptionKey = (certificate: string) => {
+        const key = requestSigningKey(services, org.id, certificate);
+        return typeof key === 'string' ? undefined : key.privateKeyPem;
+      };
+      const valid = await validateResponse(body.SAMLResponse, { configs: ssoConfigs(services, org.id), serverUrl, orgId: org.id, loginUrl, nowMs: now.getTime(), decryptionKey });
       const user = userForSubject(services, org.id, valid.config, valid.subject);
       const sessionId = newSessionId(org.id);
       services.store.sessions.insert({ id: sessionId, orgId: org.id, userId: user.id, createdDate: new Date().toISOString(), lastActiveMs: now.getTime() });
@@ -59,7 +64,7 @@ export function samlSpRoutes(services: Services, adminToken?: string): Router {
       });
       sendPage(res, 403, ssoErrorPage(err.status, err.detail));
     }
-  });
+  }));
 
   router.get('/saml/login', (req: Request, res: Response) => {
     const org = orgNamed(services, req.query.so);

@@ -2,6 +2,7 @@ import type { Element } from '@xmldom/xmldom';
 import { parseSamlXml, SAML } from '../samlXml';
 import { SamlFailure, SamlLoginError } from './loginFailures';
 import { isOrgLoginUrl } from './loginUrl';
+import { decryptedParts } from './assertionDecryption';
 import { childElements, signedParts } from './signedAssertion';
 import { validationCertificatePem, type SsoConfig } from './ssoConfig';
 
@@ -95,7 +96,11 @@ function subjectOf(assertion: Element, config: SsoConfig): string {
  * where security allows: the setting is chosen by the issuer the response claims, then the signature is
  * checked, and everything after is read from the signed XML only.
  */
-export function validateResponse(samlResponse: string, request: { configs: SsoConfig[]; serverUrl: string; orgId: string; loginUrl: string; nowMs: number }): ValidatedResponse {
+export async function validateResponse(samlResponse: string, request: {
+  configs: SsoConfig[]; serverUrl: string; orgId: string; loginUrl: string; nowMs: number;
+  /** The private key of an org certificate (the setting's decryptionCertificate), if the org holds one. */
+  decryptionKey: (certificate: string) => string | undefined;
+}): Promise<ValidatedResponse> {
   const xml = decoded(samlResponse);
   if (/<!DOCTYPE/i.test(xml)) throw new SamlLoginError(SamlFailure.unparseable, 'The response has a DOCTYPE, which SAML forbids');
   const doc = parseSamlXml(xml);
@@ -115,7 +120,10 @@ export function validateResponse(samlResponse: string, request: { configs: SsoCo
     if (!certificate) throw new SamlLoginError(SamlFailure.configuration, `The setting ${config.name} has no readable identity provider certificate (validationCert)`);
     const status = firstChild(firstChild(root, SAML.protocol, 'Status'), SAML.protocol, 'StatusCode')?.getAttribute('Value');
     if (status !== SAML.success) throw new SamlLoginError(SamlFailure.invalid, `The response's status is ${status ?? 'missing'}, not Success`);
-    const signed = signedParts(xml, doc, certificate);
+    const encrypted = childElements(root, SAML.assertion, 'EncryptedAssertion').length > 0;
+    const signed = encrypted
+      ? await decryptedParts(xml, doc, certificate, config.decryptionCertificate && request.decryptionKey(config.decryptionCertificate))
+      : signedParts(xml, doc, certificate);
     const assertion = signed.assertion;
     const issuer = textIn(firstChild(assertion, SAML.assertion, 'Issuer'));
     if (issuer !== config.issuer) throw new SamlLoginError(SamlFailure.issuer, `The signed assertion's Issuer is ${issuer ?? 'missing'}; the setting ${config.name} trusts ${config.issuer}`);
