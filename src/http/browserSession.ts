@@ -9,8 +9,13 @@ import type { Caller, Org } from '../store/orgs';
  */
 export const SESSION_COOKIE = 'sid';
 
+/**
+ * Over HTTPS the cookie goes with cross-site requests too (SameSite=None, as the real service sets it), so
+ * that a service provider's page can POST a request to the identity provider; browsers take SameSite=None
+ * only on secure cookies, so over HTTP it is Lax (redirect-binding requests, top-level GETs, still carry it).
+ */
 export function setBrowserSession(res: Response, sessionId: string, secure: boolean): void {
-  res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, path: '/', sameSite: 'lax', secure });
+  res.cookie(SESSION_COOKIE, sessionId, { httpOnly: true, path: '/', sameSite: secure ? 'none' : 'lax', secure });
 }
 
 /** The caller of the browser's session, or undefined when it has none that is valid. */

@@ -80,6 +80,10 @@ describe('--https with the local CA', () => {
 
       const curl = await runTool('curl', ['-s', '--cacert', server.caPath!, `${server.url}/_localforce/health`]);
       expect(JSON.parse(curl.stdout)).toMatchObject({ status: 'ok' });
+      // Over HTTPS the browser session cookie also goes with cross-site requests, as single sign-on needs.
+      const frontdoor = await runTool('curl', ['-s', '-D', '-', '-o', '/dev/null', '--cacert', server.caPath!,
+        `${server.url}/secur/frontdoor.jsp?sid=${encodeURIComponent(server.org.accessToken)}`]);
+      expect(frontdoor.stdout).toMatch(/^set-cookie: sid=[^;]+; Path=\/; HttpOnly; Secure; SameSite=None\r?$/im);
     } finally {
       await server.close();
     }
