@@ -15,6 +15,7 @@ import { PooledKeySource } from './jobs/keySource';
 import { OrgQueue } from './jobs/orgQueue';
 import { JobLeases } from './jobs/jobLeases';
 import { RetrieveEngine } from './jobs/retrieveEngine';
+import { SamlLoginHistory } from './saml/sp/loginHistory';
 import { metadataSchema, type WsdlSchema } from './soap/wsdlSchema';
 import { Store } from './store/store';
 
@@ -39,6 +40,8 @@ export interface Services {
   log: Logger;
   /** The recent calls of each org, redacted, for the console and GET /_localforce/requests. */
   journal: RequestJournal;
+  /** The SAML logins into each org, for its login history (one per server, whatever listener took them). */
+  samlLogins: SamlLoginHistory;
   /** Connected apps made through the admin API, and SFDX auth URLs made from any app. */
   connectedApps: ConnectedAppService;
   /** The OAuth grants of the token endpoint, and revocation. */
@@ -86,6 +89,7 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     notices: new NoticeWatcher(store, (line) => log.info(line)),
     log,
     journal: new RequestJournal(),
+    samlLogins: new SamlLoginHistory(),
     connectedApps: new ConnectedAppService(store),
     oauth: new OAuthGrants(store),
   };

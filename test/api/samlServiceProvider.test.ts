@@ -411,3 +411,12 @@ describe('GET /saml/login: a login started by the org (SP-initiated)', () => {
     expect(await pageText(res)).toContain('No SamlSsoConfig named Nope in this org; it has Attr, Fed, Okta, Proxy');
   });
 });
+
+describe('the SAML login history, once its org is reset', () => {
+  it('is empty, as the org\'s other records are', async () => {
+    expect((await history(server.adminToken)).length).toBeGreaterThan(0);
+    const reset = await fetch(`${server.url}/_localforce/orgs/${org.id}/reset`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(reset.status).toBe(200);
+    expect(await history(server.adminToken)).toEqual([]);
+  });
+});

@@ -43,6 +43,7 @@ export function testControlRoutes(services: Services): Router {
     // Behind the org's queued work, so nothing still running writes into the emptied org.
     await services.queue.run(org.id, async () => services.orgs.reset(org.id));
     services.journal.forget(org.id);
+    services.samlLogins.forget(org.id);
     res.json({ orgId: org.id, status: 'reset' });
   }));
 
@@ -54,6 +55,7 @@ export function testControlRoutes(services: Services): Router {
     services.deploys.abandon(org.id, `The org ${org.id} was deleted while this deploy was running; nothing was committed.`);
     await services.queue.run(org.id, async () => services.orgs.deleteOrg(org.id));
     services.journal.forget(org.id);
+    services.samlLogins.forget(org.id);
     res.status(204).end();
   }));
 

@@ -4,7 +4,6 @@ import { orgNow } from '../../clock';
 import { newSessionId } from '../../ids';
 import { buildAuthnRequest } from '../../saml/sp/authnRequest';
 import { SamlFailure, SamlLoginError } from '../../saml/sp/loginFailures';
-import { samlLoginHistory } from '../../saml/sp/loginHistory';
 import { orgLoginUrl } from '../../saml/sp/loginUrl';
 import { requestSigningKey } from '../../saml/sp/requestSigningKey';
 import { validateResponse } from '../../saml/sp/responseValidation';
@@ -30,7 +29,7 @@ const sendPage = (res: Response, status: number, html: string) => res.status(sta
  */
 export function samlSpRoutes(services: Services, adminToken?: string): Router {
   const router = express.Router();
-  const history = samlLoginHistory(services);
+  const history = services.samlLogins;
 
   // Only POSTs with `so` are logins: the web console keeps `/`, and other POSTs there keep their 404.
   const withSo = (req: Request, _res: Response, next: NextFunction) => next(typeof req.query.so === 'string' ? undefined : 'router');

@@ -1,4 +1,3 @@
-import type { Services } from '../../services';
 import type { SamlFailureStatus } from './loginFailures';
 
 /** One attempt at an org's SAML login URL, as the login history shows it. */
@@ -18,10 +17,8 @@ export interface SamlLoginAttempt {
 export const ATTEMPTS_PER_ORG = 100;
 
 /**
- * The SAML login history of each org, newest first. Kept in memory, per server: lost on restart and not
- * shared between servers of one PostgreSQL store. A store table would keep it, but the store's schema is
- * being changed by other work at the same time; in memory is enough for tests that read back what they
- * just did. A reset or deleted org keeps its history until the server restarts.
+ * The SAML login history of each org, newest first. Kept in memory, like the recorded calls: lost on
+ * restart and not shared between servers of one PostgreSQL store; emptied when its org is reset or deleted.
  */
 export class SamlLoginHistory {
   private readonly byOrg = new Map<string, SamlLoginAttempt[]>();
@@ -36,16 +33,8 @@ export class SamlLoginHistory {
   list(orgId: string): SamlLoginAttempt[] {
     return [...(this.byOrg.get(orgId) ?? [])];
   }
-}
 
-/**
- * One history per server, whatever listens: the plain and the mutual TLS listeners each build their own
- * express app from the same services, and both must record into, and read, the same history.
- */
-const histories = new WeakMap<Services, SamlLoginHistory>();
-
-export function samlLoginHistory(services: Services): SamlLoginHistory {
-  let history = histories.get(services);
-  if (!history) histories.set(services, (history = new SamlLoginHistory()));
-  return history;
+  forget(orgId: string): void {
+    this.byOrg.delete(orgId);
+  }
 }
