@@ -25,7 +25,7 @@ const SLICE_MS = 20;
 export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { checks: DeployChecks }): Promise<void> {
   if (ctx.checks.has('apex')) {
     const has = orgAfterDeploy(plan, ctx);
-    await failEach(plan, ctx, (a) => apexProblems(a, (object) => has('CustomObject', object)));
+    await failEach(plan, ctx, (a) => apexProblems(a, has));
   }
   if (ctx.checks.has('lwc')) {
     const resolver = lwcResolver(plan, ctx);
@@ -60,15 +60,19 @@ async function failEach(plan: DeployPlan, ctx: PlannerContext, problemsOf: (a: P
 
 const APEX_UNITS: Record<string, ApexUnitKind> = { ApexClass: 'class', ApexTrigger: 'trigger' };
 
-/** A class's or trigger's syntax error, else the custom objects it uses as types that the org will not have. */
-function apexProblems(a: PlannedAddition, objectExists: (name: string) => boolean): Problem[] {
+/** A class's or trigger's syntax error, else the custom objects and fields it uses that the org will not have. */
+function apexProblems(a: PlannedAddition, has: (type: string, name: string) => boolean): Problem[] {
   const kind = APEX_UNITS[a.handler.definition.xmlName];
   const source = kind && [...a.input.files].find(([path]) => !path.endsWith(META));
   if (!source) return [];
-  const { syntax, types } = analyseApex(source[1].toString('utf8'), kind);
+  const { syntax, types, fields } = analyseApex(source[1].toString('utf8'), kind);
   if (syntax.length) return syntax.map((p) => ({ ...p, path: source[0] }));
-  return types.filter((use) => !objectExists(use.name))
+  const missingTypes = types.filter((use) => !has('CustomObject', use.name))
     .map((use) => ({ path: source[0], problem: `Invalid type: ${use.name}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
+  // A field of a missing object is not reported again: its type already is.
+  const missingFields = fields.filter((use) => has('CustomObject', use.object) && !has('CustomField', storedFieldName(`${use.object}.${use.field}`)))
+    .map((use) => ({ path: source[0], problem: `Variable does not exist: ${use.field}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
+  return [...missingTypes, ...missingFields];
 }
 
 /** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */

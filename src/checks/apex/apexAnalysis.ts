@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { apexSyntaxProblems, type ApexSyntaxProblem, type ApexUnitKind } from './apexSyntax';
-import { customTypesUsed, type ApexTypeUse } from './apexTypeReferences';
+import { customFieldsUsed, customTypesUsed, type ApexFieldUse, type ApexTypeUse } from './apexTypeReferences';
 
-/** What the Apex checks read from a class or trigger: its first syntax error, or the custom objects it uses as types. */
+/** What the Apex checks read from a class or trigger: its first syntax error, or the custom objects and fields it uses. */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
   types: ApexTypeUse[];
+  fields: ApexFieldUse[];
 }
 
 /**
@@ -25,7 +26,7 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
     return known;
   }
   const syntax = apexSyntaxProblems(source, kind);
-  const analysis = { syntax, types: syntax.length ? [] : customTypesUsed(source) };
+  const analysis = { syntax, types: syntax.length ? [] : customTypesUsed(source), fields: syntax.length ? [] : customFieldsUsed(source) };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
   return analysis;

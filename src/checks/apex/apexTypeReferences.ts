@@ -8,6 +8,22 @@ export interface ApexTypeUse {
   columnNumber: number;
 }
 
+interface CodeToken { type: number; text: string; line: number; column: number; inQuery: boolean }
+
+/** The tokens of the code (no whitespace or comments), each marked when it stands inside a query (`[SELECT …]`). */
+function codeTokens(source: string): CodeToken[] {
+  const lexer = ApexParserFactory.createLexer(source.replace(/^\uFEFF/, ''));
+  lexer.removeErrorListeners(); // the syntax check reports what the lexer cannot read
+  const tokens = lexer.getAllTokens().filter((t) => t.channel === 0);
+  let queryDepth = 0;
+  return tokens.map((token, i) => {
+    if (token.type === ApexLexer.LBRACK && (queryDepth || QUERY_STARTS.has(tokens[i + 1]?.type ?? -1))) queryDepth++;
+    const inQuery = queryDepth > 0;
+    if (token.type === ApexLexer.RBRACK && queryDepth) queryDepth--;
+    return { type: token.type, text: token.text, line: token.line, column: token.column + 1, inQuery };
+  });
+}
+
 /** A name after these is a field reached through a record (`a.X__c`, `a?.X__c`). */
 const NOT_A_TYPE_BEFORE = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT]);
 /** A name before these is static access (`X__c.SObjectType`), a field set by name (`new X__c(Y__c = 1)`), or an upsert's key (`upsert rows Key__c;`). */
@@ -25,19 +41,56 @@ const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
  * Read from the lexer's tokens only, which cost a small part of a parse.
  */
 export function customTypesUsed(source: string): ApexTypeUse[] {
-  const lexer = ApexParserFactory.createLexer(source.replace(/^\uFEFF/, ''));
-  lexer.removeErrorListeners(); // the syntax check reports what the lexer cannot read
-  const tokens = lexer.getAllTokens().filter((t) => t.channel === 0);
+  const tokens = codeTokens(source);
   const used = new Map<string, ApexTypeUse>();
-  let queryDepth = 0;
   tokens.forEach((token, i) => {
-    if (token.type === ApexLexer.LBRACK && (queryDepth || QUERY_STARTS.has(tokens[i + 1]?.type ?? -1))) queryDepth++;
-    else if (token.type === ApexLexer.RBRACK && queryDepth) queryDepth--;
-    if (queryDepth || token.type !== ApexLexer.Identifier || !CHECKABLE.CustomObject!(token.text)) return;
+    if (token.inQuery || token.type !== ApexLexer.Identifier || !CHECKABLE.CustomObject!(token.text)) return;
     const [before, after] = [tokens[i - 1], tokens[i + 1]];
     if (NOT_A_TYPE_BEFORE.has(before?.type ?? -1) || NOT_A_TYPE_AFTER.has(after?.type ?? -1) || before?.text.toLowerCase() === 'on') return;
     const key = token.text.toLowerCase();
-    if (!used.has(key)) used.set(key, { name: token.text, lineNumber: token.line, columnNumber: token.column + 1 });
+    if (!used.has(key)) used.set(key, { name: token.text, lineNumber: token.line, columnNumber: token.column });
+  });
+  return [...used.values()];
+}
+
+/** A custom field Apex reads or writes through a variable of its object's type (`item.Price__c`), where it first does. */
+export interface ApexFieldUse {
+  object: string;
+  field: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** What may follow a declared variable's name: `= …`, `;`, `,` (more names, or the next parameter), `:` (for each), `)`. */
+const AFTER_DECLARATION = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN]);
+const OWN_CUSTOM_FIELD = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$/;
+
+/**
+ * The org's own custom fields that Apex reaches through a variable declared with a custom object's type
+ * (`Merchandise__c item; … item.Price__c`): one the org will not have is `Variable does not exist: Price__c`,
+ * as real orgs word a missing field reached with a dot. Only variables every declaration of the file gives
+ * the same custom object type are followed (a name declared twice with other types is left alone), and
+ * method calls and relationship paths are not fields.
+ */
+export function customFieldsUsed(source: string): ApexFieldUse[] {
+  const tokens = codeTokens(source);
+  const declared = new Map<string, string | null>(); // variable (lower case) -> its custom object type, or null when not one
+  tokens.forEach((token, i) => {
+    const [type, after] = [tokens[i - 1], tokens[i + 1]];
+    if (token.inQuery || token.type !== ApexLexer.Identifier || !type || !AFTER_DECLARATION.has(after?.type ?? -1)) return;
+    if (type.type !== ApexLexer.Identifier && type.type !== ApexLexer.GT) return;
+    const object = type.type === ApexLexer.Identifier && tokens[i - 2]?.type !== ApexLexer.DOT && CHECKABLE.CustomObject!(type.text) ? type.text : null;
+    const name = token.text.toLowerCase();
+    declared.set(name, declared.has(name) && declared.get(name)?.toLowerCase() !== object?.toLowerCase() ? null : object);
+  });
+  const used = new Map<string, ApexFieldUse>();
+  tokens.forEach((token, i) => {
+    const [dot, field, next] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
+    if (token.inQuery || token.type !== ApexLexer.Identifier || tokens[i - 1]?.type === ApexLexer.DOT) return;
+    if (dot?.type !== ApexLexer.DOT || field?.type !== ApexLexer.Identifier || next?.type === ApexLexer.LPAREN || !OWN_CUSTOM_FIELD.test(field.text)) return;
+    const object = declared.get(token.text.toLowerCase());
+    const key = `${object}.${field.text}`.toLowerCase();
+    if (object && !used.has(key)) used.set(key, { object, field: field.text, lineNumber: field.line, columnNumber: field.column });
   });
   return [...used.values()];
 }

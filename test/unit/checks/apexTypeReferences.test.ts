@@ -1,4 +1,4 @@
-import { customTypesUsed } from '../../../src/checks/apex/apexTypeReferences';
+import { customFieldsUsed, customTypesUsed } from '../../../src/checks/apex/apexTypeReferences';
 
 const names = (source: string) => customTypesUsed(source).map((u) => u.name);
 
@@ -19,5 +19,23 @@ describe('the custom objects Apex uses as types', () => {
     expect(names('public class A { List<SObject> q = [SELECT Size__c FROM Gadget__c WHERE Id IN (SELECT Parent__c FROM Child__c)]; }')).toEqual([]);
     expect(names('trigger T on Gadget__c (before insert) { }')).toEqual([]);
     expect(names('public class A { npsp__Thing__c t; }')).toEqual([]);
+  });
+});
+
+describe('the custom fields Apex reaches through a variable of a custom object type', () => {
+  it('finds them, once each, where first used, for declarations, parameters and loops', () => {
+    const source = 'public class A {\n  void m(Gadget__c g) {\n    g.Size__c = 1;\n    for (Widget__c w : ws) { w.Colour__c = g.Size__c; }\n  }\n}\n';
+    expect(customFieldsUsed(source)).toEqual([
+      { object: 'Gadget__c', field: 'Size__c', lineNumber: 3, columnNumber: 7 },
+      { object: 'Widget__c', field: 'Colour__c', lineNumber: 4, columnNumber: 32 },
+    ]);
+  });
+
+  it('leaves alone variables of other types, names declared with two types, calls, paths and queries', () => {
+    expect(customFieldsUsed('public class A { Account a; void m() { a.Rating__c = 1; } }')).toEqual([]);
+    expect(customFieldsUsed('public class A { void m(Gadget__c x) { x.Size__c = 1; } void n(Widget__c x) { x.Size__c = 2; } }')).toEqual([]);
+    expect(customFieldsUsed('public class A { void m(Gadget__c g) { g.Owner__r.Name = null; g.get__c(); this.g.Size__c = 1; } }')).toEqual([]);
+    expect(customFieldsUsed('public class A { void m(Gadget__c g) { List<Gadget__c> l = [SELECT g.Size__c FROM Gadget__c g]; } }')).toEqual([]);
+    expect(customFieldsUsed('public class A { void m(Gadget__c g) { g.npsp__Amount__c = 1; } }')).toEqual([]);
   });
 });
