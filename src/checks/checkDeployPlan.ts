@@ -70,17 +70,21 @@ function apexProblems(a: PlannedAddition, has: (type: string, name: string) => b
   const missingTypes = types.filter((use) => !has('CustomObject', use.name))
     .map((use) => ({ path: source[0], problem: `Invalid type: ${use.name}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
   // A field of a missing object is not reported again: its type already is.
-  const missingFields = fields.filter((use) => has('CustomObject', use.object) && !has('CustomField', storedFieldName(`${use.object}.${use.field}`)))
+  const missingFields = fields.filter((use) => has('CustomObject', use.object) && !has('CustomField', `${use.object}.${use.field}`))
     .map((use) => ({ path: source[0], problem: `Variable does not exist: ${use.field}`, lineNumber: use.lineNumber, columnNumber: use.columnNumber }));
   return [...missingTypes, ...missingFields];
 }
 
-/** Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones not deleted. */
+/**
+ * Whether the org holds a component once the deploy is done: this deploy's additions, else the stored ones
+ * not deleted. A Task or Event field is looked for where it is kept, on Activity.
+ */
 function orgAfterDeploy(plan: DeployPlan, ctx: PlannerContext): (type: string, name: string) => boolean {
   const added = new Set(plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
   const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
   const stored = new Map<string, boolean>();
-  return (type, name) => {
+  return (type, asNamed) => {
+    const name = type === 'CustomField' ? storedFieldName(asNamed) : asNamed;
     const k = key(type, name);
     if (added.has(k)) return true;
     if (deleted.has(k)) return false;

@@ -119,6 +119,20 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     ]);
   });
 
+  it('finds a Task or Event field where it is kept, on Activity, from a web component\'s import and a permission set', async () => {
+    const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+    const files = {
+      'objects/Activity.object': `<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject ${ns}>\n    <fields>\n        <fullName>Outcome__c</fullName>\n        <label>Outcome</label>\n        <length>40</length>\n        <type>Text</type>\n    </fields>\n</CustomObject>\n`,
+      'lwc/taskOutcome/taskOutcome.js': "import { LightningElement } from 'lwc';\nimport OUTCOME from '@salesforce/schema/Task.Outcome__c';\n\nexport default class TaskOutcome extends LightningElement {\n    field = OUTCOME;\n}\n",
+      'lwc/taskOutcome/taskOutcome.html': '<template>\n    <p>Outcome</p>\n</template>\n',
+      'lwc/taskOutcome/taskOutcome.js-meta.xml': `<?xml version="1.0" encoding="UTF-8"?>\n<LightningComponentBundle ${ns}>\n    <apiVersion>66.0</apiVersion>\n    <isExposed>false</isExposed>\n</LightningComponentBundle>\n`,
+      'permissionsets/Task_Outcome.permissionset': `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet ${ns}>\n    <fieldPermissions>\n        <editable>true</editable>\n        <field>Event.Outcome__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n    <label>Task Outcome</label>\n</PermissionSet>\n`,
+      'package.xml': manifest({ CustomField: ['Activity.Outcome__c'], LightningComponentBundle: ['taskOutcome'], PermissionSet: ['Task_Outcome'] }, '66.0'),
+    };
+    const result = await deployAndWait(conn, await zipOf(files), { checkOnly: true });
+    expect(failuresOf(result)).toEqual([]);
+  });
+
   it('runs no check an org turned off, and says which it runs', async () => {
     const org = await createOrg(server);
     const setChecks = (checks: string) => adminFetch(server, `/_localforce/orgs/${org.id}/deploy-checks`, {
