@@ -81,7 +81,7 @@ function apexProblems(a: PlannedAddition, has: (type: string, name: string) => b
  */
 function orgAfterDeploy(plan: DeployPlan, ctx: PlannerContext): (type: string, name: string) => boolean {
   const added = new Set(plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
-  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const deleted = deletedKeys(plan);
   const stored = new Map<string, boolean>();
   return (type, asNamed) => {
     const name = type === 'CustomField' ? storedFieldName(asNamed) : asNamed;
@@ -105,9 +105,12 @@ function lwcResolver(plan: DeployPlan, ctx: PlannerContext): LwcResolver {
   };
 }
 
+/** What the deploy deletes, before or after its additions, by key(). */
+const deletedKeys = (plan: DeployPlan) => new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+
 /** Fails the additions that name components the org will not have once the deploy is done. */
 function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
-  const deleted = new Set([...plan.preDeletions, ...plan.postDeletions].map((d) => key(d.existing.type, d.fullName)));
+  const deleted = deletedKeys(plan);
   const stored = (type: string, names: string[]) => ctx.store.components.getMany(ctx.org.id, type, names).filter((c) => !deleted.has(key(type, c.fullName)));
   const added = new Map(plan.additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a.input]));
   /** A child's XML (a field, a value set) in the org after the deploy: this deploy's, else the stored one. */

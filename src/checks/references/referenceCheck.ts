@@ -1,4 +1,4 @@
-import type { PlannedAddition } from '../../deploy/deployPlanner';
+import { key, type PlannedAddition } from '../../deploy/deployPlanner';
 import { localName, type XmlElement } from '../../package/metadataXml';
 import type { MetadataTypeDefinition } from '../../metadata/metadataType';
 import { CHECKABLE, layoutObject, storedFieldName } from './customNames';
@@ -33,7 +33,8 @@ function* at(el: XmlElement, path: string[], depth = 0): Generator<XmlElement> {
 
 /**
  * The references a component's file makes, by the rules of its type, read from the tree the schema
- * check already walked. Names no real org could miss (standard or of another namespace) are left out.
+ * check already walked. Names no real org could miss (standard or of another namespace) are marked not
+ * checkable: they fail only when this deploy failed to make them.
  */
 export function collectReferences(root: XmlElement, type: MetadataTypeDefinition, fullName: string): Reference[] {
   const rules = RULES_BY_TYPE.get(type.xmlName);
@@ -76,8 +77,6 @@ export interface ReferenceFailure {
   columnNumber?: number;
 }
 
-const key = (type: string, name: string) => `${type}:${name.toLowerCase()}`;
-
 /**
  * The additions whose references name nothing in the org after the deploy, each with the org's
  * words. A component that failed in this deploy (`failedBefore`: type and name, as key() writes them;
@@ -100,7 +99,7 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
     }
   }
   const inOrg = new Set<string>();
-  for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(`${type}:${lower}`);
+  for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(key(type, lower));
   const failed = new Map<PlannedAddition, ReferenceFailure>();
   const exists = (type: string, name: string, checkable: boolean) => {
     const k = key(type, storedName(type, name));
