@@ -3,15 +3,11 @@ import { orgNow } from '../../clock';
 import type { Services } from '../../services';
 import type { StoredComponent } from '../../store/components';
 import type { Org } from '../../store/orgs';
+import { certificateLeaf, usableKeyPair, type OrgKeyPair } from '../orgCertificate';
 import type { EncryptionType } from './assertionEncryption';
 
 /** The certificate an identity provider signs with: its leaf, its key, and when it stops being valid. */
-export interface SigningCertificate {
-  name: string;
-  certificatePem: string;
-  privateKeyPem: string;
-  expirationDate: string;
-}
+export type SigningCertificate = OrgKeyPair;
 
 /** A service provider: a connected app with `samlConfig` (the Metadata API's ConnectedAppSamlConfig). */
 export interface ServiceProvider {
@@ -54,17 +50,13 @@ export function identityProviderSettings(services: Services, org: Org): { enable
 
 /** The leaf certificate of an org certificate of that name (an app's encryption certificate: only its public key is used). */
 export function certificatePemOf(services: Services, org: Org, name: string): string | undefined {
-  return services.store.components.get(org.id, 'Certificate', name)?.content?.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
+  return certificateLeaf(services.store.components.get(org.id, 'Certificate', name));
 }
 
 /** The org certificate of that name, with its key, when the org made it (self-signed or with its chain in place). */
 export function signingCertificate(services: Services, org: Org, name: string): SigningCertificate | undefined {
   const stored = services.store.components.get(org.id, 'Certificate', name);
-  const fields = stored?.fields as { state?: string; expirationDate?: string } | undefined;
-  const privateKeyPem = stored && services.store.components.privateKey(stored.id);
-  const leaf = stored?.content?.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
-  if (!stored || !privateKeyPem || !leaf || fields?.state === 'awaitingChain') return undefined;
-  return { name: stored.fullName, certificatePem: leaf, privateKeyPem, expirationDate: fields?.expirationDate ?? '' };
+  return stored && usableKeyPair(services, stored);
 }
 
 /** Whether the certificate has expired on the org's clock. */

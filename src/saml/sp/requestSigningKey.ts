@@ -1,12 +1,9 @@
 import { sameId } from '../../ids';
 import type { Services } from '../../services';
+import { usableKeyPair, type OrgKeyPair } from '../orgCertificate';
 
 /** The org certificate that signs SP-initiated requests, with its private key. */
-export interface RequestSigningKey {
-  name: string;
-  certificatePem: string;
-  privateKeyPem: string;
-}
+export type RequestSigningKey = OrgKeyPair;
 
 /**
  * The certificate `requestSigningCertId` names. The Metadata API writes its id (15 or 18 characters);
@@ -18,10 +15,6 @@ export function requestSigningKey(services: Services, orgId: string, reference: 
   const certificate = certificates.find((c) => /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(reference) && sameId(c.id, reference))
     ?? certificates.find((c) => c.fullName.toLowerCase() === reference.toLowerCase());
   if (!certificate) return `requestSigningCertId names no certificate of this org (${reference}): deploy the certificate, or name one by its id or name`;
-  const privateKeyPem = services.store.components.privateKey(certificate.id);
-  const leaf = certificate.content?.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
-  if (!privateKeyPem || !leaf || (certificate.fields as { state?: string }).state === 'awaitingChain') {
-    return `The certificate ${certificate.fullName} cannot sign requests: the org holds no usable key and certificate for it (is it still awaiting its signed chain?)`;
-  }
-  return { name: certificate.fullName, certificatePem: leaf, privateKeyPem };
+  return usableKeyPair(services, certificate)
+    ?? `The certificate ${certificate.fullName} cannot sign requests: the org holds no usable key and certificate for it (is it still awaiting its signed chain?)`;
 }
