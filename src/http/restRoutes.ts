@@ -5,15 +5,14 @@ import { sameId } from '../ids';
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
 import { callerOf, requireBearer } from './rest/bearer';
-import { dataRoutes } from './rest/dataRoutes';
+import { dataRoutes, toolingFallback } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';
 import { restError, restNotFound } from './restErrors';
 import { baseUrl } from './xml';
 
 /**
  * The REST surface the sf CLI needs besides SOAP (README.md, Using the sf CLI): the version list, the user's
- * identity, the resource map, SOQL on Organization and User, "no source tracking" from Tooling, and
- * the REST deploy API. Everything under /services/data/v<ver> needs a bearer token.
+ * identity, the resource map, SOQL, the Tooling API and the REST deploy API. Everything under /services/data/v<ver> needs a bearer token.
  */
 export function restRoutes(services: Services): Router {
   const router = express.Router();
@@ -47,6 +46,7 @@ export function restRoutes(services: Services): Router {
   const versioned = express.Router();
   versioned.use(dataRoutes(services));
   versioned.use(deployRequestRoutes(services));
+  versioned.use(toolingFallback());
   router.use('/services/data/:version', checkVersion, bearer, versioned);
   return router;
 }

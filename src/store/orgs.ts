@@ -14,6 +14,10 @@ export interface Org {
   deployPacing?: DeployPacing;
   /** Which deploy checks it runs, when it sets its own (else the server's): `all`, `none` or families. */
   deployChecks?: string;
+  /** Whether it is a Dev Hub: every org is, unless it says otherwise; scratch orgs never are. */
+  devHub: boolean;
+  /** For a scratch org: its hub, its edition and the day it ends (on the hub's clock). */
+  scratch?: { hubOrgId: string; edition: string; expirationDate: string };
 }
 
 export interface User {
@@ -40,6 +44,7 @@ export interface Caller {
 
 export interface OrgRow {
   id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null; deploy_checks?: string | null;
+  dev_hub?: number; edition?: string | null; hub_org_id?: string | null; expiration_date?: string | null;
 }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string; federation_id?: string | null }
 
@@ -48,6 +53,8 @@ export const toOrg = (r: OrgRow): Org => ({
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
   deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,
   deployChecks: r.deploy_checks ?? undefined,
+  devHub: r.dev_hub !== 0,
+  ...(r.hub_org_id ? { scratch: { hubOrgId: r.hub_org_id, edition: r.edition ?? 'Developer', expirationDate: r.expiration_date ?? '' } } : {}),
 });
 const toUser = (r: UserRow): User => ({
   id: r.id, orgId: r.org_id, username: r.username, passwordHash: r.password, fullName: r.full_name, email: r.email,
@@ -61,9 +68,22 @@ export class OrgRepository extends Repository {
   }
 
   /** Returns false, inserting nothing, when the org exists (another server sharing the store made it first). */
-  insert(org: Org): boolean {
-    return this.sql('INSERT INTO orgs (id, name, created_date, clock_offset_ms) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
-      .run(org.id, org.name, org.createdDate, org.clockOffsetMs).changes > 0;
+  insert(org: Omit<Org, 'devHub'> & { devHub?: boolean }): boolean {
+    const { scratch } = org;
+    return this.sql(`INSERT INTO orgs (id, name, created_date, clock_offset_ms, dev_hub, edition, hub_org_id, expiration_date)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+      .run(org.id, org.name, org.createdDate, org.clockOffsetMs, org.devHub === false || scratch ? 0 : 1, scratch?.edition ?? null,
+        scratch?.hubOrgId ?? null, scratch?.expirationDate ?? null).changes > 0;
+  }
+
+  /** Makes the org a Dev Hub or not (a scratch org never is). */
+  setDevHub(id: string, devHub: boolean): void {
+    this.sql('UPDATE orgs SET dev_hub = ? WHERE id = ? AND hub_org_id IS NULL').run(devHub ? 1 : 0, id);
+  }
+
+  /** The scratch orgs a hub made that still exist. */
+  scratchOrgIds(hubOrgId: string): string[] {
+    return (this.sql('SELECT id FROM orgs WHERE hub_org_id = ? ORDER BY created_date').all(hubOrgId) as { id: string }[]).map((r) => r.id);
   }
 
   setClockOffset(id: string, offsetMs: number): void {

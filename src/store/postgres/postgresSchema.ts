@@ -144,4 +144,64 @@ export const POSTGRES_MIGRATIONS: string[] = [
   'ALTER TABLE orgs ADD COLUMN deploy_checks TEXT;',
   // The name SAML single sign-on knows a user by.
   'ALTER TABLE users ADD COLUMN federation_id TEXT;',
+  // Dev Hubs and scratch orgs (src/devhub/): an org is a hub unless it says otherwise; a scratch org names
+  // its hub, edition and end. The hub keeps a ScratchOrgInfo per request, which outlives the org it made.
+  // Source tracking (src/tracking/): one org-wide revision counter and a SourceMember per changed
+  // component. Apex test runs and logs (src/apexRuns/), whose outcomes are declared, not run.
+  `ALTER TABLE orgs ADD COLUMN dev_hub INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE orgs ADD COLUMN edition TEXT;
+   ALTER TABLE orgs ADD COLUMN hub_org_id TEXT;
+   ALTER TABLE orgs ADD COLUMN expiration_date TEXT;
+   ALTER TABLE orgs ADD COLUMN revision_counter INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE scratch_org_infos (
+     id TEXT PRIMARY KEY,
+     hub_org_id TEXT NOT NULL REFERENCES orgs(id),
+     active_id TEXT NOT NULL UNIQUE,
+     org_id TEXT,
+     status TEXT NOT NULL,
+     error_code TEXT,
+     signup_username TEXT NOT NULL,
+     edition TEXT NOT NULL,
+     org_name TEXT NOT NULL,
+     request TEXT NOT NULL,
+     created_by_id TEXT NOT NULL,
+     created_date TEXT NOT NULL,
+     expiration_date TEXT NOT NULL,
+     auth_code TEXT,
+     consumer_key TEXT,
+     callback_url TEXT,
+     deleted_date TEXT
+   );
+   CREATE INDEX scratch_org_infos_by_hub ON scratch_org_infos (hub_org_id, created_date);
+   CREATE INDEX scratch_org_infos_by_org ON scratch_org_infos (org_id);
+   CREATE TABLE source_members (
+     id TEXT NOT NULL UNIQUE,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     member_type TEXT NOT NULL,
+     member_name TEXT NOT NULL,
+     member_id_or_name TEXT NOT NULL,
+     revision_counter INTEGER NOT NULL,
+     is_new_member INTEGER NOT NULL,
+     is_name_obsolete INTEGER NOT NULL,
+     changed_by TEXT NOT NULL,
+     last_modified_date TEXT NOT NULL,
+     PRIMARY KEY (org_id, member_type, member_name)
+   );
+   CREATE INDEX source_members_by_revision ON source_members (org_id, revision_counter);
+   CREATE TABLE apex_test_runs (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     created_date TEXT NOT NULL,
+     run TEXT NOT NULL
+   );
+   CREATE INDEX apex_test_runs_by_org ON apex_test_runs (org_id, created_date);
+   CREATE TABLE apex_logs (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES orgs(id),
+     user_id TEXT NOT NULL,
+     start_time TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX apex_logs_by_org ON apex_logs (org_id, start_time);`,
 ];

@@ -370,7 +370,7 @@ describe('the Certificate type: no-op, changes and warnings', () => {
   const CertificateType = MetadataRegistry.get('Certificate')!;
   const CRT = `certs/${NAME}.crt`;
   const META = `${CRT}-meta.xml`;
-  const org = { id: ORG, name: 'Org', createdDate: '2025-01-01T00:00:00.000Z', clockOffsetMs: 0 };
+  const org = { id: ORG, name: 'Org', createdDate: '2025-01-01T00:00:00.000Z', clockOffsetMs: 0, devHub: true };
   const user = { id: '005000000000001AAA', orgId: ORG, username: 'u', passwordHash: 'scrypt$-', fullName: 'U', email: 'u@x' };
   const keyOf = new Map<string, string>();
 
