@@ -7,6 +7,7 @@ export const IdPrefix = {
   deploy: '0Af',
   retrieve: '09S',
   package: '0A2',
+  sourceMember: '0MZ',
   /** Our own: uploaded mutual authentication certificates. */
   mutualAuthCertificate: '0Ma',
 } as const;

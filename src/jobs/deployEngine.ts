@@ -425,12 +425,12 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       if (!this.store.deploys.stillOwns(running.result.id, this.leases.owner)) {
         throw new Error('This server stalled past its lease on the deploy, which another server has ended; nothing was committed');
       }
-      for (const d of plan.preDeletions) deleteComponent(this.store, org.id, d.existing.type, d.existing.fullName);
+      for (const d of plan.preDeletions) deleteComponent(this.store, org, user, d.existing.type, d.existing.fullName, at);
       // What planning read of each addition is still what is stored: an org's deploys and CRUD calls run one at a time.
       const ids = plan.additions.map((a, i) =>
         writeComponent(this.store, org, user, a.handler.definition.storedAs, a.input.fullName, writes[i]!, a.changed, at, a.packageName,
           { existing: a.existing }));
-      for (const d of plan.postDeletions) deleteComponent(this.store, org.id, d.existing.type, d.fullName);
+      for (const d of plan.postDeletions) deleteComponent(this.store, org, user, d.existing.type, d.fullName, at);
       return ids;
     });
   }

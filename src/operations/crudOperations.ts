@@ -159,7 +159,8 @@ export const deleteMetadata: Operation = {
       if (ctx.allOrNone && anyFailed) {
         return results.map((r) => ({ errors: [r.problem ?? ROLLED_BACK], fullName: r.fullName, success: false }));
       }
-      store.transaction(() => results.forEach((r) => !r.problem && deleteComponent(store, org.id, type, r.fullName)));
+      const at = orgNow(org).toISOString();
+      store.transaction(() => results.forEach((r) => !r.problem && deleteComponent(store, org, ctx.caller.user, type, r.fullName, at)));
       return results.map((r) => ({ errors: r.problem ? [r.problem] : [], fullName: r.fullName, success: !r.problem }));
     });
   },
@@ -182,7 +183,8 @@ export const renameMetadata: Operation = {
       if (!store.components.get(org.id, type, oldName)) return fail(notFound(type, oldName));
       const clash = store.components.get(org.id, type, newName);
       if (clash && clash.fullName.toLowerCase() !== oldName.toLowerCase()) return fail(duplicate(type, newName));
-      renameComponent(store, org.id, handler.definition, oldName, newName, user.id, orgNow(org).toISOString());
+      const at = orgNow(org).toISOString();
+      store.transaction(() => renameComponent(store, org, user, handler.definition, oldName, newName, at));
       // The real service answers a rename with the name the component had.
       return { errors: [], fullName: oldName, success: true };
     });

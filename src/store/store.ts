@@ -15,6 +15,7 @@ import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
 import { ConnectedAppRepository } from './connectedApps';
 import { RefreshTokenRepository } from './refreshTokens';
 import { OrgLockRepository } from './orgLocks';
+import { SourceMemberRepository } from './sourceMembers';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -29,6 +30,7 @@ export class Store {
   readonly connectedApps: ConnectedAppRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly orgLocks: OrgLockRepository;
+  readonly sourceMembers: SourceMemberRepository;
 
   /** This server among those sharing the store: the owner of the jobs it runs. */
   readonly instanceId = randomUUID();
@@ -49,6 +51,7 @@ export class Store {
     this.connectedApps = new ConnectedAppRepository(db, box);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.orgLocks = new OrgLockRepository(db);
+    this.sourceMembers = new SourceMemberRepository(db);
   }
 
   /**
@@ -145,6 +148,7 @@ export class Store {
   emptyOrg(orgId: string): void {
     this.transaction(() => {
       this.components.deleteOrg(orgId);
+      this.sourceMembers.deleteOrg(orgId);
       this.connectedApps.deleteOrg(orgId, 'metadata');
       this.deploys.deleteOrg(orgId);
       this.retrieves.deleteOrg(orgId);
