@@ -8,6 +8,8 @@ export const IdPrefix = {
   retrieve: '09S',
   package: '0A2',
   sourceMember: '0MZ',
+  scratchOrgInfo: '2SR',
+  activeScratchOrg: '2AS',
   /** Our own: uploaded mutual authentication certificates. */
   mutualAuthCertificate: '0Ma',
 } as const;

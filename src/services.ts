@@ -18,6 +18,7 @@ import { RetrieveEngine } from './jobs/retrieveEngine';
 import { SamlLoginHistory } from './saml/sp/loginHistory';
 import { metadataSchema, type WsdlSchema } from './soap/wsdlSchema';
 import { Store } from './store/store';
+import { ScratchOrgService } from './devhub/scratchOrgService';
 
 /** Everything a request handler may use, built once per server. */
 export interface Services {
@@ -46,6 +47,8 @@ export interface Services {
   connectedApps: ConnectedAppService;
   /** The OAuth grants of the token endpoint, and revocation. */
   oauth: OAuthGrants;
+  /** Dev Hubs' scratch orgs: made, authorised, listed, ended. */
+  scratchOrgs: ScratchOrgService;
 }
 
 export interface KeyPoolOptions {
@@ -75,10 +78,11 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
   const keys = new PooledKeySource({
     pool: pool.keyPool === false ? null : store.keyPool, poolSize: pool.keyPoolSize ?? DEFAULT_KEY_POOL_SIZE,
   });
+  const orgs = new OrgService(store);
   return {
     store,
     schema: metadataSchema(),
-    orgs: new OrgService(store),
+    orgs,
     deploys: new DeployEngine(store, keys, queue, leases, { testPolicy: pool.testPolicy, pacing: pool.deployPacing, checks: pool.deployChecks, log }),
     retrieves: new RetrieveEngine(store, queue, leases, log),
     queue,
@@ -92,5 +96,6 @@ export function createServices(location: string | null, pool: KeyPoolOptions = {
     samlLogins: new SamlLoginHistory(),
     connectedApps: new ConnectedAppService(store),
     oauth: new OAuthGrants(store),
+    scratchOrgs: new ScratchOrgService(store, orgs),
   };
 }

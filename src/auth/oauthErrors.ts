@@ -32,6 +32,8 @@ export const OAuthErrors = {
     new OAuthError('invalid_grant', `the certificate of connected app ${name} expired on ${notAfter.toISOString()}: upload a new one to the app`),
   certificateNotYetValid: (name: string, notBefore: Date) =>
     new OAuthError('invalid_grant', `the certificate of connected app ${name} is not valid until ${notBefore.toISOString()}`),
+  /** An authorization code unknown, used already, too old, or sent for another client or callback. */
+  invalidAuthorizationCode: () => new OAuthError('invalid_grant', 'invalid authorization code'),
   expiredRefreshToken: () => new OAuthError('invalid_grant', 'expired access/refresh token'),
   missingParameter: (name: string) => new OAuthError('invalid_request', `${name} is required`),
 };

@@ -9,6 +9,8 @@ import type { Store } from '../store/store';
 import { grantsRefreshTokens } from './connectedApps';
 import { DEFAULT_ORG } from './orgService';
 import { OAuthErrors } from './oauthErrors';
+import { scratchOrgEnded } from '../devhub/scratchOrgLifetime';
+import type { ScratchOrgService } from '../devhub/scratchOrgService';
 
 /** What the token endpoint answers on success (src/http/oauthRoutes.ts adds the URLs). */
 export interface IssuedToken {
@@ -22,6 +24,15 @@ export interface IssuedToken {
   /** Base64 HMAC-SHA256 of `id` + `issued_at` keyed by the consumer secret (or, without an app, a stand-in). */
   signature: (idUrl: string) => string;
 }
+
+/**
+ * The sf CLI's own client, which every org knows (as the real service's global PlatformCLI app): no
+ * secret, refresh tokens allowed. Scratch orgs made for the CLI are authorised through it.
+ */
+const PLATFORM_CLI: StoredConnectedApp = {
+  consumerKey: 'PlatformCLI', orgId: '', name: 'Salesforce CLI', consumerSecret: '', scopes: ['Api', 'Web', 'RefreshToken'],
+  secretRequiredForRefresh: false, source: 'admin', createdDate: '1970-01-01T00:00:00.000Z',
+};
 
 /** The audiences the real service accepts besides an org's own URL. */
 const SALESFORCE_AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
@@ -49,9 +60,9 @@ const sameSecret = (given: string, expected: string) => {
 export class OAuthGrants {
   constructor(private readonly store: Store) {}
 
-  /** A connected app named by its consumer key, and checked against the secret when one is required or given. */
+  /** A connected app named by its consumer key (or the CLI's own), and checked against the secret when one is required or given. */
   private client(clientId: string | undefined, clientSecret: string | undefined, secretRequired: (app: StoredConnectedApp) => boolean): StoredConnectedApp {
-    const app = clientId ? this.store.connectedApps.byKey(clientId) : undefined;
+    const app = clientId ? this.store.connectedApps.byKey(clientId) ?? (clientId === PLATFORM_CLI.consumerKey ? PLATFORM_CLI : undefined) : undefined;
     if (!app) throw OAuthErrors.unknownClient();
     if (clientSecret !== undefined ? !sameSecret(clientSecret, app.consumerSecret) : secretRequired(app)) throw OAuthErrors.badClientCredentials();
     return app;
@@ -99,11 +110,28 @@ export class OAuthGrants {
     const audiences = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a): a is string => typeof a === 'string');
     if (!audiences.some((a) => acceptedAudience(a, ownUrl))) throw OAuthErrors.invalidAudience();
     const user = typeof claims.sub === 'string' ? this.store.orgs.userByUsername(claims.sub.trim()) : undefined;
-    if (!user || user.orgId !== org.id) throw OAuthErrors.notApproved();
+    // A Dev Hub's connected apps are trusted by the scratch orgs it made, as the sf CLI's JWT login to a new scratch org needs.
+    const userOrg = user && (user.orgId === org.id ? org : this.store.orgs.get(user.orgId));
+    if (!user || !userOrg || (userOrg.id !== org.id && userOrg.scratch?.hubOrgId !== org.id)) throw OAuthErrors.notApproved();
     // `exp` is in seconds; the sf CLI sends milliseconds, which reads as far ahead and is accepted, as the real service does.
     if (typeof claims.exp !== 'number') throw OAuthErrors.invalidAssertion();
     if (claims.exp * 1000 <= now.getTime()) throw OAuthErrors.expiredAssertion();
-    return this.issue(org, user, app, false);
+    return this.issue(userOrg, user, app, false);
+  }
+
+  /**
+   * The authorization-code flow as the sf CLI uses it for a new scratch org: the one-time code its hub
+   * put on the ScratchOrgInfo, for the consumer key and callback the insert named (the CLI's own,
+   * PlatformCLI, unless the hub was logged in through an app of its own). Gives a refresh token.
+   */
+  authorizationCode(params: { code?: string; clientId?: string; clientSecret?: string; redirectUri?: string }, scratchOrgs: ScratchOrgService): IssuedToken {
+    if (!params.code) throw OAuthErrors.missingParameter('code');
+    const app = this.client(params.clientId ?? PLATFORM_CLI.consumerKey, params.clientSecret, () => false);
+    const info = scratchOrgs.takeAuthCode(params.code, app.consumerKey, params.redirectUri);
+    const org = info?.orgId ? this.store.orgs.get(info.orgId) : undefined;
+    const user = org && this.store.orgs.userByUsername(info!.signupUsername);
+    if (!org || !user) throw OAuthErrors.invalidAuthorizationCode();
+    return this.issue(org, user, app, true);
   }
 
   /** The refresh-token flow: a new access token for the token's user; no new refresh token (no rotation). */
@@ -128,6 +156,8 @@ export class OAuthGrants {
   }
 
   private issue(org: Org, user: User, app: StoredConnectedApp | undefined, withRefreshToken: boolean | undefined, fromRefreshToken?: string): IssuedToken {
+    // An ended scratch org takes no logins: its refresh tokens read as expired, every other grant as failed.
+    if (scratchOrgEnded(this.store, org)) throw fromRefreshToken ? OAuthErrors.expiredRefreshToken() : OAuthErrors.authenticationFailure();
     const accessToken = newSessionId(org.id);
     const now = orgNow(org);
     const refreshToken = withRefreshToken && app ? newRefreshToken() : undefined;

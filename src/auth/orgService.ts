@@ -2,7 +2,8 @@ import { orgNow } from '../clock';
 import { hashPassword, hashPasswordSync, verifyPassword } from '../crypto/passwordHash';
 import { Faults } from '../errors';
 import { IdPrefix, newId, newSessionId } from '../ids';
-import type { Caller, User } from '../store/orgs';
+import type { Caller, Org, User } from '../store/orgs';
+import { scratchOrgEnded } from '../devhub/scratchOrgLifetime';
 import { permissionNamed, PERMISSIONS, profileNamed, PROFILES } from './userAccess';
 import type { Store } from '../store/store';
 
@@ -54,8 +55,14 @@ export class OrgService {
     return DEFAULT_ORG;
   }
 
-  /** A new org with one admin user; its password is random unless given. */
-  async createOrg(request: { name?: string; username?: string; password?: string } = {}): Promise<OrgCredentials> {
+  /**
+   * A new org with one admin user; its password is random unless given. A scratch org names its hub, and
+   * starts on the hub's clock; it gets a lasting access token only when `lastingToken` (the admin API's),
+   * else its first session comes from its hub's authorization code.
+   */
+  async createOrg(request: {
+    name?: string; username?: string; password?: string; scratch?: Org['scratch']; clockOffsetMs?: number; lastingToken?: boolean;
+  } = {}): Promise<OrgCredentials> {
     const id = newId(IdPrefix.org);
     const username = request.username ?? `admin@${id.toLowerCase()}.localforce.dev`;
     if (this.store.orgs.userByUsername(username)) throw Faults.invalidField(`The username ${username} is already taken`);
@@ -67,10 +74,12 @@ export class OrgService {
     // Checked again after the hash: another request may have taken the name meanwhile.
     if (this.store.orgs.userByUsername(username)) throw Faults.invalidField(`The username ${username} is already taken`);
     this.store.transaction(() => {
-      this.insertOrgRows(credentials, request.name ?? `Localforce Org ${id.slice(0, 15)}`, passwordHash);
-      this.store.sessions.insert({
-        id: credentials.accessToken, orgId: id, userId: credentials.userId, createdDate: new Date().toISOString(), lasting: true,
-      });
+      this.insertOrgRows(credentials, request.name ?? `Localforce Org ${id.slice(0, 15)}`, passwordHash, request);
+      if (request.lastingToken ?? true) {
+        this.store.sessions.insert({
+          id: credentials.accessToken, orgId: id, userId: credentials.userId, createdDate: new Date().toISOString(), lasting: true,
+        });
+      }
     });
     return credentials;
   }
@@ -101,9 +110,10 @@ export class OrgService {
     this.store.transaction(() => this.insertOrgRows(c, name, passwordHash));
   }
 
-  private insertOrgRows(c: OrgCredentials, name: string, passwordHash: string): void {
+  private insertOrgRows(c: OrgCredentials, name: string, passwordHash: string, more: { scratch?: Org['scratch']; clockOffsetMs?: number } = {}): void {
     // The default org may be made by several servers of a shared store starting at once: the first wins.
-    if (!this.store.orgs.insert({ id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: 0 })) return;
+    const org = { id: c.id, name, createdDate: new Date().toISOString(), clockOffsetMs: more.clockOffsetMs ?? 0, ...(more.scratch ? { scratch: more.scratch } : {}) };
+    if (!this.store.orgs.insert(org)) return;
     this.store.orgs.insertUser({
       id: c.userId, orgId: c.id, username: c.username, passwordHash, fullName: 'Admin User', email: c.username,
       profile: 'System Administrator', permissions: [],
@@ -170,6 +180,7 @@ export class OrgService {
     const user = this.store.orgs.userByUsername(username.trim());
     if (!(await verifyPassword(password, user?.passwordHash)) || !user) throw Faults.invalidLogin();
     const org = this.store.orgs.get(user.orgId)!;
+    if (scratchOrgEnded(this.store, org)) throw Faults.invalidLogin();
     const sessionId = newSessionId(org.id);
     this.store.sessions.insert({ id: sessionId, orgId: org.id, userId: user.id, createdDate: new Date().toISOString(), lastActiveMs: orgNow(org).getTime() });
     return { sessionId, caller: { org, user } };
@@ -190,7 +201,7 @@ export class OrgService {
     const token = sessionId?.trim();
     const { session, org } = (token && this.store.sessions.active(token)) || {};
     const user = session && this.store.orgs.user(session.userId);
-    if (!session || !org || !user) throw Faults.invalidSession();
+    if (!session || !org || !user || scratchOrgEnded(this.store, org)) throw Faults.invalidSession();
     if (!session.lasting) {
       const now = orgNow(org).getTime();
       const idle = now - (session.lastActiveMs ?? now);

@@ -5,6 +5,7 @@ import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
 import { connectedAppRoutes } from './admin/connectedAppRoutes';
+import { devHubAdminRoutes } from './admin/devHubAdminRoutes';
 import { keystoreRoutes } from './admin/keystoreRoutes';
 import { mutualAuthRoutes } from './admin/mutualAuthRoutes';
 import { noticeRoutes } from './admin/noticeRoutes';
@@ -89,5 +90,6 @@ export function adminRoutes(services: Services, version: string, adminToken: str
   router.use(noticeRoutes(services));
   router.use(testControlRoutes(services));
   router.use(connectedAppRoutes(services, adminToken));
+  router.use(devHubAdminRoutes(services));
   return router;
 }

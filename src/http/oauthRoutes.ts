@@ -17,7 +17,7 @@ function basicCredentials(req: Request): { clientId?: string; clientSecret?: str
 }
 
 /**
- * The OAuth 2 token endpoint (username-password, JWT bearer and refresh-token grants) and token
+ * The OAuth 2 token endpoint (username-password, JWT bearer, authorization code and refresh-token grants) and token
  * revocation, as jsforce, the sf CLI and scripts use them.
  */
 export function oauthRoutes(services: Services): Router {
@@ -41,6 +41,9 @@ export function oauthRoutes(services: Services): Router {
           break;
         case JWT_BEARER:
           issued = services.oauth.jwtBearer(param('assertion'), base);
+          break;
+        case 'authorization_code':
+          issued = services.oauth.authorizationCode({ code: param('code'), redirectUri: param('redirect_uri'), ...client }, services.scratchOrgs);
           break;
         case 'refresh_token':
           issued = services.oauth.refresh({ refreshToken: param('refresh_token'), ...client });

@@ -7,6 +7,7 @@ import type { Caller } from '../store/orgs';
 import { callerOf, requireBearer } from './rest/bearer';
 import { dataRoutes, toolingFallback } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';
+import { devHubRoutes } from './rest/devHubRoutes';
 import { restError, restNotFound } from './restErrors';
 import { baseUrl } from './xml';
 
@@ -46,6 +47,7 @@ export function restRoutes(services: Services): Router {
   const versioned = express.Router();
   versioned.use(dataRoutes(services));
   versioned.use(deployRequestRoutes(services));
+  versioned.use(devHubRoutes(services));
   versioned.use(toolingFallback());
   router.use('/services/data/:version', checkVersion, bearer, versioned);
   return router;

@@ -1,10 +1,11 @@
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
+import { devHubTables } from '../devhub/devHubTables';
 import { orgTables } from './orgTables';
 import type { SObjectTable } from './soqlEngine';
 
 /** Where the tables come from: one function per area, each listing the objects it keeps. */
-const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables];
+const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables, devHubTables];
 
 /**
  * Every object Localforce answers queries and record reads on, by endpoint. An object the caller's org

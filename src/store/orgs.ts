@@ -16,6 +16,8 @@ export interface Org {
   deployChecks?: string;
   /** Whether it is a Dev Hub: every org is, unless it says otherwise; scratch orgs never are. */
   devHub: boolean;
+  /** A hub's own scratch org limits, when it sets them (else src/devhub/devHubLimits.ts's). */
+  devHubLimits?: { activeScratchOrgs: number; dailyScratchOrgs: number };
   /** For a scratch org: its hub, its edition and the day it ends (on the hub's clock). */
   scratch?: { hubOrgId: string; edition: string; expirationDate: string };
 }
@@ -44,7 +46,7 @@ export interface Caller {
 
 export interface OrgRow {
   id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null; deploy_checks?: string | null;
-  dev_hub?: number; edition?: string | null; hub_org_id?: string | null; expiration_date?: string | null;
+  dev_hub?: number; dev_hub_limits?: string | null; edition?: string | null; hub_org_id?: string | null; expiration_date?: string | null;
 }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string; federation_id?: string | null }
 
@@ -54,6 +56,7 @@ export const toOrg = (r: OrgRow): Org => ({
   deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,
   deployChecks: r.deploy_checks ?? undefined,
   devHub: r.dev_hub !== 0,
+  ...(r.dev_hub_limits ? { devHubLimits: JSON.parse(r.dev_hub_limits) as Org['devHubLimits'] } : {}),
   ...(r.hub_org_id ? { scratch: { hubOrgId: r.hub_org_id, edition: r.edition ?? 'Developer', expirationDate: r.expiration_date ?? '' } } : {}),
 });
 const toUser = (r: UserRow): User => ({
@@ -79,6 +82,16 @@ export class OrgRepository extends Repository {
   /** Makes the org a Dev Hub or not (a scratch org never is). */
   setDevHub(id: string, devHub: boolean): void {
     this.sql('UPDATE orgs SET dev_hub = ? WHERE id = ? AND hub_org_id IS NULL').run(devHub ? 1 : 0, id);
+  }
+
+  /** Moves a scratch org's last day (the admin API's expire). */
+  setExpirationDate(id: string, date: string): void {
+    this.sql('UPDATE orgs SET expiration_date = ? WHERE id = ?').run(date, id);
+  }
+
+  /** Sets a hub's own scratch org limits; undefined goes back to the server's. */
+  setDevHubLimits(id: string, limits: Org['devHubLimits']): void {
+    this.sql('UPDATE orgs SET dev_hub_limits = ? WHERE id = ?').run(limits ? JSON.stringify(limits) : null, id);
   }
 
   /** The scratch orgs a hub made that still exist. */

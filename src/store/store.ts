@@ -16,6 +16,7 @@ import { ConnectedAppRepository } from './connectedApps';
 import { RefreshTokenRepository } from './refreshTokens';
 import { OrgLockRepository } from './orgLocks';
 import { SourceMemberRepository } from './sourceMembers';
+import { ScratchOrgInfoRepository } from './scratchOrgInfos';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
 
 /** Everything Localforce keeps, behind one handle; `transaction` makes a group of writes all-or-nothing. */
@@ -31,6 +32,7 @@ export class Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly orgLocks: OrgLockRepository;
   readonly sourceMembers: SourceMemberRepository;
+  readonly scratchOrgInfos: ScratchOrgInfoRepository;
 
   /** This server among those sharing the store: the owner of the jobs it runs. */
   readonly instanceId = randomUUID();
@@ -52,6 +54,7 @@ export class Store {
     this.refreshTokens = new RefreshTokenRepository(db);
     this.orgLocks = new OrgLockRepository(db);
     this.sourceMembers = new SourceMemberRepository(db);
+    this.scratchOrgInfos = new ScratchOrgInfoRepository(db);
   }
 
   /**
@@ -142,8 +145,8 @@ export class Store {
 
   /**
    * Empties an org: components with their files and keys (and the connected apps they register),
-   * deploys, retrieves, sessions and refresh tokens. The org, its users and the apps made through the
-   * admin API stay.
+   * deploys, retrieves, Apex test runs and logs, sessions and refresh tokens. The org, its users and the
+   * apps made through the admin API stay.
    */
   emptyOrg(orgId: string): void {
     this.transaction(() => {
@@ -157,9 +160,11 @@ export class Store {
     });
   }
 
-  /** Removes an org and everything of it. */
+  /** Removes an org and everything of it; a Dev Hub's scratch orgs and its records of them go with it. */
   deleteOrg(orgId: string): void {
     this.transaction(() => {
+      for (const scratchOrgId of this.orgs.scratchOrgIds(orgId)) this.deleteOrg(scratchOrgId);
+      this.scratchOrgInfos.deleteHub(orgId);
       this.emptyOrg(orgId);
       this.mutualAuthCertificates.deleteOrg(orgId);
       this.connectedApps.deleteOrg(orgId);

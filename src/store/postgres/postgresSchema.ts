@@ -149,6 +149,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // Source tracking (src/tracking/): one org-wide revision counter and a SourceMember per changed
   // component. Apex test runs and logs (src/apexRuns/), whose outcomes are declared, not run.
   `ALTER TABLE orgs ADD COLUMN dev_hub INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE orgs ADD COLUMN dev_hub_limits TEXT;
    ALTER TABLE orgs ADD COLUMN edition TEXT;
    ALTER TABLE orgs ADD COLUMN hub_org_id TEXT;
    ALTER TABLE orgs ADD COLUMN expiration_date TEXT;
