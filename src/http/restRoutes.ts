@@ -8,6 +8,7 @@ import { callerOf, requireBearer } from './rest/bearer';
 import { dataRoutes, toolingFallback } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';
 import { devHubRoutes } from './rest/devHubRoutes';
+import { sourceTrackingRoutes } from './rest/sourceTrackingRoutes';
 import { restError, restNotFound } from './restErrors';
 import { baseUrl } from './xml';
 
@@ -45,6 +46,8 @@ export function restRoutes(services: Services): Router {
   });
 
   const versioned = express.Router();
+  // Before the generic record routes: SourceMember's describe is not a record id.
+  versioned.use(sourceTrackingRoutes(services));
   versioned.use(dataRoutes(services));
   versioned.use(deployRequestRoutes(services));
   versioned.use(devHubRoutes(services));

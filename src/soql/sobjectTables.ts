@@ -2,10 +2,11 @@ import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
 import { devHubTables } from '../devhub/devHubTables';
 import { orgTables } from './orgTables';
+import { sourceTrackingTables } from '../tracking/sourceMemberObject';
 import type { SObjectTable } from './soqlEngine';
 
 /** Where the tables come from: one function per area, each listing the objects it keeps. */
-const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables, devHubTables];
+const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables, devHubTables, sourceTrackingTables];
 
 /**
  * Every object Localforce answers queries and record reads on, by endpoint. An object the caller's org
