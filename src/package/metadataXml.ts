@@ -50,7 +50,8 @@ const isXmlChar = (c: number) =>
  * after the root, entity references that are not declared (no DOCTYPE, so only the five predefined
  * ones), character references to non-characters, and unbound namespace prefixes.
  */
-function scan(text: string): XmlElement {
+/** `defaultNs`: the namespace of unprefixed elements where no xmlns says otherwise. */
+function scan(text: string, defaultNs?: string): XmlElement {
   const stack: { el: XmlElement; scope: Record<string, string> }[] = [];
   let root: XmlElement | undefined;
   let line = 1;
@@ -116,7 +117,7 @@ function scan(text: string): XmlElement {
       attributes[m[1]!] = decodeAt(m[3] ?? m[4] ?? '', attributesAt + m.index! + m[0].indexOf(m[2]!) + 1);
     }
     // An element shares its parent's namespace bindings unless it declares its own (most never do).
-    let scope = stack[stack.length - 1]?.scope ?? {};
+    let scope = stack[stack.length - 1]?.scope ?? (defaultNs ? { '': defaultNs } : {});
     for (const [k, v] of Object.entries(attributes)) {
       if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
       if (scope === stack[stack.length - 1]?.scope || !stack.length) scope = { ...scope };
@@ -171,7 +172,9 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
   if (check !== true) return fail(inParserWords(check.err.msg), check.err.line, check.err.col);
   let root: XmlElement;
   try {
-    root = scan(body);
+    // A document that declares no namespace is read as in the type's: the sf CLI writes a scratch org
+    // definition's settings files without xmlns, and real orgs deploy them (docs/deploy-checks.md).
+    root = scan(body, namespaces[0]);
   } catch (err) {
     if (err instanceof ScanError) return fail(err.problem, err.line, err.column);
     throw err;

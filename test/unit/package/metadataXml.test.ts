@@ -122,12 +122,15 @@ describe('refusals, each with line and column', () => {
 
   it.each([
     ['a wrong root', `${DECL}\n<Certificat xmlns="${NS}"/>`, 'Certificat', 3],
-    ['no namespace', `${DECL}<Certificate>\n</Certificate>`, 'Certificate', 2],
     ['another namespace', `${DECL}<Certificate xmlns="urn:other">\n</Certificate>`, 'Certificate', 2],
   ])('%s', (_what, text, root, line) => {
     expect(error(text)).toEqual({
       problem: `Error parsing file: Cannot find the declaration of element '${root}'. Expected {${NS}}Certificate.`, lineNumber: line, columnNumber: 1,
     });
+  });
+
+  it('takes a root in no namespace at all as the metadata namespace, as real orgs take the settings files the sf CLI writes', () => {
+    expect(parse(`${DECL}<Certificate>\n  <masterLabel>Plain</masterLabel>\n</Certificate>`)).toMatchObject({ ok: true, value: { masterLabel: 'Plain' } });
   });
 
   it('an unbound prefix', () => {
