@@ -6,6 +6,7 @@ import { CertificateNew, CertificatePage, Certificates } from './pages/certifica
 import { ComponentPage, Components } from './pages/components.js';
 import { DeployPage, Deploys, RetrievePage } from './pages/deploys.js';
 import { Requests } from './pages/requests.js';
+import { ScratchOrgs } from './pages/scratchOrgs.js';
 import { SingleSignOn } from './pages/singleSignOn.js';
 import { Alert } from './ui.js';
 
@@ -17,6 +18,7 @@ const TABS = [
   ['certificates', 'Certificate and Key Management'],
   ['deploys', 'Deploy History'],
   ['single-sign-on', 'Single Sign-On'],
+  ['scratch-orgs', 'Scratch Orgs'],
   ['components', 'Components'],
   ['requests', 'Requests'],
 ];
@@ -80,6 +82,7 @@ function Page({ org }) {
   else if (section === 'components') page = html`<${Components} key=${key} />`;
   else if (section === 'requests') page = html`<${Requests} key=${key} />`;
   else if (section === 'single-sign-on') page = html`<${SingleSignOn} key=${key} org=${org} />`;
+  else if (section === 'scratch-orgs') page = html`<${ScratchOrgs} key=${key} org=${org} />`;
   else page = html`<${Alert}>There is no page at ${location.hash}.<//>`;
   const current = section === 'retrieves' ? 'deploys' : section;
   return html`

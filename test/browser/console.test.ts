@@ -373,6 +373,26 @@ describe('Single Sign-On', () => {
   });
 });
 
+describe('Scratch Orgs', () => {
+  it('lists the hub\'s scratch orgs with status, creator and expiry, and expires and deletes one', async () => {
+    const make = (OrgName: string) => admin(`/_localforce/orgs/${server.org.id}/scratch-orgs`, 'POST', { Edition: 'Developer', OrgName, DurationDays: 30 });
+    const kept = await (await make('Feature Branch CI')).json() as { scratchOrgInfoId: string; username: string };
+    const ended = await (await make('Nightly Build')).json() as { scratchOrgInfoId: string; username: string };
+    await page.goto(`${server.url}/#/scratch-orgs`);
+    const table = page.getByRole('table', { name: 'Scratch orgs' });
+    const row = (id: string) => table.locator(`tr[data-id="${id}"]`);
+    await row(kept.scratchOrgInfoId).locator('[data-badge="Active"]').waitFor();
+    expect(await row(kept.scratchOrgInfoId).textContent()).toContain(server.org.username);
+    page.once('dialog', (d) => d.accept());
+    await row(ended.scratchOrgInfoId).getByRole('button', { name: 'Expire' }).click();
+    await row(ended.scratchOrgInfoId).locator('[data-badge="Expired"]').waitFor();
+    await shot('console-scratch-orgs');
+    page.once('dialog', (d) => d.accept());
+    await row(kept.scratchOrgInfoId).getByRole('button', { name: 'Delete' }).click();
+    await row(kept.scratchOrgInfoId).locator('[data-badge="Deleted"]').waitFor();
+  });
+});
+
 describe('signing in with an access token', () => {
   it('opens another org with its token, seeing only that org', async () => {
     const other = await (await admin('/_localforce/orgs')).json() as LocalforceServer['org'];

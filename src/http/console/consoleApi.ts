@@ -33,6 +33,7 @@ export function consoleApi(services: Services): Router {
     res.json({
       id: org.id, name: org.name, username: user.username, userFullName: user.fullName,
       now: currentOrgNow(services.store, org).toISOString(), apiVersion: latestApiVersion(), features: consoleFeatures(org.id),
+      devHub: org.devHub && !org.scratch, scratch: org.scratch ?? null,
     });
   });
 
