@@ -4,7 +4,8 @@
  * they should; a change made on the org (through jsforce, not the project) comes back alone with
  * `sf project retrieve start`; a conflict stops a deploy until `--ignore-conflicts`; `sf project reset
  * tracking` works; a deletion on the org deletes the local file. The tests run in order, as one
- * developer's day would.
+ * developer's day would. Then the 40-type fixture project deploys tracked with no warning, and a
+ * scratch org made with settings by `sf org create scratch` leaves nothing to retrieve.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -274,5 +275,34 @@ describe('a whole project of every kind of component', () => {
       'brokerSummary/brokerSummary.cmp', 'brokerSummary/brokerSummary.css', 'brokerSummary/brokerSummary.design',
       'brokerSummary/brokerSummaryController.js', 'brokerSummary/brokerSummaryHelper.js',
     ]);
+  });
+});
+
+describe('a scratch org made by sf org create scratch with settings', () => {
+  it('tracks the settings deploy, whose rows the CLI sets to revision 0, so they are no change to retrieve', async () => {
+    const dir = join(scratch, 'with-settings');
+    mkdirSync(join(dir, 'config'), { recursive: true });
+    mkdirSync(join(dir, 'force-app'), { recursive: true });
+    writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '66.0' }));
+    writeFileSync(join(dir, 'config', 'def.json'), JSON.stringify({
+      edition: 'Developer', settings: { lightningExperienceSettings: { enableS1DesktopEnabled: true }, mobileSettings: { enableS1EncryptedStoragePref2: false } },
+    }));
+    const hub = await sf(['org', 'login', 'access-token', '--instance-url', server.url, '--alias', 'hub', '--set-default-dev-hub', '--no-prompt'],
+      { cwd: dir, env: { SF_ACCESS_TOKEN: server.org.accessToken } });
+    expect(hub.code).toBe(0);
+    const made = await sf(['org', 'create', 'scratch', '-f', join('config', 'def.json'), '--alias', 'with-settings', '--wait', '5'], { cwd: dir });
+    expect(made.code).toBe(0);
+    expect(trackingWarnings(made)).toEqual([]);
+    const token = await sf(['org', 'auth', 'show-access-token', '-o', 'with-settings'], { cwd: dir });
+    const conn = tokenConnection(server, token.json.result.accessToken as string);
+    const rows = await conn.tooling.query<{ MemberType: string; MemberName: string; RevisionCounter: number }>(
+      'SELECT MemberType, MemberName, RevisionCounter FROM SourceMember WHERE RevisionCounter <= 0');
+    expect(rows.records.map((r) => [`${r.MemberType}###${r.MemberName}`, r.RevisionCounter]).sort()).toEqual([
+      ['Settings###LightningExperience', 0], ['Settings###Mobile', 0],
+    ]);
+    const preview = await sf(['project', 'retrieve', 'preview', '-o', 'with-settings'], { cwd: dir });
+    expect(preview.code).toBe(0);
+    expect(preview.json.warnings ?? []).toEqual([]);
+    expect(preview.json.result).toMatchObject({ toRetrieve: [], toDelete: [], conflicts: [] });
   });
 });
