@@ -15,6 +15,9 @@ import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
 import { ConnectedAppRepository } from './connectedApps';
 import { RefreshTokenRepository } from './refreshTokens';
 import { OrgLockRepository } from './orgLocks';
+import { ApexTestRunRepository } from './apexTestRuns';
+import { ApexLogRepository } from './apexLogs';
+import { AnonymousApexPolicyRepository } from './anonymousApexPolicies';
 import { SourceMemberRepository } from './sourceMembers';
 import { ScratchOrgInfoRepository } from './scratchOrgInfos';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
@@ -31,6 +34,9 @@ export class Store {
   readonly connectedApps: ConnectedAppRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly orgLocks: OrgLockRepository;
+  readonly apexTestRuns: ApexTestRunRepository;
+  readonly apexLogs: ApexLogRepository;
+  readonly anonymousApexPolicies: AnonymousApexPolicyRepository;
   readonly sourceMembers: SourceMemberRepository;
   readonly scratchOrgInfos: ScratchOrgInfoRepository;
 
@@ -53,6 +59,9 @@ export class Store {
     this.connectedApps = new ConnectedAppRepository(db, box);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.orgLocks = new OrgLockRepository(db);
+    this.apexTestRuns = new ApexTestRunRepository(db);
+    this.apexLogs = new ApexLogRepository(db);
+    this.anonymousApexPolicies = new AnonymousApexPolicyRepository(db);
     this.sourceMembers = new SourceMemberRepository(db);
     this.scratchOrgInfos = new ScratchOrgInfoRepository(db);
   }
@@ -155,6 +164,8 @@ export class Store {
       this.connectedApps.deleteOrg(orgId, 'metadata');
       this.deploys.deleteOrg(orgId);
       this.retrieves.deleteOrg(orgId);
+      this.apexTestRuns.deleteOrg(orgId);
+      this.apexLogs.deleteOrg(orgId);
       this.sessions.deleteOrg(orgId);
       this.refreshTokens.deleteOrg(orgId);
     });
@@ -168,6 +179,7 @@ export class Store {
       this.emptyOrg(orgId);
       this.mutualAuthCertificates.deleteOrg(orgId);
       this.connectedApps.deleteOrg(orgId);
+      this.anonymousApexPolicies.deleteOrg(orgId);
       this.orgs.delete(orgId);
     });
   }
