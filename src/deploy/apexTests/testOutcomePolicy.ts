@@ -1,12 +1,13 @@
 /*
- * Localforce runs no Apex. When a deploy runs tests, each test method's outcome comes from this
- * declared policy instead: a default outcome, with per-class overrides. Class names match
+ * Localforce runs no Apex. When a deploy or a test run runs tests, each test method's outcome comes
+ * from this declared policy instead: a default outcome, with per-class overrides; and the coverage a
+ * test run reports, a declared percentage per class or trigger, with a default. Class names match
  * case-insensitively, as Apex names do.
  */
 
-import type { TestOutcome, TestOutcomePolicy } from '../../model/testOutcomePolicy';
+import { DEFAULT_COVERAGE, type DeclaredCoverage, type TestOutcome, type TestOutcomePolicy } from '../../model/testOutcomePolicy';
 
-export type { TestOutcome, TestOutcomePolicy };
+export type { DeclaredCoverage, TestOutcome, TestOutcomePolicy };
 
 const OUTCOMES: readonly TestOutcome[] = ['pass', 'fail'];
 const CLASS_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -64,16 +65,28 @@ export function outcomeFor(policy: TestOutcomePolicy, className: string): TestOu
   return policy.default;
 }
 
+/** The declared coverage, in percent, of the class or trigger `name` under `policy`. */
+export function coverageFor(policy: TestOutcomePolicy, name: string): number {
+  const wanted = name.toLowerCase();
+  const coverage = policy.coverage;
+  for (const [declared, percent] of Object.entries(coverage?.classes ?? {})) {
+    if (declared.toLowerCase() === wanted) return percent;
+  }
+  return coverage?.default ?? DEFAULT_COVERAGE;
+}
+
 /**
  * Validates a policy given as JSON (the admin API's body):
- * `{ "default": "pass"|"fail", "classes": { "Name": "pass"|"fail", ... } }`; `classes` may be
- * left out. Returns a fresh copy.
+ * `{ "default": "pass"|"fail", "classes": { "Name": "pass"|"fail", ... }, "coverage": { "default": 0-100,
+ * "classes": { "Name": 0-100 } } }`; `classes` and `coverage` (and each of its keys) may be left out.
+ * Returns a fresh copy.
  */
 export function policyFromJson(value: unknown): TestOutcomePolicy {
   const problem = (detail: string): Error =>
-    new Error(`Invalid test outcome policy: ${detail}; expected {"default": "pass"|"fail", "classes": {"ClassName": "pass"|"fail"}}.`);
+    new Error(`Invalid test outcome policy: ${detail}; expected {"default": "pass"|"fail", "classes": {"ClassName": "pass"|"fail"}, ` +
+      '"coverage": {"default": 0-100, "classes": {"ClassName": 0-100}}}.');
   if (!isPlainObject(value)) throw problem('it is not a JSON object');
-  const unknown = Object.keys(value).filter((k) => k !== 'default' && k !== 'classes');
+  const unknown = Object.keys(value).filter((k) => k !== 'default' && k !== 'classes' && k !== 'coverage');
   if (unknown.length > 0) throw problem(`unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
   if (!isOutcome(value.default)) throw problem(`"default" must be "pass" or "fail", not ${JSON.stringify(value.default) ?? 'missing'}`);
   const classes: Record<string, TestOutcome> = {};
@@ -85,7 +98,32 @@ export function policyFromJson(value: unknown): TestOutcomePolicy {
       addClass(classes, name, outcome, problem);
     }
   }
-  return { default: value.default, classes };
+  if (value.coverage === undefined) return { default: value.default, classes };
+  return { default: value.default, classes, coverage: coverageFromJson(value.coverage, problem) };
+}
+
+function coverageFromJson(value: unknown, problem: (detail: string) => Error): DeclaredCoverage {
+  if (!isPlainObject(value)) throw problem('"coverage" must be an object');
+  const unknown = Object.keys(value).filter((k) => k !== 'default' && k !== 'classes');
+  if (unknown.length > 0) throw problem(`unknown field ${unknown.map((k) => `"coverage.${k}"`).join(', ')}`);
+  if (value.default !== undefined && !isPercent(value.default)) {
+    throw problem(`"coverage.default" must be a number from 0 to 100, not ${JSON.stringify(value.default)}`);
+  }
+  const classes: Record<string, number> = {};
+  if (value.classes !== undefined) {
+    if (!isPlainObject(value.classes)) throw problem('"coverage.classes" must be an object');
+    for (const [name, percent] of Object.entries(value.classes)) {
+      if (!CLASS_NAME.test(name)) throw problem(`"${name}" is not an Apex class or trigger name`);
+      if (!isPercent(percent)) throw problem(`the coverage of ${name} must be a number from 0 to 100, not ${JSON.stringify(percent)}`);
+      if (Object.keys(classes).some((k) => k.toLowerCase() === name.toLowerCase())) throw problem(`the coverage of ${name} is given twice`);
+      classes[name] = percent;
+    }
+  }
+  return { default: value.default ?? DEFAULT_COVERAGE, classes };
+}
+
+function isPercent(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
 }
 
 function addClass(
