@@ -5,6 +5,7 @@ import { sameId } from '../ids';
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
 import { callerOf, requireBearer } from './rest/bearer';
+import { apexRunRoutes } from './rest/apexRunRoutes';
 import { dataRoutes, toolingFallback } from './rest/dataRoutes';
 import { deployRequestRoutes } from './rest/deployRequestRoutes';
 import { devHubRoutes } from './rest/devHubRoutes';
@@ -51,6 +52,7 @@ export function restRoutes(services: Services): Router {
   versioned.use(dataRoutes(services));
   versioned.use(deployRequestRoutes(services));
   versioned.use(devHubRoutes(services));
+  versioned.use(apexRunRoutes(services));
   versioned.use(toolingFallback());
   router.use('/services/data/:version', checkVersion, bearer, versioned);
   return router;

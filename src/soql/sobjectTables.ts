@@ -1,3 +1,4 @@
+import { apexRunTables } from '../apexRuns/testRunTables';
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
 import { devHubTables } from '../devhub/devHubTables';
@@ -6,7 +7,7 @@ import { sourceTrackingTables } from '../tracking/sourceMemberObject';
 import type { SObjectTable } from './soqlEngine';
 
 /** Where the tables come from: one function per area, each listing the objects it keeps. */
-const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables, devHubTables, sourceTrackingTables];
+const SOURCES: ((services: Services) => SObjectTable[])[] = [orgTables, devHubTables, sourceTrackingTables, apexRunTables];
 
 /**
  * Every object Localforce answers queries and record reads on, by endpoint. An object the caller's org
