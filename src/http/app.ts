@@ -8,6 +8,7 @@ import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
 import { pathOf } from './callContext';
 import { callLog } from './callLog';
+import { cometdRoutes } from './cometdRoutes';
 import { consoleRoutes } from './console/consoleRoutes';
 import { frontdoorRoutes } from './frontdoorRoutes';
 import { metadataSoapEndpoint, type MetadataSoapOptions } from './metadataSoapEndpoint';
@@ -76,6 +77,7 @@ function expressApp(services: Services, version: string, options: AppOptions): e
   app.use(adminRoutes(services, version, options.adminToken));
   app.use(consoleRoutes(services));
   app.use(restRoutes(services));
+  app.use(cometdRoutes(services));
   app.use((req: Request, res: Response) => restNotFound(res, `${req.method} ${req.path}`));
   app.use((err: Error, req: Request, res: Response, _next: NextFunction) => answerError(err, req, res));
   return app;
