@@ -4,6 +4,7 @@ import { bearerToken, requireOrgBearer } from './rest/bearer';
 import { orgNow, readClockChange } from '../clock';
 import { policyFromJson } from '../deploy/apexTests/testOutcomePolicy';
 import type { Services } from '../services';
+import { apexRunAdminRoutes } from './admin/apexRunRoutes';
 import { connectedAppRoutes } from './admin/connectedAppRoutes';
 import { devHubAdminRoutes } from './admin/devHubAdminRoutes';
 import { keystoreRoutes } from './admin/keystoreRoutes';
@@ -63,8 +64,9 @@ export function adminRoutes(services: Services, version: string, adminToken: str
     res.json({ orgId: org.id, now: new Date(now + change.offsetMs).toISOString(), offsetMs: change.offsetMs });
   });
   /**
-   * The org's simulated Apex test outcomes: GET reads the policy in force, PUT sets the org's own
-   * (`{"default": "pass"|"fail", "classes": {"MyTest": "fail"}}`), DELETE goes back to the server's.
+   * The org's simulated Apex test outcomes and declared coverage: GET reads the policy in force, PUT sets
+   * the org's own (`{"default": "pass"|"fail", "classes": {"MyTest": "fail"}, "coverage": {"default": 75,
+   * "classes": {"MyClass": 90}}}`), DELETE goes back to the server's.
    */
   router.all('/_localforce/orgs/:orgId/apex-test-outcomes', express.json(), (req: Request, res: Response) => {
     const org = services.store.orgs.get(req.params.orgId!);
@@ -89,6 +91,7 @@ export function adminRoutes(services: Services, version: string, adminToken: str
   router.use(userRoutes(services));
   router.use(noticeRoutes(services));
   router.use(testControlRoutes(services));
+  router.use(apexRunAdminRoutes(services));
   router.use(connectedAppRoutes(services, adminToken));
   router.use(devHubAdminRoutes(services));
   return router;

@@ -6,6 +6,7 @@ import { PackageLimits } from '../package/limits';
 import type { Services } from '../services';
 import { faultEnvelope } from '../soap/envelope';
 import { adminRoutes } from './adminRoutes';
+import { apexSoapRoutes } from './apexSoapRoutes';
 import { pathOf } from './callContext';
 import { callLog } from './callLog';
 import { cometdRoutes } from './cometdRoutes';
@@ -73,6 +74,7 @@ function expressApp(services: Services, version: string, options: AppOptions): e
   app.use(identityProviderRoutes(services));
   app.use(samlSpRoutes(services, options.adminToken));
   app.use(partnerSoapRoutes(services));
+  app.use(apexSoapRoutes(services));
   app.use(oauthRoutes(services));
   app.use(adminRoutes(services, version, options.adminToken));
   app.use(consoleRoutes(services));

@@ -16,7 +16,8 @@ export interface ApexSyntaxProblem {
   columnNumber: number;
 }
 
-export type ApexUnitKind = 'class' | 'trigger';
+/** What the source is: a class, a trigger, or an anonymous block (what executeAnonymous compiles). */
+export type ApexUnitKind = 'class' | 'trigger' | 'anonymous';
 
 /**
  * One row of a wording table: an ANTLR message (or, for the lexer, the text it could not read) that the row
@@ -116,6 +117,7 @@ function parse(source: string, kind: ApexUnitKind, mode: typeof SLL | typeof LL)
   (parser._interp as unknown as { predictionMode: number }).predictionMode = mode;
   parser.buildParseTrees = false; // only the errors are wanted
   if (kind === 'trigger') parser.triggerUnit();
+  else if (kind === 'anonymous') parser.anonymousUnit();
   else parser.compilationUnit();
   return listener.errors;
 }
