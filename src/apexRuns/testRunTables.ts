@@ -26,7 +26,7 @@ function runRow(run: TestRun): Row {
     Id: run.runResultId, AsyncApexJobId: run.jobId, Status: 'Completed', ClassesCompleted: run.classes.length, ClassesEnqueued: run.classes.length,
     MethodsCompleted: methods.length, MethodsEnqueued: methods.length, MethodsFailed: methods.filter((m) => m.outcome === 'Fail').length,
     StartTime: restDateTime(run.startTime), EndTime: restDateTime(run.endTime), TestTime: 0, TestSetupTime: 0, UserId: run.userId,
-    JobName: null, IsAllTests: run.testLevel === 'RunAllTestsInOrg', Source: run.synchronous ? 'Synchronous' : 'Asynchronous',
+    JobName: null, IsAllTests: run.testLevel === 'RunAllTestsInOrg',
     CreatedDate: restDateTime(run.startTime), CreatedById: run.userId, SystemModstamp: restDateTime(run.endTime),
   };
 }
@@ -99,7 +99,7 @@ export function apexRunTables(services: Services): SObjectTable[] {
     {
       name: 'ApexTestRunResult', api: 'tooling',
       fields: ['Id', 'AsyncApexJobId', 'Status', 'ClassesCompleted', 'ClassesEnqueued', 'MethodsCompleted', 'MethodsEnqueued', 'MethodsFailed',
-        'StartTime', 'EndTime', 'TestTime', 'TestSetupTime', 'UserId', 'JobName', 'IsAllTests', 'Source', 'CreatedDate', 'CreatedById', 'SystemModstamp'],
+        'StartTime', 'EndTime', 'TestTime', 'TestSetupTime', 'UserId', 'JobName', 'IsAllTests', 'CreatedDate', 'CreatedById', 'SystemModstamp'],
       rows: (caller) => runs(caller).map(runRow),
     },
     {

@@ -129,18 +129,25 @@ export function cometdRoutes(services: Services): Router {
     };
     // A connect sent with other messages is not held: their replies would wait with it.
     if (!client || client.queue.length || messages.length > 1) return send();
-    const timer = setTimeout(() => client.wake?.(), CONNECT_HOLD_MS);
-    timer.unref();
-    client.wake = () => {
+    // An earlier connect of this client still held is let go first: one is held per client.
+    client.wake?.();
+    let answered = false;
+    const release = () => {
+      if (answered) return;
+      answered = true;
       clearTimeout(timer);
-      client.wake = undefined;
+      if (client.wake === release) client.wake = undefined;
       client.lastSeen = Date.now();
-      send();
+      if (!res.writableEnded && !res.destroyed) send();
     };
+    const timer = setTimeout(release, CONNECT_HOLD_MS);
+    timer.unref();
+    client.wake = release;
     res.once('close', () => {
       if (res.writableEnded) return;
+      answered = true;
       clearTimeout(timer);
-      client.wake = undefined;
+      if (client.wake === release) client.wake = undefined;
     });
   });
 

@@ -17,11 +17,6 @@ export class ApexTestRunRepository extends Repository {
     this.keep(run);
   }
 
-  /** The run of a job id, in its 15- or 18-character form. */
-  get(orgId: string, jobId: string): TestRun | undefined {
-    return this.list(orgId).find((run) => run.jobId.slice(0, 15) === jobId.slice(0, 15));
-  }
-
   /** Every run of an org, oldest first. */
   list(orgId: string): TestRun[] {
     const ids = (this.sql('SELECT id FROM apex_test_runs WHERE org_id = ? ORDER BY created_date, id').all(orgId) as { id: string }[]).map((r) => r.id);
