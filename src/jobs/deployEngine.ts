@@ -421,7 +421,8 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   private commit(plan: DeployPlan, writes: (ComponentWrite | undefined)[], caller: Caller, running: RunningDeploy): string[] {
     const { org, user } = caller;
     const at = currentOrgNow(this.store, org).toISOString();
-    return this.store.transaction(() => {
+    // Source tracking's rows (scratch orgs) are written together at the end, still in the transaction.
+    return this.store.transaction(() => this.store.sourceMembers.batch(() => {
       if (!this.store.deploys.stillOwns(running.result.id, this.leases.owner)) {
         throw new Error('This server stalled past its lease on the deploy, which another server has ended; nothing was committed');
       }
@@ -432,7 +433,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
           { existing: a.existing }));
       for (const d of plan.postDeletions) deleteComponent(this.store, org, user, d.existing.type, d.fullName, at);
       return ids;
-    });
+    }));
   }
 
   private successMessages(plan: DeployPlan, ids: (string | undefined)[], createdDate: string): DeployMessage[] {

@@ -26,6 +26,24 @@ interface SourceMemberRow {
   is_new_member: number; is_name_obsolete: number; changed_by: string; last_modified_date: string;
 }
 
+interface PendingChange { orgId: string; change: SourceMemberChange; changedBy: string; at: string }
+
+/** The columns a change writes besides id and org_id: the rows of a write go to the database as JSON objects of them. */
+const CHANGE_COLUMNS = ['member_type', 'member_name', 'member_id_or_name', 'revision_counter', 'is_new_member', 'is_name_obsolete', 'changed_by', 'last_modified_date'];
+const INTEGER_COLUMNS = new Set(['revision_counter', 'is_new_member', 'is_name_obsolete']);
+const UPSERT = `ON CONFLICT (org_id, member_type, member_name) DO UPDATE SET ${CHANGE_COLUMNS
+  .filter((c) => c !== 'member_type' && c !== 'member_name').map((c) => `${c} = excluded.${c}`).join(', ')}`;
+/** Every row of a write in one statement, whatever their number; a member already tracked keeps its id. */
+const UPSERT_ROWS = {
+  // WHERE true: SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
+  sqlite: `INSERT INTO source_members (id, org_id, ${CHANGE_COLUMNS.join(', ')})
+    SELECT json_extract(value, '$.id'), ?, ${CHANGE_COLUMNS.map((c) => `json_extract(value, '$.${c}')`).join(', ')}
+    FROM json_each(?) WHERE true ${UPSERT}`,
+  postgres: `INSERT INTO source_members (id, org_id, ${CHANGE_COLUMNS.join(', ')})
+    SELECT r.id, ?, ${CHANGE_COLUMNS.map((c) => `r.${c}`).join(', ')}
+    FROM jsonb_to_recordset(?::jsonb) AS r(id TEXT, ${CHANGE_COLUMNS.map((c) => `${c} ${INTEGER_COLUMNS.has(c) ? 'INTEGER' : 'TEXT'}`).join(', ')}) ${UPSERT}`,
+};
+
 const toMember = (r: SourceMemberRow): SourceMember => ({
   id: r.id, orgId: r.org_id, memberType: r.member_type, memberName: r.member_name, memberIdOrName: r.member_id_or_name,
   revisionCounter: Number(r.revision_counter), isNewMember: !!r.is_new_member, isNameObsolete: !!r.is_name_obsolete,
@@ -38,42 +56,59 @@ const toMember = (r: SourceMemberRow): SourceMember => ({
  * servers sharing a PostgreSQL store never hand out the same number twice.
  */
 export class SourceMemberRepository extends Repository {
+  /** Changes held back by batch(), to be written when it ends. */
+  private pending: PendingChange[] | undefined;
+
   /**
    * Records changes made together: each gets the next number of the org's counter, in order; a member
    * already tracked keeps its row (and id) and takes the new number. A key given twice counts once, as
-   * its last change.
+   * its last change. Inside batch(), they are written when the batch ends.
    */
   record(orgId: string, changes: SourceMemberChange[], changedBy: string, at: string): void {
-    const latest = new Map<string, SourceMemberChange>();
-    for (const c of changes) {
-      const key = `${c.memberType}\n${c.memberName}`;
-      latest.delete(key);
-      latest.set(key, c);
+    const entries = changes.map((change) => ({ orgId, change, changedBy: to15(changedBy), at }));
+    if (this.pending) this.pending.push(...entries);
+    else this.write(entries);
+  }
+
+  /**
+   * Runs `work` (inside the caller's transaction) and writes every change it records at its end, in two
+   * statements per org: a deploy of thousands of components then costs two round trips to PostgreSQL,
+   * not two for each component. Nothing is written when `work` throws.
+   */
+  batch<T>(work: () => T): T {
+    if (this.pending) return work();
+    const pending: PendingChange[] = (this.pending = []);
+    try {
+      const result = work();
+      this.write(pending);
+      return result;
+    } finally {
+      this.pending = undefined;
     }
-    if (!latest.size) return;
+  }
+
+  private write(entries: PendingChange[]): void {
+    const byOrg = new Map<string, Map<string, PendingChange>>();
+    for (const entry of entries) {
+      let latest = byOrg.get(entry.orgId);
+      if (!latest) byOrg.set(entry.orgId, (latest = new Map()));
+      const key = `${entry.change.memberType}\n${entry.change.memberName}`;
+      latest.delete(key);
+      latest.set(key, entry);
+    }
+    for (const [orgId, latest] of byOrg) this.writeOrg(orgId, [...latest.values()]);
+  }
+
+  private writeOrg(orgId: string, entries: PendingChange[]): void {
     const { revision_counter: last } = this.sql('UPDATE orgs SET revision_counter = revision_counter + ? WHERE id = ? RETURNING revision_counter')
-      .get(latest.size, orgId) as { revision_counter: number };
-    const first = Number(last) - latest.size + 1;
-    const rows = [...latest.values()].map((c, i) => ({
+      .get(entries.length, orgId) as { revision_counter: number };
+    const first = Number(last) - entries.length + 1;
+    const rows = entries.map(({ change: c, changedBy, at }, i) => ({
       id: newId(IdPrefix.sourceMember), member_type: c.memberType, member_name: c.memberName, member_id_or_name: c.memberIdOrName,
       revision_counter: first + i, is_new_member: c.isNewMember ? 1 : 0, is_name_obsolete: c.isNameObsolete ? 1 : 0,
+      changed_by: changedBy, last_modified_date: at,
     }));
-    // One statement for every row, whatever their number: a deploy of thousands costs one round trip to PostgreSQL.
-    const upsert = `ON CONFLICT (org_id, member_type, member_name) DO UPDATE SET member_id_or_name = excluded.member_id_or_name,
-         revision_counter = excluded.revision_counter, is_new_member = excluded.is_new_member, is_name_obsolete = excluded.is_name_obsolete,
-         changed_by = excluded.changed_by, last_modified_date = excluded.last_modified_date`;
-    const columns = '(id, org_id, member_type, member_name, member_id_or_name, revision_counter, is_new_member, is_name_obsolete, changed_by, last_modified_date)';
-    this.sql({
-      // WHERE true: SQLite needs it to tell the upsert's ON CONFLICT from a join's ON.
-      sqlite: `INSERT INTO source_members ${columns}
-       SELECT json_extract(value, '$.id'), ?, json_extract(value, '$.member_type'), json_extract(value, '$.member_name'),
-         json_extract(value, '$.member_id_or_name'), json_extract(value, '$.revision_counter'), json_extract(value, '$.is_new_member'),
-         json_extract(value, '$.is_name_obsolete'), ?, ? FROM json_each(?) WHERE true ${upsert}`,
-      postgres: `INSERT INTO source_members ${columns}
-       SELECT r.id, ?, r.member_type, r.member_name, r.member_id_or_name, r.revision_counter, r.is_new_member, r.is_name_obsolete, ?, ?
-       FROM jsonb_to_recordset(?::jsonb) AS r(id TEXT, member_type TEXT, member_name TEXT, member_id_or_name TEXT, revision_counter INTEGER,
-         is_new_member INTEGER, is_name_obsolete INTEGER) ${upsert}`,
-    }).run(orgId, to15(changedBy), at, JSON.stringify(rows));
+    this.sql(UPSERT_ROWS).run(orgId, JSON.stringify(rows));
   }
 
   /** Every row of an org, in the order of their revision counters. */

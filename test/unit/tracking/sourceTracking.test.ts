@@ -129,6 +129,26 @@ describe('what the component writer records for a scratch org', () => {
     expect(rows()).toEqual([{ key: 'ApexClass###Bar', counter: 2, isNew: true, obsolete: false }]);
   });
 
+  it('writes the changes of a batch when it ends, the last change of a key winning, and none when it throws', () => {
+    store.transaction(() => store.sourceMembers.batch(() => {
+      writeComponent(store, scratch, user, 'ApexClass', 'Foo', files({ 'classes/Foo.cls': 'a' }), true, AT);
+      expect(rows()).toEqual([]);
+      deleteComponent(store, scratch, user, 'ApexClass', 'Foo', AT);
+      writeComponent(store, scratch, user, 'ApexClass', 'Foo', files({ 'classes/Foo.cls': 'b' }), true, AT);
+      writeComponent(store, scratch, user, 'ApexClass', 'Bar', files({ 'classes/Bar.cls': 'b' }), true, AT);
+    }));
+    expect(rows()).toEqual([
+      { key: 'ApexClass###Foo', counter: 1, isNew: true, obsolete: false },
+      { key: 'ApexClass###Bar', counter: 2, isNew: true, obsolete: false },
+    ]);
+    expect(() => store.transaction(() => store.sourceMembers.batch(() => {
+      writeComponent(store, scratch, user, 'ApexClass', 'Baz', files({ 'classes/Baz.cls': 'c' }), true, AT);
+      throw new Error('rolled back');
+    }))).toThrow('rolled back');
+    expect(rows()).toHaveLength(2);
+    expect(store.sourceMembers.revisionCounter(scratch.id)).toBe(2);
+  });
+
   it('sets a row\'s counter (tracking reset) and finds rows by either form of their id', () => {
     writeComponent(store, scratch, user, 'ApexClass', 'Foo', files({ 'classes/Foo.cls': 'a' }), true, AT);
     const [row] = store.sourceMembers.list(scratch.id);
