@@ -36,7 +36,7 @@ export function executeAnonymous(services: Services, caller: Caller, code: strin
   }
   const { store } = services;
   const { org, user } = caller;
-  const policy = storedPolicy(store.anonymousApexPolicies.get(org.id));
+  const policy = storedPolicy(store.orgs.get(org.id)?.anonymousApexPolicy);
   const outcome: AnonymousOutcome = policy === 'succeed'
     ? { declared: 'succeeded', message: 'Localforce does not execute Apex: this block compiled and is declared successful by the org\'s anonymous Apex policy (succeed); none of it was run.' }
     : {

@@ -14,6 +14,8 @@ export interface Org {
   deployPacing?: DeployPacing;
   /** Which deploy checks it runs, when it sets its own (else the server's): `all`, `none` or families. */
   deployChecks?: string;
+  /** How its anonymous Apex is answered, when it sets its own (src/apexRuns/anonymousApexPolicy.ts; else refuse). */
+  anonymousApexPolicy?: string;
   /** Whether it is a Dev Hub: every org is, unless it says otherwise; scratch orgs never are. */
   devHub: boolean;
   /** A hub's own scratch org limits, when it sets them (else src/devhub/devHubLimits.ts's). */
@@ -46,7 +48,7 @@ export interface Caller {
 
 export interface OrgRow {
   id: string; name: string; created_date: string; clock_offset_ms: number; test_outcome_policy: string | null; deploy_pacing: string | null; deploy_checks?: string | null;
-  dev_hub?: number; dev_hub_limits?: string | null; edition?: string | null; hub_org_id?: string | null; expiration_date?: string | null;
+  dev_hub?: number; dev_hub_limits?: string | null; anonymous_apex_policy?: string | null; edition?: string | null; hub_org_id?: string | null; expiration_date?: string | null;
 }
 interface UserRow { id: string; org_id: string; username: string; password: string; full_name: string; email: string; profile: string; permissions: string; federation_id?: string | null }
 
@@ -55,6 +57,7 @@ export const toOrg = (r: OrgRow): Org => ({
   testOutcomePolicy: r.test_outcome_policy ? JSON.parse(r.test_outcome_policy) as TestOutcomePolicy : undefined,
   deployPacing: r.deploy_pacing ? JSON.parse(r.deploy_pacing) as DeployPacing : undefined,
   deployChecks: r.deploy_checks ?? undefined,
+  ...(r.anonymous_apex_policy ? { anonymousApexPolicy: r.anonymous_apex_policy } : {}),
   devHub: r.dev_hub !== 0,
   ...(r.dev_hub_limits ? { devHubLimits: JSON.parse(r.dev_hub_limits) as Org['devHubLimits'] } : {}),
   ...(r.hub_org_id ? { scratch: { hubOrgId: r.hub_org_id, edition: r.edition ?? 'Developer', expirationDate: r.expiration_date ?? '' } } : {}),
@@ -77,6 +80,11 @@ export class OrgRepository extends Repository {
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
       .run(org.id, org.name, org.createdDate, org.clockOffsetMs, org.devHub === false || scratch ? 0 : 1, scratch?.edition ?? null,
         scratch?.hubOrgId ?? null, scratch?.expirationDate ?? null).changes > 0;
+  }
+
+  /** Sets the org's anonymous Apex policy; undefined goes back to the default. */
+  setAnonymousApexPolicy(id: string, policy: string | undefined): void {
+    this.sql('UPDATE orgs SET anonymous_apex_policy = ? WHERE id = ?').run(policy ?? null, id);
   }
 
   /** Makes the org a Dev Hub or not (a scratch org never is). */

@@ -17,7 +17,6 @@ import { RefreshTokenRepository } from './refreshTokens';
 import { OrgLockRepository } from './orgLocks';
 import { ApexTestRunRepository } from './apexTestRuns';
 import { ApexLogRepository } from './apexLogs';
-import { AnonymousApexPolicyRepository } from './anonymousApexPolicies';
 import { SourceMemberRepository } from './sourceMembers';
 import { ScratchOrgInfoRepository } from './scratchOrgInfos';
 import type { DeployResult, RetrieveResult } from '../model/resultTypes';
@@ -36,7 +35,6 @@ export class Store {
   readonly orgLocks: OrgLockRepository;
   readonly apexTestRuns: ApexTestRunRepository;
   readonly apexLogs: ApexLogRepository;
-  readonly anonymousApexPolicies: AnonymousApexPolicyRepository;
   readonly sourceMembers: SourceMemberRepository;
   readonly scratchOrgInfos: ScratchOrgInfoRepository;
 
@@ -61,7 +59,6 @@ export class Store {
     this.orgLocks = new OrgLockRepository(db);
     this.apexTestRuns = new ApexTestRunRepository(db);
     this.apexLogs = new ApexLogRepository(db);
-    this.anonymousApexPolicies = new AnonymousApexPolicyRepository(db);
     this.sourceMembers = new SourceMemberRepository(db);
     this.scratchOrgInfos = new ScratchOrgInfoRepository(db);
   }
@@ -179,7 +176,6 @@ export class Store {
       this.emptyOrg(orgId);
       this.mutualAuthCertificates.deleteOrg(orgId);
       this.connectedApps.deleteOrg(orgId);
-      this.anonymousApexPolicies.deleteOrg(orgId);
       this.orgs.delete(orgId);
     });
   }

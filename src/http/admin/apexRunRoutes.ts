@@ -15,20 +15,19 @@ export function apexRunAdminRoutes(services: Services): Router {
     const id = req.params.orgId!;
     const org = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? services.store.orgs.get(to18(id)) : undefined;
     if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${id}`);
-    const policies = services.store.anonymousApexPolicies;
     if (req.method === 'PUT') {
       if (!req.is('application/json')) return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the policy as application/json: {"policy": "refuse"|"succeed"}');
       try {
-        policies.set(org.id, anonymousApexPolicyFromJson(req.body));
+        services.store.orgs.setAnonymousApexPolicy(org.id, anonymousApexPolicyFromJson(req.body));
       } catch (err) {
         return restError(res, 400, 'INVALID_FIELD', (err as Error).message);
       }
     } else if (req.method === 'DELETE') {
-      policies.set(org.id, undefined);
+      services.store.orgs.setAnonymousApexPolicy(org.id, undefined);
     } else if (req.method !== 'GET') {
       return restError(res, 405, 'METHOD_NOT_ALLOWED', `anonymous-apex takes GET, PUT or DELETE, not ${req.method}`);
     }
-    res.json({ orgId: org.id, policy: storedPolicy(policies.get(org.id)) });
+    res.json({ orgId: org.id, policy: storedPolicy(services.store.orgs.get(org.id)?.anonymousApexPolicy) });
   });
   return router;
 }

@@ -154,6 +154,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ALTER TABLE orgs ADD COLUMN hub_org_id TEXT;
    ALTER TABLE orgs ADD COLUMN expiration_date TEXT;
    ALTER TABLE orgs ADD COLUMN revision_counter INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE orgs ADD COLUMN anonymous_apex_policy TEXT;
    CREATE TABLE scratch_org_infos (
      id TEXT PRIMARY KEY,
      hub_org_id TEXT NOT NULL REFERENCES orgs(id),
