@@ -32,11 +32,12 @@ export function trackWrite(
 ): void {
   if (!tracksSource(by.org)) return;
   const had = before?.files ?? new Map<string, Buffer>();
+  const memberIdOrName = id || fullName;
   const changes: SourceMemberChange[] = fileKeys(type, files?.keys() ?? []).map((k) => ({
-    memberType: k.memberType, memberName: k.memberName, memberIdOrName: id, isNewMember: !had.has(k.path), isNameObsolete: false,
+    memberType: k.memberType, memberName: k.memberName, memberIdOrName, isNewMember: !had.has(k.path), isNameObsolete: false,
   }));
   const own = ownKey(type, fullName);
-  if (own) changes.push({ ...own, memberIdOrName: id || fullName, isNewMember: !before, isNameObsolete: false });
+  if (own) changes.push({ ...own, memberIdOrName, isNewMember: !before, isNameObsolete: false });
   store.sourceMembers.record(by.org.id, changes, by.user.id, by.at);
 }
 
