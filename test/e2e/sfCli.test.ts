@@ -138,7 +138,7 @@ describe('sf org login access-token and sf org display', () => {
     });
     expect(r.code).toBe(0);
     expect(r.json.result).toMatchObject({
-      username: server.org.username, orgId: server.org.id, isDevHub: false, isSandbox: false, isScratch: false,
+      username: server.org.username, orgId: server.org.id, isDevHub: true, isSandbox: false, isScratch: false,
       instanceApiVersion: '68.0', name: 'Localforce Default Org', orgEdition: 'Developer Edition',
     });
     expect(r.json.result.instanceUrl.replace(/\/$/, '')).toBe(server.url);
