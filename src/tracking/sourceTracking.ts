@@ -2,7 +2,7 @@ import type { StoredComponent } from '../store/components';
 import type { SourceMemberChange } from '../store/sourceMembers';
 import type { Org, User } from '../store/orgs';
 import type { Store } from '../store/store';
-import { fileKeys, ownKey } from './memberKeys';
+import { fileKeys, memberKeys, ownKey } from './memberKeys';
 
 /**
  * Source tracking: every change to a tracked org's components leaves SourceMember rows, written by
@@ -44,11 +44,8 @@ export function trackWrite(
 /** Components deleted: every key each had, marked obsolete (children before their parent). */
 export function trackDeletes(store: Store, by: ChangeAuthor, deleted: StoredComponent[]): void {
   if (!tracksSource(by.org) || !deleted.length) return;
-  const changes = deleted.flatMap((c): SourceMemberChange[] => {
-    const own = ownKey(c.type, c.fullName);
-    return [...fileKeys(c.type, c.files?.keys() ?? []), ...(own ? [own] : [])].map((k) => ({
-      memberType: k.memberType, memberName: k.memberName, memberIdOrName: c.id || c.fullName, isNewMember: false, isNameObsolete: true,
-    }));
-  });
+  const changes = deleted.flatMap((c): SourceMemberChange[] => memberKeys(c.type, c.fullName, c.files?.keys()).map((k) => ({
+    ...k, memberIdOrName: c.id || c.fullName, isNewMember: false, isNameObsolete: true,
+  })));
   store.sourceMembers.record(by.org.id, changes, by.user.id, by.at);
 }
