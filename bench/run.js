@@ -176,6 +176,14 @@ const distinct = {
   listMetadata: (token) => (i) => envelope(token, `<listMetadata><queries><type>Certificate</type></queries><queries><type>${OTHER_TYPES[i % OTHER_TYPES.length]}</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`, i),
   checkDeployStatus: (token, ids) => (i) => envelope(token, `<checkDeployStatus><asyncProcessId>${ids[i % ids.length]}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`, i),
   readMetadata: (token, names) => (i) => envelope(token, `<readMetadata><type>Certificate</type><fullNames>${names[i % names.length]}</fullNames></readMetadata>`, i),
+  /** `found` names of the org's from the i-th on, and `missing` names it does not have, interleaved. */
+  readSome: (token, names, found, missing) => (i) => {
+    const asked = Array.from({ length: found }, (_, k) => names[(i + k) % names.length]);
+    for (let m = 0; m < missing; m++) asked.splice(Math.floor(((m + 1) * found) / (missing + 1)) + m, 0, `Missing${(i + m) % 97}`);
+    return envelope(token, `<readMetadata><type>Certificate</type>${asked.map((n) => `<fullNames>${n}</fullNames>`).join('')}</readMetadata>`, i);
+  },
+  /** One deploy's status with every component's result, made distinct by the client's name alone. */
+  checkDeployStatusDetails: (token, id) => (i) => envelope(token, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>`, i),
 };
 const listMetadataXml = (token) => envelope(token, `<listMetadata><queries><type>Certificate</type></queries><asOfVersion>${API}</asOfVersion></listMetadata>`);
 const checkDeployStatusXml = (token, id) => envelope(token, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>false</includeDetails></checkDeployStatus>`);
@@ -414,10 +422,24 @@ async function soapThroughput() {
     const repeated = listMetadataXml(cached.token);
     const answer = await post(cached, repeated);
     if (answer.status !== 200 || !answer.body.includes('<fullName>Listed0009</fullName>')) throw new Error('listMetadata did not list the certificates');
+    // Real-sized answers (1 to 1,000 components), each org of its own: 30 certificates, and 1,000
+    // (the deploy makes 1,000 keys, so this step takes a few minutes more).
+    const thirty = await newOrg(fresh, 'Thirty certificates');
+    const thirtyConn = new Connection({ instanceUrl: fresh.url, accessToken: thirty.accessToken, version: API });
+    await deploy(thirtyConn, await certsZip('Listed', 30));
+    const thousand = await newOrg(fresh, 'A thousand certificates');
+    const thousandConn = new Connection({ instanceUrl: fresh.url, accessToken: thousand.accessToken, version: API });
+    const large = await deploy(thousandConn, await certsZip('Listed', 1000), 500);
+    const thirtyNames = Array.from({ length: 30 }, (_, i) => `Listed${String(i).padStart(4, '0')}`);
     const kinds = [
       ['listMetadata with varied queries (Certificate and one of 25 other types)', distinct.listMetadata(fresh.token)],
       ['checkDeployStatus of 10 deploy ids in turn', distinct.checkDeployStatus(fresh.token, ids)],
       ['readMetadata of 10 certificates in turn', distinct.readMetadata(fresh.token, names)],
+      ['listMetadata of 30 certificates (Certificate and one of 25 other types)', distinct.listMetadata(thirty.accessToken)],
+      ['listMetadata of 1000 certificates (Certificate and one of 25 other types)', distinct.listMetadata(thousand.accessToken)],
+      ['readMetadata of 5 names (4 of the org\'s 30 certificates, 1 missing) in turn', distinct.readSome(thirty.accessToken, thirtyNames, 4, 1)],
+      ['readMetadata of 10 names (8 of the org\'s 30 certificates, 2 missing) in turn', distinct.readSome(thirty.accessToken, thirtyNames, 8, 2)],
+      ['checkDeployStatus with details (includeDetails true) of a 1000-component deploy (1000 certificates)', distinct.checkDeployStatusDetails(thousand.accessToken, large.result.id)],
     ];
     // Each kind is compared with a bare express server sending an answer of the same size.
     const rows = [];
@@ -441,7 +463,7 @@ async function soapThroughput() {
       }
       lfRepeated.push(await throughput(cached, repeated));
       exRepeated.push(await throughput(bareRepeated, repeated));
-      console.log(`   round ${r + 1}: ${rows.map((row) => `${row.label.split(' ')[0]} ${row.lf[r].toFixed(0)} vs ${row.ex[r].toFixed(0)}`).join(', ')}; repeated (cache) ${lfRepeated[r].toFixed(0)} vs ${exRepeated[r].toFixed(0)} req/s`);
+      console.log(`   round ${r + 1}: ${rows.map((row) => `${row.label.split(' (')[0]} ${row.lf[r].toFixed(0)} vs ${row.ex[r].toFixed(0)}`).join(', ')}; repeated (cache) ${lfRepeated[r].toFixed(0)} vs ${exRepeated[r].toFixed(0)} req/s`);
     }
     for (const row of rows) {
       const ratios = row.lf.map((x, i) => x / row.ex[i]);
