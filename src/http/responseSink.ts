@@ -29,23 +29,35 @@ export class ResponseSink implements XmlSink {
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
+  writeBytes(bytes: Buffer): void {
+    // A small piece joins the text, so that a small answer still goes out whole with its length.
+    if (bytes.length < FLUSH_AT) return this.write(bytes.toString('utf8'));
+    // A large one is sent as it is, after the text before it: never decoded and encoded again.
+    this.flush();
+    this.kept?.push(bytes.toString('utf8'));
+    this.res.write(bytes);
+  }
+
   writeBase64(bytes: Buffer): void {
     for (let at = 0; at < bytes.length; at += BASE64_SLICE) this.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64'));
   }
 
   /** Ends the response; returns the whole text when asked to keep it. */
   end(): string | undefined {
-    if (!this.started) this.res.setHeader('Content-Length', Buffer.byteLength(this.pending));
     this.kept?.push(this.pending);
-    this.res.end(this.pending);
+    // Encoded once here: the length, the socket and the call log all take the bytes as they are.
+    const bytes = Buffer.from(this.pending, 'utf8');
+    if (!this.started) this.res.setHeader('Content-Length', bytes.length);
+    this.res.end(bytes);
     this.pending = '';
     return this.kept?.join('');
   }
 
   private flush(): void {
     this.started = true;
+    if (!this.pending) return;
     this.kept?.push(this.pending);
-    this.res.write(this.pending);
+    this.res.write(Buffer.from(this.pending, 'utf8'));
     this.pending = '';
   }
 }

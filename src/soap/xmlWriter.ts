@@ -18,24 +18,13 @@ export function escapeXml(text: string): string {
   return SPECIAL.test(text) ? text.replace(/[&<>"]/g, (c) => ENTITIES[c]!) : text;
 }
 
-function simpleText(value: unknown, field: FieldDef): string {
-  switch (field.type) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'int':
-    case 'long':
-      return String(Math.trunc(Number(value)));
-    case 'double': {
-      const n = Number(value);
-      return Number.isInteger(n) ? n.toFixed(1) : String(n);
-    }
-    case 'dateTime':
-      return value instanceof Date ? value.toISOString() : String(value);
-    case 'base64Binary':
-      return Buffer.isBuffer(value) ? value.toString('base64') : String(value);
-    default:
-      return String(value);
-  }
+/**
+ * XML already written for one complex field of a value (every element of it, repeated ones included), kept
+ * as bytes: what the store holds of a finished job's per-component results (store/jobs.ts), which
+ * would otherwise be parsed and written again on every poll.
+ */
+export class WrittenXml {
+  constructor(readonly bytes: Buffer) {}
 }
 
 /** Where serialized XML goes: a string being built, or a response being written (http/responseSink.ts). */
@@ -43,6 +32,8 @@ export interface XmlSink {
   write(text: string): void;
   /** Bytes as base64, written in slices: a retrieve's zip need not become one large string. */
   writeBase64(bytes: Buffer): void;
+  /** UTF-8 XML already written (WrittenXml), as it is. */
+  writeBytes(bytes: Buffer): void;
 }
 
 /** A sink that builds a string. */
@@ -50,15 +41,119 @@ export class StringSink implements XmlSink {
   text = '';
   write(text: string): void { this.text += text; }
   writeBase64(bytes: Buffer): void { this.text += bytes.toString('base64'); }
+  writeBytes(bytes: Buffer): void { this.text += bytes.toString('utf8'); }
+}
+
+/**
+ * Writes the fields of one value into `out`. Text not yet handed to `out` travels in `pending`
+ * (the caller's open tag, for one) and comes back with this value's fields appended, so that a
+ * record of simple fields reaches the sink in one write rather than one per element.
+ */
+type FieldsWriter = (out: XmlSink, value: Record<string, unknown>, pending: string) => string;
+
+/** Pending text longer than this goes to the sink between the items of a repeated field. */
+const PENDING_LIMIT = 16 * 1024;
+
+/** What generated writers call: formatting of the WSDL's simple types, and the writing of complex values. */
+interface Helpers {
+  esc: (text: string) => string;
+  double: (value: unknown) => string;
+  isBuffer: (value: unknown) => value is Buffer;
+  /** A complex value: its element, xsi:type when it is of a subtype, and its fields; returns the pending text. */
+  complex: (out: XmlSink, name: string, value: Record<string, unknown>, declared: string, pending: string) => string;
+}
+
+function doubleText(value: unknown): string {
+  const n = Number(value);
+  return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+/** A JavaScript expression giving the text of simple value `x` of `field`, escaped. */
+function textExpression(field: FieldDef): string {
+  switch (field.type) {
+    case 'boolean':
+      return "(x ? 'true' : 'false')";
+    case 'int':
+    case 'long':
+      return 'String(Math.trunc(Number(x)))';
+    case 'double':
+      return 'double(x)';
+    case 'dateTime':
+      return '(x instanceof Date ? x.toISOString() : esc(String(x)))';
+    case 'base64Binary':
+      return "esc(isBuffer(x) ? x.toString('base64') : String(x))";
+    default:
+      return "esc(typeof x === 'string' ? x : String(x))";
+  }
+}
+
+/**
+ * Code that appends one present value `x` (neither undefined nor null) of `field` to `s`. Strings
+ * are written as JSON literals, so that no name from the WSDL is ever read as code.
+ */
+function valueCode(field: FieldDef): string {
+  const open = JSON.stringify(`<${field.name}>`);
+  const close = JSON.stringify(`</${field.name}>`);
+  if (field.complex) {
+    return `if (x instanceof WrittenXml) { out.write(s); s = ''; out.writeBytes(x.bytes); } else { s = complex(out, ${JSON.stringify(field.name)}, x, ${JSON.stringify(field.type)}, s); }`;
+  }
+  const text = `s += ${open} + ${textExpression(field)} + ${close};`;
+  if (field.type !== 'base64Binary') return text;
+  // Bytes go to the sink as base64 in slices: a retrieve's zip is never one large string.
+  return `if (isBuffer(x)) { out.write(s + ${open}); out.writeBase64(x); s = ${close}; } else { ${text} }`;
+}
+
+/** Code that appends `x`, one item of `field` as it may come (absent, null, or a value). */
+function itemCode(field: FieldDef): string {
+  const nil = field.nillable ? `s += ${JSON.stringify(`<${field.name} xsi:nil="true"/>`)};` : '';
+  return `if (x !== undefined) { if (x === null) { ${nil} } else { ${valueCode(field)} } }`;
+}
+
+/** Code that appends field `field` of value `v`: each item of an array when the field repeats, else the value. */
+function fieldCode(field: FieldDef): string {
+  const read = `x = v[${JSON.stringify(field.name)}];`;
+  if (!field.many) return `${read} ${itemCode(field)}`;
+  const flush = field.complex ? `if (s.length >= ${PENDING_LIMIT}) { out.write(s); s = ''; }` : '';
+  return `${read} if (Array.isArray(x)) { const a = x; for (let i = 0; i < a.length; i++) { x = a[i]; ${itemCode(field)} ${flush} } } else { ${itemCode(field)} }`;
+}
+
+/** A function writing `fields` in their order, made once per type from the WSDL. */
+function compileFields(fields: FieldDef[], helpers: Helpers): FieldsWriter {
+  const body = fields.map(fieldCode).join('\n');
+  const source = `'use strict';
+const { esc, double, isBuffer, complex } = h;
+return function writeFields(out, v, s) {
+  let x;
+  ${body}
+  return s;
+};`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the WSDL's field list only; see valueCode
+  return new Function('h', 'WrittenXml', source)(helpers, WrittenXml) as FieldsWriter;
 }
 
 /**
  * Writes values as the metadata namespace's unprefixed elements, in the WSDL's sequence order,
  * straight into a sink. Fields absent from the value are left out; `null` on a nillable field
  * becomes xsi:nil.
+ *
+ * Each complex type gets a writer of its own, generated from its field list the first time a value
+ * of it is written: a listing of a thousand components would otherwise walk the WSDL's field list,
+ * test each field's kind and call the sink once per element, for every component of every answer.
  */
 export class XmlWriter {
-  constructor(private readonly schema: WsdlSchema) {}
+  private readonly typeWriters = new Map<string, FieldsWriter>();
+  private readonly elementWriters = new Map<string, FieldsWriter>();
+  private readonly fieldWriters = new WeakMap<FieldDef, FieldsWriter>();
+  private readonly helpers: Helpers;
+
+  constructor(private readonly schema: WsdlSchema) {
+    this.helpers = {
+      esc: escapeXml,
+      double: doubleText,
+      isBuffer: (value: unknown): value is Buffer => Buffer.isBuffer(value),
+      complex: (out, name, value, declared, pending) => this.complex(out, name, value, declared, pending),
+    };
+  }
 
   element(name: string, value: unknown, field: FieldDef): string {
     const sink = new StringSink();
@@ -67,53 +162,25 @@ export class XmlWriter {
   }
 
   write(out: XmlSink, name: string, value: unknown, field: FieldDef): void {
-    if (field.many && Array.isArray(value)) {
-      for (const item of value) this.one(out, name, item, field);
-      return;
+    let writer = field.name === name ? this.fieldWriters.get(field) : undefined;
+    if (!writer) {
+      writer = compileFields([{ ...field, name }], this.helpers);
+      if (field.name === name) this.fieldWriters.set(field, writer);
     }
-    this.one(out, name, value, field);
-  }
-
-  private one(out: XmlSink, name: string, value: unknown, field: FieldDef): void {
-    if (value === undefined) return;
-    if (value === null) {
-      if (field.nillable) out.write(`<${name} xsi:nil="true"/>`);
-      return;
-    }
-    if (!field.complex) {
-      if (Buffer.isBuffer(value) && field.type === 'base64Binary') {
-        out.write(`<${name}>`);
-        out.writeBase64(value);
-        out.write(`</${name}>`);
-        return;
-      }
-      out.write(`<${name}>${escapeXml(simpleText(value, field))}</${name}>`);
-      return;
-    }
-    const actual = (value as { [XSI_TYPE]?: string })[XSI_TYPE] ?? field.type;
-    const typeAttr = actual !== field.type ? ` xsi:type="${actual}"` : '';
-    const body = (value as { [XML_BODY]?: XmlNode[] })[XML_BODY];
-    if (body) {
-      out.write(`<${name}${typeAttr}>${writeCompact(body)}</${name}>`);
-      return;
-    }
-    out.write(`<${name}${typeAttr}>`);
-    this.children(out, value as Record<string, unknown>, actual);
-    out.write(`</${name}>`);
-  }
-
-  private children(out: XmlSink, value: Record<string, unknown>, type: string): void {
-    for (const f of this.schema.fieldsOf(type)) this.write(out, f.name, value[f.name], f);
+    const rest = writer(out, { [name]: value }, '');
+    if (rest) out.write(rest);
   }
 
   /** `<fooResponse><result>…</result></fooResponse>`, the result typed by the response element. */
   writeResponse(out: XmlSink, operation: string, result: unknown): void {
-    const fields = this.schema.elementFields(`${operation}Response`);
-    if (!fields) throw new Error(`No ${operation}Response element in metadata.wsdl`);
-    const values = { result } as Record<string, unknown>;
-    out.write(`<${operation}Response>`);
-    for (const f of fields) this.write(out, f.name, values[f.name], f);
-    out.write(`</${operation}Response>`);
+    const element = `${operation}Response`;
+    let writer = this.elementWriters.get(element);
+    if (!writer) {
+      const fields = this.schema.elementFields(element);
+      if (!fields) throw new Error(`No ${element} element in metadata.wsdl`);
+      this.elementWriters.set(element, (writer = compileFields(fields, this.helpers)));
+    }
+    out.write(writer(out, { result }, `<${element}>`) + `</${element}>`);
   }
 
   /** The same, as a string. */
@@ -121,5 +188,19 @@ export class XmlWriter {
     const sink = new StringSink();
     this.writeResponse(sink, operation, result);
     return sink.text;
+  }
+
+  private complex(out: XmlSink, name: string, value: Record<string, unknown>, declared: string, pending: string): string {
+    const actual = (value as { [XSI_TYPE]?: string })[XSI_TYPE] ?? declared;
+    const open = actual === declared ? `<${name}>` : `<${name} xsi:type="${actual}">`;
+    const body = (value as { [XML_BODY]?: XmlNode[] })[XML_BODY];
+    if (body) return `${pending}${open}${writeCompact(body)}</${name}>`;
+    return `${this.fieldsWriter(actual)(out, value, pending + open)}</${name}>`;
+  }
+
+  private fieldsWriter(type: string): FieldsWriter {
+    let writer = this.typeWriters.get(type);
+    if (!writer) this.typeWriters.set(type, (writer = compileFields(this.schema.fieldsOf(type), this.helpers)));
+    return writer;
   }
 }
