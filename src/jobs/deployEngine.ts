@@ -21,6 +21,7 @@ import { shortId, silentLogger, type Logger } from '../log/logger';
 import { redactText } from '../log/redact';
 import { DeployHold, NO_PACING, type DeployPacing } from './deployPacing';
 import type { StoredJob } from '../store/jobs';
+import { writeComponentMessages } from '../soap/componentMessages';
 import type { JobLeases, OrphanEnder } from './jobLeases';
 
 interface RunningDeploy {
@@ -94,7 +95,8 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   /** Deploys whose server stopped committed nothing; say so rather than leave them pending forever. */
   endOrphans(jobs: StoredJob<DeployResult>[]): void {
     for (const job of jobs) {
-      this.store.deploys.update(job.id, this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE));
+      const result = this.finish({ ...job.result }, 'Failed', 'UNKNOWN_EXCEPTION', STOPPED_MESSAGE);
+      this.store.deploys.update(job.id, result, { messagesXml: writeComponentMessages(result.details) });
       this.log.warn({ deployId: job.id, orgId: job.orgId }, `deploy ${job.id} ${shortId(job.orgId)} Failed: its server stopped, nothing was committed`);
     }
   }
@@ -131,6 +133,15 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     const stored = found(this.store.deploys.resultWithoutDetails(orgId, id));
     const result = this.running.get(stored.id)?.result ?? stored;
     return { ...result, details: { componentFailures: [], componentSuccesses: [], runTestResult: result.details.runTestResult } };
+  }
+
+  /**
+   * A poll with details as the SOAP API answers it: a deploy that has ended comes without its lists and
+   * with their XML as the store kept it when it ended; otherwise as poll() gives it.
+   */
+  pollWritten(orgId: string, id: string): { result: DeployResult; messagesXml?: Buffer } {
+    const written = this.store.deploys.writtenResult(orgId, id);
+    return written ?? { result: this.poll(orgId, id, true) };
   }
 
   /** A client's status poll: the status, and a poll counted by deploy pacing when it sees the deploy InProgress. */
@@ -280,7 +291,9 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
         done.canceledByName = running.cancelRequestedBy.fullName;
       }
       Object.assign(running.result, done);
-      this.store.deploys.update(running.result.id, running.result, { zip: options.checkOnly && status === 'Succeeded' ? zip : undefined });
+      this.store.deploys.update(running.result.id, running.result, {
+        zip: options.checkOnly && status === 'Succeeded' ? zip : undefined, messagesXml: writeComponentMessages(running.result.details),
+      });
       this.running.delete(running.result.id);
       this.logEnd(running);
     };

@@ -1,5 +1,6 @@
 import { Faults } from '../errors';
 import type { DeployOptions } from '../model/resultTypes';
+import { withWrittenMessages } from '../soap/componentMessages';
 import type { Operation } from './operation';
 
 export const deploy: Operation = {
@@ -17,7 +18,10 @@ const requireId = (value: unknown, name: string): string => {
 
 export const checkDeployStatus: Operation = {
   handle(input, ctx) {
-    return ctx.services.deploys.poll(ctx.caller.org.id, requireId(input.asyncProcessId, 'deploy ID'), input.includeDetails === true);
+    const id = requireId(input.asyncProcessId, 'deploy ID');
+    if (input.includeDetails !== true) return ctx.services.deploys.poll(ctx.caller.org.id, id, false);
+    const { result, messagesXml } = ctx.services.deploys.pollWritten(ctx.caller.org.id, id);
+    return messagesXml ? { ...result, details: withWrittenMessages(result.details, messagesXml) } : result;
   },
 };
 

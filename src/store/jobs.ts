@@ -19,12 +19,47 @@ export interface StoredJob<R> {
 
 interface JobRow {
   id: string; org_id: string; created_date: string; result: string; options?: string | null; zip: Buffer | null; completed_date?: string | null;
-  owner?: string | null; lease_until_ms?: number | null;
+  owner?: string | null; lease_until_ms?: number | null; messages?: string | null;
+}
+
+/** A deploy's per-component lists: thousands of entries for a large deploy, kept apart from the rest of its result. */
+interface ComponentMessages {
+  componentFailures?: unknown[];
+  componentSuccesses?: unknown[];
+}
+
+type WithDetails = { details?: ComponentMessages & Record<string, unknown> };
+
+/**
+ * A result as the row keeps it: without its per-component lists, which go to their own column. Rows
+ * written before that column came hold them in the result (messages null), and are read either way.
+ */
+function split(result: unknown, table: JobTable): { result: string; messages: string | null } {
+  const details = (result as WithDetails).details;
+  if (table !== 'deploys' || !details) return { result: JSON.stringify(result), messages: null };
+  const { componentFailures, componentSuccesses, ...rest } = details;
+  return { result: JSON.stringify({ ...(result as object), details: rest }), messages: JSON.stringify({ componentFailures, componentSuccesses }) };
+}
+
+function joined<R>(result: string, messages: string | null | undefined): R {
+  const parsed = JSON.parse(result) as R & WithDetails;
+  if (messages && parsed.details) parsed.details = { ...(JSON.parse(messages) as ComponentMessages), ...parsed.details };
+  return parsed;
+}
+
+type JobTable = 'deploys' | 'retrieves';
+
+/** A finished deploy's result for a poll with details: its lists as the XML they were written to when it ended. */
+export interface WrittenResult<R> {
+  /** The result without its per-component lists. */
+  result: R;
+  /** The XML of componentFailures then componentSuccesses, as a SOAP answer holds them. */
+  messagesXml: Buffer;
 }
 
 /** Deploys and retrieves share a shape; each gets its own table. */
 export class JobRepository<R> extends Repository {
-  constructor(db: SqlDatabase, private readonly table: 'deploys' | 'retrieves') {
+  constructor(db: SqlDatabase, private readonly table: JobTable) {
     super(db);
   }
 
@@ -41,16 +76,34 @@ export class JobRepository<R> extends Repository {
    * details needs, without reading and parsing them on every poll.
    */
   resultWithoutDetails(orgId: string, id: string): R | undefined {
+    // Rows that keep their lists apart have none in the result: only older rows need them cut out.
+    const lists = this.table === 'deploys' ? 'messages' : 'NULL';
     const row = this.sql({
-      sqlite: `SELECT json_remove(result, '$.details.componentSuccesses', '$.details.componentFailures') AS result FROM ${this.table} WHERE org_id = ? AND id = ?`,
-      postgres: `SELECT (result::jsonb #- '{details,componentSuccesses}' #- '{details,componentFailures}')::text AS result FROM ${this.table} WHERE org_id = ? AND id = ?`,
+      sqlite: `SELECT CASE WHEN ${lists} IS NULL THEN json_remove(result, '$.details.componentSuccesses', '$.details.componentFailures') ELSE result END AS result
+        FROM ${this.table} WHERE org_id = ? AND id = ?`,
+      postgres: `SELECT CASE WHEN ${lists} IS NULL THEN (result::jsonb #- '{details,componentSuccesses}' #- '{details,componentFailures}')::text ELSE result END AS result
+        FROM ${this.table} WHERE org_id = ? AND id = ?`,
     }).get(orgId, to18(to15(id))) as { result: string } | undefined;
     return row && JSON.parse(row.result) as R;
   }
 
+  /**
+   * A finished deploy's result without its lists, and the lists as the XML written when it ended: what
+   * a poll with details sends, read without parsing or writing again a thousand entries a poll.
+   * Undefined when the deploy has none written (not ended, or ended before they were kept).
+   */
+  writtenResult(orgId: string, id: string): WrittenResult<R> | undefined {
+    if (this.table !== 'deploys') return undefined;
+    const row = this.sql(`SELECT result, messages_xml FROM deploys WHERE org_id = ? AND id = ? AND messages_xml IS NOT NULL`)
+      .get(orgId, to18(to15(id))) as { result: string; messages_xml: Buffer } | undefined;
+    return row && { result: JSON.parse(row.result) as R, messagesXml: row.messages_xml };
+  }
+
   insert(job: StoredJob<R>): void {
-    this.sql(`INSERT INTO ${this.table} (id, org_id, created_date, result, options, zip, owner, lease_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(job.id, job.orgId, job.createdDate, JSON.stringify(job.result), JSON.stringify(job.options), job.zip, job.owner ?? null, job.leaseUntilMs ?? null);
+    const { result, messages } = split(job.result, this.table);
+    const lists = this.table === 'deploys' ? ', messages' : '';
+    this.sql(`INSERT INTO ${this.table} (id, org_id, created_date, result, options, zip, owner, lease_until_ms${lists}) VALUES (?, ?, ?, ?, ?, ?, ?, ?${lists && ', ?'})`)
+      .run(job.id, job.orgId, job.createdDate, result, JSON.stringify(job.options), job.zip, job.owner ?? null, job.leaseUntilMs ?? null, ...(lists ? [messages] : []));
   }
 
   /**
@@ -58,9 +111,15 @@ export class JobRepository<R> extends Repository {
    * ended go in the same write: a row holding a large zip is written once, and no poll sees one
    * without the other.
    */
-  update(id: string, result: R & { done: boolean }, also: { zip?: Buffer | null; completedDate?: string } = {}): void {
+  update(id: string, result: R & { done: boolean }, also: { zip?: Buffer | null; completedDate?: string; messagesXml?: Buffer } = {}): void {
+    const row = split(result, this.table);
     const sets = ['result = ?'];
-    const values: unknown[] = [JSON.stringify(result)];
+    const values: unknown[] = [row.result];
+    if (this.table === 'deploys') {
+      // The lists' XML goes with the lists it was written from, or not at all: a poll never sends old ones.
+      sets.push('messages = ?', 'messages_xml = ?');
+      values.push(row.messages, also.messagesXml ?? null);
+    }
     if (also.zip !== undefined) { sets.push('zip = ?'); values.push(also.zip); }
     if (also.completedDate !== undefined) { sets.push('completed_date = ?'); values.push(also.completedDate); }
     if (result.done) sets.push('lease_until_ms = NULL');
@@ -140,7 +199,7 @@ export class JobRepository<R> extends Repository {
 
   private toJob(row: JobRow): StoredJob<R> {
     return {
-      id: row.id, orgId: row.org_id, createdDate: row.created_date, result: JSON.parse(row.result) as R,
+      id: row.id, orgId: row.org_id, createdDate: row.created_date, result: joined<R>(row.result, row.messages),
       options: row.options ? JSON.parse(row.options) as Record<string, unknown> : {}, zip: row.zip,
       completedDate: row.completed_date ?? undefined, owner: row.owner ?? undefined, leaseUntilMs: row.lease_until_ms ?? undefined,
     };

@@ -206,4 +206,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
      body TEXT NOT NULL
    );
    CREATE INDEX apex_logs_by_org ON apex_logs (org_id, start_time);`,
+  // A deploy's per-component lists apart from the rest of its result, and once it has ended, their XML
+  // as a poll with details sends it (src/store/jobs.ts).
+  `ALTER TABLE deploys ADD COLUMN messages_xml BYTEA;
+   ALTER TABLE deploys ADD COLUMN messages TEXT;`,
 ];

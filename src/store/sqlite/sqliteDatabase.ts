@@ -227,6 +227,11 @@ const MIGRATIONS: string[] = [
      body TEXT NOT NULL
    );
    CREATE INDEX apex_logs_by_org ON apex_logs (org_id, start_time);`,
+  // A deploy's per-component lists apart from the rest of its result (polls without details read none
+  // of them), and once it has ended, the XML a poll with details sends of them (src/store/jobs.ts). The
+  // XML comes first in the row, so that reading it does not walk the JSON's pages.
+  `ALTER TABLE deploys ADD COLUMN messages_xml BLOB;
+   ALTER TABLE deploys ADD COLUMN messages TEXT;`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */
