@@ -33,6 +33,13 @@ const END_LINE = /-----END ([^\r\n-]+)-----/y;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** A chain holds a handful of certificates; past this many blocks the content is refused unread. */
 export const MAX_PEM_BLOCKS = 32;
+/**
+ * Text normalizePem would give back unchanged: blocks back to back, each body wrapped at 64 columns
+ * with a last line of 1 to 64 characters, LF endings, BEGIN and END labels alike.
+ */
+const CANONICAL_PEM = new RegExp(
+  `^(?:-----BEGIN ([^\\r\\n-]+)-----\\n(?:[A-Za-z0-9+/=]{64}\\n)*[A-Za-z0-9+/=]{1,64}\\n-----END \\1-----\\n){1,${MAX_PEM_BLOCKS}}$`,
+);
 
 const TRUNCATED = 'the PEM content is truncated: a BEGIN line has no matching END line';
 
@@ -87,6 +94,9 @@ function readBlocks(text: string): { blocks: PemBlock[]; problem?: string } {
  * trailing newline. Text without any PEM block normalises to ''.
  */
 export function normalizePem(text: string): string {
+  // What the org stores is canonical already (every read and retrieve of a certificate asks): one
+  // pattern test instead of splitting and joining every line.
+  if (CANONICAL_PEM.test(text)) return text;
   return readBlocks(text)
     .blocks.map((b) => formatPemBlock(b.label, b.base64))
     .join('');

@@ -149,6 +149,25 @@ describe('PEM content', () => {
       expect(normalizePem('no pem here')).toBe('');
     });
 
+    it('gives canonical text back as it is, and anything near it as the blocks it reads', () => {
+      // Bodies whose last line is a full 64 columns, one line long, or of a single character.
+      for (const bytes of [48, 96, 1]) {
+        const pem = toPem('CERTIFICATE', Buffer.alloc(bytes, 7));
+        expect(normalizePem(pem)).toBe(pem);
+        expect(normalizePem(pem + pem)).toBe(pem + pem);
+        // Wrapped at 76 columns, as base64 tools do: re-wrapped at 64.
+        const wide = pem.replace(/\n(?!-)/g, '').replace(/(-----\n)([A-Za-z0-9+/=]+)/, (_, head: string, body: string) => head + body.match(/.{1,76}/g)!.join('\n'));
+        expect(normalizePem(wide)).toBe(pem);
+      }
+      // Labels that differ are no block at all; more blocks than a chain holds keep the first ones.
+      expect(normalizePem(certA.replace('END CERTIFICATE', 'END X509 CRL'))).toBe('');
+      expect(normalizePem(certA.repeat(MAX_PEM_BLOCKS + 1))).toBe(certA.repeat(MAX_PEM_BLOCKS));
+      // An empty body, a CRLF file, text after the last block.
+      expect(normalizePem('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n')).toBe('-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----\n');
+      expect(normalizePem(certA.replace(/\n/g, '\r\n'))).toBe(certA);
+      expect(normalizePem(`${certA}trailing`)).toBe(certA);
+    });
+
     it('toPem wraps DER at 64 columns', () => {
       const pem = toPem('CERTIFICATE', pemBody(certA));
       expect(pem).toBe(certA);
