@@ -193,6 +193,8 @@ export class PostgresDatabase implements SqlDatabase {
     return {
       get: (...params) => this.query(sql, values(params)).rows[0],
       all: (...params) => this.query(sql, values(params)).rows,
+      // Rows cross from the connection thread as objects either way; their keys keep the columns' order.
+      rows: (...params) => this.query(sql, values(params)).rows.map((row) => Object.values(row)),
       run: (...params) => (this.depth > 0 ? this.hold(inlineParameters(sql, values(params), escapeLiteral))
         : { changes: this.query(sql, values(params)).rowCount }),
     };

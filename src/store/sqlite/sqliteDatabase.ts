@@ -13,7 +13,11 @@ export class SqliteDatabase implements SqlDatabase {
   constructor(readonly raw: Database.Database) {}
 
   prepare(text: string): SqlStatement {
-    return this.raw.prepare(text) as unknown as SqlStatement;
+    const statement = this.raw.prepare(text);
+    // raw() sets the mode of the statement it is called on: rows() has a statement of its own, made when first used.
+    let asArrays: Database.Statement | undefined;
+    const rows = (...params: unknown[]) => (asArrays ??= this.raw.prepare(text).raw(true)).all(...params) as unknown[][];
+    return Object.assign(statement, { rows }) as unknown as SqlStatement;
   }
 
   transaction<T>(work: () => T): T {
