@@ -79,16 +79,29 @@ port.on('message', async (request) => {
         client = undefined;
       }
       if (request.connection !== undefined && (!client || request.connection !== connections)) throw new Error(LOST);
-      const c = await connection();
       const values = request.params.map((v) => v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
-      let query = request.text;
-      if (values.length) {
-        // Named statements are parsed and planned once per connection.
-        let name = names.get(request.text);
-        if (!name) names.set(request.text, (name = 'lf' + names.size));
-        query = { name, text: request.text, values };
+      const run = async () => {
+        const c = await connection();
+        let query = request.text;
+        if (values.length) {
+          // Named statements are parsed and planned once per connection.
+          let name = names.get(request.text);
+          if (!name) names.set(request.text, (name = 'lf' + names.size));
+          query = { name, text: request.text, values };
+        }
+        return c.query(query);
+      };
+      let result;
+      try {
+        result = await run();
+      } catch (err) {
+        // The server ended the session (an administrator, a restart: class 57P) before the error event
+        // said so. Outside a transaction the statement did not run, so it runs once more on a new connection.
+        if (request.connection !== undefined || !/^57P0[123]$/.test(err.code || '')) throw err;
+        if (client) client.end().catch(() => {});
+        client = undefined;
+        result = await run();
       }
-      const result = await c.query(query);
       const results = Array.isArray(result) ? result : [result];
       const last = results[results.length - 1];
       reply = { rows: last.rows || [], rowCount: last.rowCount || 0, counts: results.map((r) => r.rowCount || 0), connection: connections };
