@@ -22,27 +22,33 @@ export interface StoredComponent {
 
 export type ComponentStamp = Omit<StoredComponent, 'fields' | 'content' | 'files'>;
 
-interface ComponentRow {
-  org_id: string; type: string; full_name: string; id: string; fields: string; content: Buffer | null;
-  created_by_id: string; created_date: string; last_modified_by_id: string; last_modified_date: string; package_name: string | null;
-}
+/**
+ * A component's columns, read as arrays (a statement's rows()): better-sqlite3 makes an object of a
+ * dozen properties per row otherwise, which cost as much as the read itself, for an object that was
+ * then copied into a StoredComponent.
+ */
+const COLUMNS = 'org_id, type, full_name, id, fields, content, created_by_id, created_date, last_modified_by_id, last_modified_date, package_name';
+type ComponentRow = [
+  orgId: string, type: string, fullName: string, id: string, fields: string, content: Buffer | null,
+  createdById: string, createdDate: string, lastModifiedById: string, lastModifiedDate: string, packageName: string | null,
+];
 
-interface FileRow { component_id: string; path: string; bytes: Buffer }
+/** component_id, path, bytes */
+type FileRow = [componentId: string, path: string, bytes: Buffer];
 
 const toComponent = (r: ComponentRow, files?: Map<string, Buffer>): StoredComponent => ({
-  orgId: r.org_id, type: r.type, fullName: r.full_name, id: r.id, fields: JSON.parse(r.fields) as Record<string, unknown>,
-  content: r.content, createdById: r.created_by_id, createdDate: r.created_date,
-  lastModifiedById: r.last_modified_by_id, lastModifiedDate: r.last_modified_date, files: files ?? new Map(),
-  packageName: r.package_name ?? undefined,
+  orgId: r[0], type: r[1], fullName: r[2], id: r[3], fields: JSON.parse(r[4]) as Record<string, unknown>,
+  content: r[5], createdById: r[6], createdDate: r[7], lastModifiedById: r[8], lastModifiedDate: r[9], files: files ?? new Map(),
+  packageName: r[10] ?? undefined,
 });
 
 /** Files of several components, grouped by component id. */
 function groupFiles(rows: FileRow[]): Map<string, Map<string, Buffer>> {
   const out = new Map<string, Map<string, Buffer>>();
-  for (const r of rows) {
-    let files = out.get(r.component_id);
-    if (!files) out.set(r.component_id, (files = new Map()));
-    files.set(r.path, r.bytes);
+  for (const [componentId, path, bytes] of rows) {
+    let files = out.get(componentId);
+    if (!files) out.set(componentId, (files = new Map()));
+    files.set(path, bytes);
   }
   return out;
 }
@@ -71,9 +77,9 @@ export class ComponentRepository extends Repository {
   }
 
   get(orgId: string, type: string, fullName: string): StoredComponent | undefined {
-    const row = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key = ?')
-      .get(orgId, type, nameKey(fullName)) as ComponentRow | undefined;
-    return row && toComponent(row, this.filesOf(row.id));
+    const row = this.sql(`SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key = ?`)
+      .rows(orgId, type, nameKey(fullName))[0] as ComponentRow | undefined;
+    return row && toComponent(row, this.filesOf(row[3]));
   }
 
   /**
@@ -83,39 +89,39 @@ export class ComponentRepository extends Repository {
   getMany(orgId: string, type: string, names: string[]): StoredComponent[] {
     if (!names.length) return [];
     const rows = this.sql({
-      sqlite: 'SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))',
-      postgres: 'SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT jsonb_array_elements_text(?::jsonb))',
-    }).all(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
+      sqlite: `SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))`,
+      postgres: `SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT jsonb_array_elements_text(?::jsonb))`,
+    }).rows(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
     if (!rows.length) return [];
     const files = groupFiles(this.sql({
       sqlite: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path',
       postgres: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY path',
-    }).all(JSON.stringify(rows.map((r) => r.id))) as FileRow[]);
-    return rows.map((r) => toComponent(r, files.get(r.id)));
+    }).rows(JSON.stringify(rows.map((r) => r[3]))) as FileRow[]);
+    return rows.map((r) => toComponent(r, files.get(r[3])));
   }
 
   private filesOf(componentId: string): Map<string, Buffer> {
-    const rows = this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id = ? ORDER BY path').all(componentId) as FileRow[];
+    const rows = this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id = ? ORDER BY path').rows(componentId) as FileRow[];
     return groupFiles(rows).get(componentId) ?? new Map();
   }
 
   /** Every component of a type, with its files (read in one query for the whole type). */
   list(orgId: string, type: string): StoredComponent[] {
-    const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? ORDER BY name_key')
-      .all(orgId, type) as ComponentRow[];
+    const rows = this.sql(`SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? ORDER BY name_key`)
+      .rows(orgId, type) as ComponentRow[];
     if (!rows.length) return [];
     const files = groupFiles(this.sql(
       `SELECT f.component_id, f.path, f.bytes FROM component_files f JOIN components c ON c.id = f.component_id
        WHERE c.org_id = ? AND c.type = ? ORDER BY f.path`,
-    ).all(orgId, type) as FileRow[]);
-    return rows.map((r) => toComponent(r, files.get(r.id)));
+    ).rows(orgId, type) as FileRow[]);
+    return rows.map((r) => toComponent(r, files.get(r[3])));
   }
 
   /** The components of a type whose names start with `prefix` (the children of one parent: `Account.`). */
   withPrefix(orgId: string, type: string, prefix: string): StoredComponent[] {
     const key = nameKey(prefix);
-    const rows = this.sql('SELECT * FROM components WHERE org_id = ? AND type = ? AND name_key >= ? AND name_key < ? ORDER BY name_key')
-      .all(orgId, type, key, `${key}\uffff`) as ComponentRow[];
+    const rows = this.sql(`SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key >= ? AND name_key < ? ORDER BY name_key`)
+      .rows(orgId, type, key, `${key}\uffff`) as ComponentRow[];
     return rows.map((r) => toComponent(r));
   }
 
