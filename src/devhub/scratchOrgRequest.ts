@@ -1,4 +1,4 @@
-import { isKnownFeature } from './scratchOrgFeatures';
+import { judgeFeature } from './scratchOrgFeatures';
 
 /**
  * The body of a ScratchOrgInfo insert (`POST …/sobjects/ScratchOrgInfo`), as the sf CLI builds it from
@@ -13,6 +13,8 @@ export interface ScratchOrgRequest {
   features: string[];
   consumerKey?: string;
   callbackUrl?: string;
+  /** Features the CLI's lists lack, accepted (src/devhub/scratchOrgFeatures.ts): the server log names them. */
+  unlistedFeatures: string[];
   /** Every field as sent, under its canonical name: answered back on reads of the record. */
   fields: Record<string, unknown>;
 }
@@ -59,8 +61,8 @@ export function readScratchOrgRequest(body: unknown): ScratchOrgRequest | Reques
     return refuse('NUMBER_OUTSIDE_VALID_RANGE', `Duration (Days): value outside of valid range on numeric field: ${String(fields.DurationDays)}`, ['DurationDays']);
   }
   const features = (text('Features') ?? '').split(/[;,]/).map((f) => f.trim()).filter(Boolean);
-  const unknown = features.find((f) => !isKnownFeature(f));
-  if (unknown) return refuse('INVALID_INPUT', `${unknown} is not a valid Features value.`, ['Features']);
+  const refused = features.find((f) => ['malformed', 'misspelled'].includes(judgeFeature(f)));
+  if (refused) return refuse('INVALID_INPUT', `${refused} is not a valid Features value.`, ['Features']);
 
   const username = text('Username')?.trim().toLowerCase();
   if (username !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(username)) {
@@ -68,6 +70,7 @@ export function readScratchOrgRequest(body: unknown): ScratchOrgRequest | Reques
   }
   return {
     edition, orgName: text('OrgName') ?? 'Company', ...(username ? { username } : {}), durationDays: days, features,
+    unlistedFeatures: features.filter((f) => judgeFeature(f) === 'unlisted'),
     consumerKey: text('ConnectedAppConsumerKey'), callbackUrl: text('ConnectedAppCallbackUrl'), fields: { ...fields, Edition: edition, DurationDays: days },
   };
 }

@@ -26,7 +26,7 @@ export class ScratchOrgService {
 
   /** The request's record, or the REST refusal the hub answers the insert with. */
   async create(hub: Caller, body: unknown, loginUrl: string, options: { lastingToken?: boolean } = {}):
-  Promise<{ info: ScratchOrgInfo; accessToken?: string; password?: string } | RequestRefusal> {
+  Promise<{ info: ScratchOrgInfo; accessToken?: string; password?: string; unlistedFeatures?: string[] } | RequestRefusal> {
     const request = readScratchOrgRequest(body);
     if (isRefusal(request)) return request;
     const now = orgNow(hub.org);
@@ -54,7 +54,10 @@ export class ScratchOrgService {
       scratch: { hubOrgId: hub.org.id, edition: request.edition, expirationDate: info.expirationDate },
     });
     this.store.scratchOrgInfos.insert({ ...info, orgId: made.id, authCode: `aPrx${randomBytes(48).toString('base64url')}` });
-    return { info: this.store.scratchOrgInfos.get(hub.org.id, info.id)!, ...(options.lastingToken ? { accessToken: made.accessToken } : {}), password: made.password };
+    return {
+      info: this.store.scratchOrgInfos.get(hub.org.id, info.id)!, ...(options.lastingToken ? { accessToken: made.accessToken } : {}), password: made.password,
+      unlistedFeatures: request.unlistedFeatures,
+    };
   }
 
   /** Status as the hub reads it now. */

@@ -90,7 +90,12 @@ describe('the hub', () => {
     expect(await insert({ ...CLI_INSERT, Edition: 'partner-developers' })).toEqual({
       status: 400, body: [{ errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'Edition: bad value for restricted picklist field: partner-developers', fields: ['Edition'] }],
     });
-    expect((await insert({ ...CLI_INSERT, Features: 'Communities;NoSuchFeature' })).body[0]).toMatchObject({ errorCode: 'INVALID_INPUT', message: 'NoSuchFeature is not a valid Features value.' });
+    // A plain misspelling of a listed feature, and what is no feature name at all, are refused in the hub's words.
+    expect((await insert({ ...CLI_INSERT, Features: 'Communities;PlatfromCache' })).body[0]).toMatchObject({ errorCode: 'INVALID_INPUT', message: 'PlatfromCache is not a valid Features value.' });
+    expect((await insert({ ...CLI_INSERT, Features: 'Platform Cache' })).body[0]).toMatchObject({ message: 'Platform Cache is not a valid Features value.' });
+    expect((await insert({ ...CLI_INSERT, Features: 'Communities:3' })).body[0]).toMatchObject({ message: 'Communities:3 is not a valid Features value.' });
+    // A name the CLI's lists lack but nothing like a typo is accepted: real projects use such features (EinsteinGPTPlatform).
+    expect((await insert({ ...CLI_INSERT, Features: 'EinsteinGPTPlatform;EventLogFile' })).status).toBe(201);
     expect((await insert({ OrgName: 'x' })).body[0]).toMatchObject({ errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Edition'] });
     expect((await insert({ ...CLI_INSERT, Colour: 'blue' })).body[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: "No such column 'Colour' on sobject of type ScratchOrgInfo" });
     expect((await insert({ ...CLI_INSERT, DurationDays: 31 })).status).toBe(400);

@@ -94,10 +94,10 @@ describe('a pipeline against a Localforce Dev Hub', () => {
     const byEdition = await sf(['org', 'create', 'scratch', '--edition', 'enterprise', '--alias', 'ent', '--wait', '5'], { cwd: project });
     expect(byEdition.code).toBe(0);
     expect(byEdition.json.result.scratchOrgInfo).toMatchObject({ Edition: 'Enterprise', Status: 'Active' });
-    writeFileSync(join(project, 'config', 'bad-feature.json'), JSON.stringify({ edition: 'Developer', features: ['NoSuchFeatureHere'] }));
+    writeFileSync(join(project, 'config', 'bad-feature.json'), JSON.stringify({ edition: 'Developer', features: ['PlatfromCache'] }));
     const badFeature = await sf(['org', 'create', 'scratch', '-f', 'config/bad-feature.json', '--wait', '5'], { cwd: project });
     expect(badFeature.code).not.toBe(0);
-    expect(badFeature.json.message).toContain('NoSuchFeatureHere is not a valid Features value.');
+    expect(badFeature.json.message).toContain('PlatfromCache is not a valid Features value.');
     writeFileSync(join(project, 'config', 'bad-setting.json'), JSON.stringify({ edition: 'Developer', settings: { lightningExperienceSettings: { noSuchSetting: true } } }));
     const badSetting = await sf(['org', 'create', 'scratch', '-f', 'config/bad-setting.json', '--alias', 'badsetting', '--wait', '5'], { cwd: project });
     expect(badSetting.code).toBe(68);

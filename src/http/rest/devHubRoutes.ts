@@ -20,7 +20,8 @@ export function devHubRoutes(services: Services): Router {
     if (!isHub(res)) return restNotFound(res, 'ScratchOrgInfo exists in Dev Hub orgs only');
     const made = await services.scratchOrgs.create(callerOf(res), req.body, baseUrl(req));
     if ('errorCode' in made) return sendJson(res, 400, [{ message: made.message, errorCode: made.errorCode, fields: made.fields }]);
-    services.log.info(`scratch org ${made.info.orgId ?? '(failed)'} requested as ${made.info.id}: ${made.info.edition}, ends ${made.info.expirationDate}`);
+    const unlisted = made.unlistedFeatures?.length ? `; features not in the CLI's lists, accepted: ${made.unlistedFeatures.join(', ')}` : '';
+    services.log.info(`scratch org ${made.info.orgId ?? '(failed)'} requested as ${made.info.id}: ${made.info.edition}, ends ${made.info.expirationDate}${unlisted}`);
     res.status(201).json({ id: made.info.id, success: true, errors: [] });
   }));
 
