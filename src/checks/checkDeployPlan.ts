@@ -9,6 +9,7 @@ import { auraBundleProblems } from './references/auraMarkup';
 import { storedFieldName } from './references/customNames';
 import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
+import { eventLoopSlices } from '../eventLoopSlices';
 
 /** A component's problems, as a family of checks finds them: file (in the package), words and position. */
 interface Problem { path: string; problem: string; lineNumber?: number; columnNumber?: number }
@@ -44,16 +45,13 @@ export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { 
 /** Runs a per-component check over the additions, in slices of the event loop, and fails those it finds problems in. */
 async function failEach(plan: DeployPlan, ctx: PlannerContext, problemsOf: (a: PlannedAddition) => Problem[]): Promise<void> {
   const failed = new Set<PlannedAddition>();
-  let sliceStart = Date.now();
+  const pause = eventLoopSlices(SLICE_MS);
   for (const a of plan.additions) {
     for (const p of problemsOf(a)) {
       failed.add(a);
       plan.problems.push(failureMessage({ ...a.where, fileName: a.prefix + p.path, lineNumber: p.lineNumber, columnNumber: p.columnNumber }, p.problem, ctx.createdDate));
     }
-    if (Date.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = Date.now();
-    }
+    await pause();
   }
   if (failed.size) plan.additions = plan.additions.filter((a) => !failed.has(a));
 }

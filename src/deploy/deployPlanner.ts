@@ -14,6 +14,7 @@ import type { Store } from '../store/store';
 import { failureMessage, type MessageWhere } from './deployMessages';
 import { splitPackages, type DestructiveKind, type PackageFolder } from './packageLayout';
 import { PackageProblems as P } from './packageProblems';
+import { eventLoopSlices } from '../eventLoopSlices';
 
 export interface PlannedAddition {
   handler: MetadataTypeHandler;
@@ -69,13 +70,16 @@ function pushTo<T>(map: Map<string, T[]>, k: string, value: T): void {
  * Reads every package of a deploy and decides, component by component, what the deploy would do,
  * without changing anything: the zip is checked through its manifests, not its folders.
  */
-export function planDeploy(files: Map<string, Buffer>, options: DeployOptions, ctx: PlannerContext): DeployPlan {
+export async function planDeploy(files: Map<string, Buffer>, options: DeployOptions, ctx: PlannerContext): Promise<DeployPlan> {
   const plan: DeployPlan = { preDeletions: [], additions: [], postDeletions: [], problems: [], manifestPaths: [] };
   // Names are unique regardless of case across the whole deploy: two files for one name cannot both be deployed.
   const seen = new Map<string, string>();
-  for (const pkg of splitPackages(files, options.singlePackage)) new PackagePlanner(pkg, options, ctx, plan, seen).run();
+  for (const pkg of splitPackages(files, options.singlePackage)) await new PackagePlanner(pkg, options, ctx, plan, seen).run();
   return plan;
 }
+
+/** How long reading a package's files holds the event loop before other requests are let in. */
+const READ_SLICE_MS = 20;
 
 /** What a package's manifest lists of one located component: all of it, or some of the children its file holds. */
 type Listing = { whole: true } | { whole: false; children: Set<string> };
@@ -126,14 +130,14 @@ class PackagePlanner {
     return read;
   }
 
-  run(): void {
+  async run(): Promise<void> {
     const firstPre = this.plan.preDeletions.length;
     const firstPost = this.plan.postDeletions.length;
-    this.planPackage();
+    await this.planPackage();
     this.refuseCertificatesInUse(firstPre, firstPost);
   }
 
-  private planPackage(): void {
+  private async planPackage(): Promise<void> {
     const { pkg } = this;
     if (!pkg.manifest) return this.fail(this.atManifest(), P.noManifest);
     this.plan.manifestPaths.push(this.manifestPath);
@@ -151,6 +155,13 @@ class PackagePlanner {
     }
 
     const { components, stray } = locateComponents(pkg.files);
+    // Every file is read (and schema-checked) first, in slices of the event loop: on a large package this
+    // is most of the planning, and the steps below then find each read done.
+    const pause = eventLoopSlices(READ_SLICE_MS);
+    for (const c of components) {
+      this.read(c);
+      await pause();
+    }
     const namesByType = new Map<string, string[]>();
     for (const c of components) pushTo(namesByType, c.type.storedAs, c.fullName);
     for (const [type, names] of namesByType) this.prefetch(type, names);

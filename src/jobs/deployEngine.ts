@@ -23,6 +23,7 @@ import { DeployHold, NO_PACING, type DeployPacing } from './deployPacing';
 import type { StoredJob } from '../store/jobs';
 import { writeComponentMessages } from '../soap/componentMessages';
 import type { JobLeases, OrphanEnder } from './jobLeases';
+import pLimit from 'p-limit';
 
 interface RunningDeploy {
   result: DeployResult;
@@ -74,6 +75,13 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
   /** Set on shutdown: running and queued deploys stop at their next step and commit nothing. */
   private stopping = false;
   private readonly concurrency = Math.max(2, availableParallelism() * 2);
+  /**
+   * How many deploys read and check their packages at once, whatever their orgs. That work runs on the
+   * one event loop, so more at once finishes none sooner; each holds its package's files and their reading
+   * until it ends, so more at once only multiplies the memory (eight 37 MB packages at once grew the
+   * server by 2.4 GB). Deploys of different orgs still interleave, slice by slice.
+   */
+  private readonly reading = pLimit(Math.max(1, availableParallelism()));
 
   private readonly defaultTestPolicy: TestOutcomePolicy;
   private readonly defaultPacing: DeployPacing;
@@ -311,19 +319,21 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       if (interrupted()) return;
       const start = now().toISOString();
       this.update(running, { status: 'InProgress', startDate: start, lastModifiedDate: start, stateDetail: 'Processing package' });
-      const files = (await readZip(zip)).files;
       const orgNowValue = now();
       const createdDate = orgNowValue.toISOString();
       const planContext = {
         org, now: orgNowValue, store: this.store, createdDate, privateKeyOf: (c: StoredComponent) => this.store.components.privateKey(c.id),
         checks: this.checks(org.id),
       };
-      const plan = planDeploy(files, options, planContext);
-      if (planContext.checks.size) {
-        this.update(running, { stateDetail: 'Checking components' });
-        await checkDeployPlan(plan, planContext);
-        if (interrupted()) return;
-      }
+      const plan = await this.reading(async () => {
+        const planned = await planDeploy((await readZip(zip)).files, options, planContext);
+        if (planContext.checks.size) {
+          this.update(running, { stateDetail: 'Checking components' });
+          await checkDeployPlan(planned, planContext);
+        }
+        return planned;
+      });
+      if (interrupted()) return;
       const reported = plan.additions.filter((a) => !a.implicit);
       const planned = plan.preDeletions.length + reported.length + plan.postDeletions.length;
       const failures = plan.problems.filter((m) => m.problemType === 'Error' || !options.ignoreWarnings);

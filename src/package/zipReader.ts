@@ -2,6 +2,7 @@ import { crc32, inflateRaw, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { PackageLimits } from './limits';
+import { eventLoopSlices } from '../eventLoopSlices';
 
 /** A package-level problem that fails the whole deploy (errorStatusCode + errorMessage). */
 export class PackageError extends Error {
@@ -152,13 +153,10 @@ export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipE
   refuseOverlaps(files.map((f) => f.entry));
 
   const out = new Map<string, Buffer>();
-  let batchStart = Date.now();
+  const pause = eventLoopSlices(BATCH_MS);
   for (const { path, entry } of files) {
     out.set(path, await contentOf(entry, zip, path));
-    if (Date.now() - batchStart >= BATCH_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      batchStart = Date.now();
-    }
+    await pause();
   }
   return { files: out };
 }

@@ -1,6 +1,7 @@
 import { Zip, type ZipInputFile } from 'fflate';
 import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
+import { eventLoopSlices } from '../eventLoopSlices';
 
 const deflate = promisify(deflateRaw);
 const DEFLATED = 8;
@@ -22,17 +23,14 @@ export async function writeZip(files: Map<string, Buffer>, mtime = new Date()): 
     if (err) failed ??= err;
     else chunks.push(chunk);
   });
-  let batchStart = Date.now();
+  const pause = eventLoopSlices(BATCH_MS);
   for (const [filename, bytes] of files) {
     const file: ZipInputFile = { filename, size: bytes.length, crc: crc32(bytes), compression: DEFLATED, mtime };
     zip.add(file);
     const options = { level: 6, chunkSize: Math.max(64, Math.min(bytes.length + 64, 1024 * 1024)) };
     file.ondata!(null, bytes.length < DEFLATE_ON_THREADS_FROM ? deflateRawSync(bytes, options) : await deflate(bytes, options), true);
     if (failed) throw failed;
-    if (Date.now() - batchStart >= BATCH_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      batchStart = Date.now();
-    }
+    await pause();
   }
   zip.end(); // fflate writes the central directory synchronously here
   if (failed) throw failed;
