@@ -61,7 +61,8 @@ export function readScratchOrgRequest(body: unknown): ScratchOrgRequest | Reques
     return refuse('NUMBER_OUTSIDE_VALID_RANGE', `Duration (Days): value outside of valid range on numeric field: ${String(fields.DurationDays)}`, ['DurationDays']);
   }
   const features = (text('Features') ?? '').split(/[;,]/).map((f) => f.trim()).filter(Boolean);
-  const refused = features.find((f) => ['malformed', 'misspelled'].includes(judgeFeature(f)));
+  const verdicts = features.map((f) => ({ f, verdict: judgeFeature(f) }));
+  const refused = verdicts.find((v) => v.verdict === 'malformed' || v.verdict === 'misspelled')?.f;
   if (refused) return refuse('INVALID_INPUT', `${refused} is not a valid Features value.`, ['Features']);
 
   const username = text('Username')?.trim().toLowerCase();
@@ -70,7 +71,7 @@ export function readScratchOrgRequest(body: unknown): ScratchOrgRequest | Reques
   }
   return {
     edition, orgName: text('OrgName') ?? 'Company', ...(username ? { username } : {}), durationDays: days, features,
-    unlistedFeatures: features.filter((f) => judgeFeature(f) === 'unlisted'),
+    unlistedFeatures: verdicts.filter((v) => v.verdict === 'unlisted').map((v) => v.f),
     consumerKey: text('ConnectedAppConsumerKey'), callbackUrl: text('ConnectedAppCallbackUrl'), fields: { ...fields, Edition: edition, DurationDays: days },
   };
 }

@@ -1,8 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { anonymousApexPolicyFromJson, storedPolicy } from '../../apexRuns/anonymousApexPolicy';
-import { to18 } from '../../ids';
 import type { Services } from '../../services';
 import { restError } from '../restErrors';
+import { orgOf } from './orgOf';
 
 /**
  * The org's anonymous Apex policy (src/apexRuns/anonymousApexPolicy.ts): GET reads the policy in force,
@@ -12,9 +12,8 @@ import { restError } from '../restErrors';
 export function apexRunAdminRoutes(services: Services): Router {
   const router = express.Router();
   router.all('/_localforce/orgs/:orgId/anonymous-apex', express.json(), (req: Request, res: Response) => {
-    const id = req.params.orgId!;
-    const org = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? services.store.orgs.get(to18(id)) : undefined;
-    if (!org) return restError(res, 404, 'NOT_FOUND', `No org with id ${id}`);
+    const org = orgOf(services, res, req.params.orgId);
+    if (!org) return;
     if (req.method === 'PUT') {
       if (!req.is('application/json')) return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the policy as application/json: {"policy": "refuse"|"succeed"}');
       try {

@@ -1,22 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { ApiFault } from '../../errors';
-import { to18 } from '../../ids';
 import { formatDeployChecks, parseDeployChecks } from '../../checks/deployChecks';
 import { pacingFromJson } from '../../jobs/deployPacing';
 import { RECORDS_PER_ORG } from '../../log/requestJournal';
 import type { Services } from '../../services';
-import type { Org } from '../../store/orgs';
 import { asyncRoute } from '../asyncRoute';
+import { orgOf } from './orgOf';
 import { restError } from '../restErrors';
 
 const DEFAULT_LIMIT = 50;
-
-/** An org by its 18-character id (or its 15-character form), or a 404 answered. */
-function orgOf(services: Services, res: Response, id: string | undefined): Org | undefined {
-  const org = id && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id) ? services.store.orgs.get(id.length === 15 ? to18(id) : id) : undefined;
-  if (!org) restError(res, 404, 'NOT_FOUND', `No org with id ${id}`);
-  return org;
-}
 
 /**
  * Inspection and control of orgs for tests, as emulators offer them: the recorded calls, reset and
