@@ -22,7 +22,9 @@ function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS
       done({ code: err ? (err.code as unknown as number) : 0, stdout, stderr });
     });
     // Standard input: what is given (`--sfdx-url-stdin -` reads it), else closed so that nothing waits on it.
-    child.stdin?.end(input ?? '');
+    // A child that exits without reading it closes the pipe first (EPIPE); its exit code is what counts.
+    child.stdin?.on('error', (err: NodeJS.ErrnoException) => { if (err.code !== 'EPIPE') fail(err); });
+    if (input === undefined) child.stdin?.end(); else child.stdin?.end(input);
   });
 }
 
