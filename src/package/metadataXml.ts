@@ -1,5 +1,5 @@
-import { XMLValidator } from 'fast-xml-parser';
-import { checkXmlBounds } from './xmlBounds';
+import { invalidCharacterAt } from './xmlBounds';
+import { scanXml, XmlSyntaxError, type XmlElement } from './xmlScanner';
 import { METADATA_NS, metadataSchema, type FieldDef, type WsdlSchema } from '../soap/wsdlSchema';
 
 /** Where and why a metadata XML file is wrong, in the words of the real service's XML parser. */
@@ -9,6 +9,8 @@ export interface XmlProblem {
   columnNumber: number;
 }
 
+export type { XmlElement } from './xmlScanner';
+
 export interface XmlPosition { lineNumber: number; columnNumber: number }
 
 /** On success: the typed values, and where the root and each top-level field stand (for later rule errors). */
@@ -16,132 +18,8 @@ export type ParsedXml =
   | { ok: true; value: Record<string, unknown>; rootAt: XmlPosition; fieldsAt: Record<string, XmlPosition> }
   | { ok: false; error: XmlProblem };
 
-export interface XmlElement {
-  name: string;
-  /** The namespace its prefix (or the default namespace) is bound to where it stands. */
-  ns: string | undefined;
-  attributes: Record<string, string>;
-  children: XmlElement[];
-  text: string;
-  line: number;
-  column: number;
-}
-
 const fail = (problem: string, line = 1, column = 1): { ok: false; error: XmlProblem } =>
   ({ ok: false, error: { problem: `Error parsing file: ${problem}`, lineNumber: line, columnNumber: column } });
-
-class ScanError extends Error {
-  constructor(readonly problem: string, readonly line: number, readonly column: number) {
-    super(problem);
-  }
-}
-
-const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-// XML 1.0 Char production: what a character reference may stand for.
-const isXmlChar = (c: number) =>
-  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-
-/**
- * Elements of a document fast-xml-parser found well-formed, with their line, column and namespace.
- * fast-xml-parser checks well-formedness with positions but parses without them, and deploy
- * messages need the position of the element that breaks the schema, so this small scanner walks the
- * text once more. It also refuses what that validator lets through: a second root element or text
- * after the root, entity references that are not declared (no DOCTYPE, so only the five predefined
- * ones), character references to non-characters, and unbound namespace prefixes.
- */
-/** `defaultNs`: the namespace of unprefixed elements where no xmlns says otherwise. */
-function scan(text: string, defaultNs?: string): XmlElement {
-  const stack: { el: XmlElement; scope: Record<string, string> }[] = [];
-  let root: XmlElement | undefined;
-  let line = 1;
-  let lineStart = 0;
-  let i = 0;
-  const advanceTo = (to: number) => {
-    for (; i < to; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
-  };
-  /** Line and column of `index`, at or after the scanner's position. */
-  const positionOf = (index: number): [number, number] => {
-    let l = line;
-    let start = lineStart;
-    for (let j = i; j < index; j++) if (text.charCodeAt(j) === 10) { l++; start = j + 1; }
-    return [l, index - start + 1];
-  };
-  const decodeAt = (raw: string, offset: number): string =>
-    raw.replace(/&([^;<&\s]*)(;?)/g, (match, ref: string, semi: string, at: number) => {
-      const where = () => positionOf(offset + at);
-      if (!semi || ref === '') throw new ScanError("The entity name must immediately follow the '&' in the entity reference.", ...where());
-      if (ref in PREDEFINED_ENTITIES) return PREDEFINED_ENTITIES[ref]!;
-      const numeric = ref.match(/^#(?:x([0-9a-fA-F]+)|([0-9]+))$/);
-      if (!numeric) {
-        if (ref.startsWith('#')) throw new ScanError(`A decimal or hexadecimal character reference is malformed: ${match}`, ...where());
-        throw new ScanError(`The entity "${ref}" was referenced, but not declared.`, ...where());
-      }
-      const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10);
-      if (!isXmlChar(code)) throw new ScanError(`Character reference "&${ref}" is an invalid XML character.`, ...where());
-      return String.fromCodePoint(code);
-    });
-
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    const segmentEnd = lt < 0 ? text.length : lt;
-    const segment = text.slice(i, segmentEnd);
-    if (stack.length) {
-      stack[stack.length - 1]!.el.text += segment.includes('&') ? decodeAt(segment, i) : segment;
-    } else if (segment.trim() !== '') {
-      const [l, c] = positionOf(i + segment.search(/\S/));
-      throw new ScanError(root ? 'Content is not allowed in trailing section.' : 'Content is not allowed in prolog.', l, c);
-    }
-    if (lt < 0) break;
-    advanceTo(lt);
-    const column = i - lineStart + 1;
-    if (text.startsWith('<?', i)) { advanceTo(text.indexOf('?>', i) + 2); continue; }
-    if (text.startsWith('<!--', i)) { advanceTo(text.indexOf('-->', i) + 3); continue; }
-    if (text.startsWith('<![CDATA[', i)) {
-      const end = text.indexOf(']]>', i);
-      if (stack.length) stack[stack.length - 1]!.el.text += text.slice(i + 9, end);
-      advanceTo(end + 3);
-      continue;
-    }
-    const gt = tagEnd(text, i);
-    const tag = text.slice(i + 1, gt);
-    if (tag.startsWith('/')) { stack.pop(); advanceTo(gt + 1); continue; }
-    if (!stack.length && root) throw new ScanError('The markup in the document following the root element must be well-formed.', line, column);
-    const selfClosing = tag.endsWith('/');
-    const body = selfClosing ? tag.slice(0, -1) : tag;
-    const name = body.match(/^[^\s/>]+/)![0];
-    const attributes: Record<string, string> = {};
-    const attributeText = body.slice(name.length);
-    const attributesAt = i + 1 + name.length;
-    for (const m of attributeText.matchAll(/([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
-      attributes[m[1]!] = decodeAt(m[3] ?? m[4] ?? '', attributesAt + m.index! + m[0].indexOf(m[2]!) + 1);
-    }
-    // An element shares its parent's namespace bindings unless it declares its own (most never do).
-    let scope = stack[stack.length - 1]?.scope ?? (defaultNs ? { '': defaultNs } : {});
-    for (const [k, v] of Object.entries(attributes)) {
-      if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
-      if (scope === stack[stack.length - 1]?.scope || !stack.length) scope = { ...scope };
-      scope[k === 'xmlns' ? '' : k.slice(6)] = v;
-    }
-    const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
-    if (prefix && !(prefix in scope)) throw new ScanError(`The prefix "${prefix}" for element "${name}" is not bound.`, line, column);
-    const el: XmlElement = { name, ns: scope[prefix] || undefined, attributes, children: [], text: '', line, column };
-    if (stack.length) stack[stack.length - 1]!.el.children.push(el); else root = el;
-    if (!selfClosing) stack.push({ el, scope });
-    advanceTo(gt + 1);
-  }
-  return root!;
-}
-
-/** The `>` that ends the tag starting at `from`, skipping quoted attribute values (which may hold `>`). */
-function tagEnd(text: string, from: number): number {
-  let quote = '';
-  for (let j = from + 1; j < text.length; j++) {
-    const ch = text[j]!;
-    if (quote) { if (ch === quote) quote = ''; } else if (ch === '"' || ch === "'") quote = ch; else if (ch === '>') return j;
-  }
-  return text.length;
-}
 
 /** The namespace some tools write Apex and Aura meta files in; the real service accepts it too. */
 export const TOOLING_METADATA_NS = 'urn:metadata.tooling.soap.sforce.com';
@@ -156,30 +34,22 @@ export const localName = (qname: string) => qname.slice(qname.lastIndexOf(':') +
  */
 export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS], anyRootName = false):
   { ok: true; root: XmlElement } | { ok: false; error: XmlProblem } {
-  const body = text.replace(/^\uFEFF/, '');
-  const start = body.search(/\S/);
-  if (start < 0) return fail('Premature end of file.');
-  if (body[start] !== '<' || (start > 0 && body.startsWith('<?xml', start))) return fail('Content is not allowed in prolog.');
-  const doctype = body.search(/<!DOCTYPE/i);
-  if (doctype >= 0) {
-    const before = body.slice(0, doctype).split('\n');
-    return fail('DOCTYPE is disallowed when the feature "http://apache.org/xml/features/disallow-doctype-decl" set to true.',
-      before.length, before[before.length - 1]!.length + 1);
-  }
-  const outOfBounds = checkXmlBounds(body);
-  if (outOfBounds) return fail(outOfBounds.problem, outOfBounds.line, outOfBounds.column);
-  const check = XMLValidator.validate(body);
-  if (check !== true) return fail(inParserWords(check.err.msg), check.err.line, check.err.col);
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const start = text.slice(bom, bom + 4096).search(/\S/) + bom;
+  if (start < bom) return text.trim() === '' ? fail('Premature end of file.') : fail('Content is not allowed in prolog.');
+  if (text[start] !== '<' || (start > bom && text.startsWith('<?xml', start))) return fail('Content is not allowed in prolog.');
+  const invalid = invalidCharacterAt(text);
+  if (invalid) return fail(invalid.problem, invalid.line, invalid.column);
   let root: XmlElement;
   try {
     // A document that declares no namespace is read as in the type's: the sf CLI writes a scratch org
     // definition's settings files without xmlns, and real orgs deploy them (docs/deploy-checks.md).
-    root = scan(body, namespaces[0]);
+    root = scanXml(text, namespaces[0]);
   } catch (err) {
-    if (err instanceof ScanError) return fail(err.problem, err.line, err.column);
+    if (err instanceof XmlSyntaxError) return fail(err.problem, err.line, err.column);
     throw err;
   }
-  if ((!anyRootName && !roots.includes(localName(root.name))) || !namespaces.includes(root.ns ?? '')) {
+  if ((!anyRootName && !roots.includes(root.local)) || !namespaces.includes(root.ns ?? '')) {
     return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${roots[0]}.`, root.line, root.column);
   }
   return { ok: true, root };
@@ -199,7 +69,7 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
   const read = readComplex(root, type, fields, schema);
   if ('error' in read) return { ok: false, error: read.error };
   const fieldsAt: Record<string, XmlPosition> = {};
-  for (const c of root.children) fieldsAt[localName(c.name)] ??= { lineNumber: c.line, columnNumber: c.column };
+  for (const c of root.children) fieldsAt[c.local] ??= { lineNumber: c.line, columnNumber: c.column };
   return { ok: true, value: read.value, rootAt: { lineNumber: root.line, columnNumber: root.column }, fieldsAt };
 }
 
@@ -209,7 +79,7 @@ function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: W
   const value: Record<string, unknown> = {};
   let position = -1;
   for (const child of el.children) {
-    const name = localName(child.name);
+    const name = child.local;
     const index = fields.findIndex((f) => f.name === name);
     const field = fields[index];
     const outOfPlace = !field || child.ns !== METADATA_NS || index < position || (index === position && !field.many);
@@ -251,28 +121,4 @@ function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value
     default:
       return { value: el.text };
   }
-}
-
-/**
- * fast-xml-parser's well-formedness messages in the words of the Xerces parser the real service
- * uses, so that users see what they would see from an org. Messages without a match pass through.
- */
-const XERCES_WORDING: [RegExp, (...m: string[]) => string][] = [
-  [/^Closing tag '(.+?)' (?:doesn't have proper closing|can't have attributes or invalid starting)\.$/,
-    (_, tag) => `The end-tag for element type "${tag}" must end with a '>' delimiter.`],
-  [/^Expected closing tag '(.+?)' \(opened in line \d+, col \d+\) instead of closing tag '.+?'\.$/,
-    (_, tag) => `The element type "${tag}" must be terminated by the matching end-tag "</${tag}>".`],
-  [/^Closing tag '.+?' has not been opened\.$/, () => 'The markup in the document following the root element must be well-formed.'],
-  [/^Unclosed tag '.+?'\.$/, () => 'XML document structures must start and end within the same entity.'],
-  [/^Extra text at the end$/, () => 'Content is not allowed in trailing section.'],
-  [/^Tag '.+?' is an invalid name\.$/, () => 'The content of elements must consist of well-formed character data or markup.'],
-  [/^char '&' is not expected\.$/, () => "The entity name must immediately follow the '&' in the entity reference."],
-];
-
-function inParserWords(message: string): string {
-  for (const [pattern, words] of XERCES_WORDING) {
-    const m = pattern.exec(message);
-    if (m) return words(...m);
-  }
-  return message;
 }

@@ -43,13 +43,19 @@ export function invalidCharacterIn(text: string): string | undefined {
   return bad ? `An invalid XML character (Unicode: 0x${bad[0].charCodeAt(0).toString(16).toUpperCase()}) was found in the content of the document.` : undefined;
 }
 
+/** The first character XML excludes in `text`, in the JDK parser's words, with its position. */
+export function invalidCharacterAt(text: string): XmlBoundsProblem | undefined {
+  const bad = INVALID_CHAR.exec(text);
+  return bad ? problemAt(text, bad.index, invalidCharacterIn(text)!) : undefined;
+}
+
 /**
  * The first bound `text` breaks, or undefined. Linear in the text: markup is found with indexOf and
  * only the inside of tags is read character by character. Well-formedness itself is left to the parser.
  */
 export function checkXmlBounds(text: string, limits = XmlLimits): XmlBoundsProblem | undefined {
-  const bad = INVALID_CHAR.exec(text);
-  if (bad) return problemAt(text, bad.index, invalidCharacterIn(text)!);
+  const invalid = invalidCharacterAt(text);
+  if (invalid) return invalid;
   let depth = 0;
   for (let lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
     const next = text.charCodeAt(lt + 1);

@@ -1,5 +1,5 @@
 import { key, type PlannedAddition } from '../../deploy/deployPlanner';
-import { localName, type XmlElement } from '../../package/metadataXml';
+import type { XmlElement } from '../../package/metadataXml';
 import type { MetadataTypeDefinition } from '../../metadata/metadataType';
 import { CHECKABLE, layoutObject, storedFieldName } from './customNames';
 import { inField, REFERENCE_RULES, type ReferenceRule } from './referenceRules';
@@ -25,7 +25,7 @@ const targetsOf = (rule: ReferenceRule) => (Array.isArray(rule.target) ? rule.ta
 /** The elements at `path` below `el`, depth first. */
 function* at(el: XmlElement, path: string[], depth = 0): Generator<XmlElement> {
   for (const child of el.children) {
-    if (localName(child.name) !== path[depth]) continue;
+    if (child.local !== path[depth]) continue;
     if (depth === path.length - 1) yield child;
     else yield* at(child, path, depth + 1);
   }
@@ -58,8 +58,8 @@ export function collectReferences(root: XmlElement, type: MetadataTypeDefinition
     if (!rule.path.length) { add([root]); continue; }
     const child = type.children.find((c) => c.element === rule.path[0]);
     for (const top of root.children) {
-      if (localName(top.name) !== rule.path[0]) continue;
-      const id = child && top.children.find((e) => localName(e.name) === child.idElement)?.text.trim();
+      if (top.local !== rule.path[0]) continue;
+      const id = child && top.children.find((e) => e.local === child.idElement)?.text.trim();
       const owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
       add(rule.path.length === 1 ? [top] : at(top, rule.path, 1), owner);
     }

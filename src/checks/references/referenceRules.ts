@@ -17,7 +17,7 @@
  * - `positioned`: whether the org's row carries the element's line and column (objects and layouts do;
  *   profiles, permission sets and tabs do not).
  */
-import { localName, type XmlElement } from '../../package/metadataXml';
+import type { XmlElement } from '../../package/metadataXml';
 import { layoutObject } from './customNames';
 import { fieldsOfFormula } from './formulaFields';
 
@@ -40,13 +40,13 @@ export const inField = (target: string, name: string, field: string) => `In fiel
 
 const text = (element: XmlElement) => element.text.trim();
 const ownComponent = (element: XmlElement) => (text(element).startsWith('c:') ? text(element).slice(2) : undefined);
-const childText = (element: XmlElement, name: string) => element.children.find((c) => localName(c.name) === name)?.text.trim();
+const childText = (element: XmlElement, name: string) => element.children.find((c) => c.local === name)?.text.trim();
 const missingField = (name: string) => `Field ${name.slice(name.indexOf('.') + 1)} does not exist. Check spelling.`;
 
 /** A record type's values of one picklist, named `Object.Picklist.Value` (values are URL-encoded in files, so hold no dot). */
 const picklistValues = (element: XmlElement) => {
   const picklist = childText(element, 'picklist');
-  return picklist ? element.children.filter((c) => localName(c.name) === 'values').map((v) => `${picklist}.${childText(v, 'fullName') ?? ''}`) : undefined;
+  return picklist ? element.children.filter((c) => c.local === 'values').map((v) => `${picklist}.${childText(v, 'fullName') ?? ''}`) : undefined;
 };
 const BUNDLES = ['LightningComponentBundle', 'AuraDefinitionBundle'];
 

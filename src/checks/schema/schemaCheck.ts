@@ -48,7 +48,7 @@ export function checkAgainstSchema(root: XmlElement, type: string, options: Sche
     const passed = new Set<string>();
     let previous = '';
     for (const child of el.children) {
-      const name = localName(child.name);
+      const name = child.local;
       const field = fields.get(name);
       if (!field || child.ns !== root.ns) return problemAt(child, M.invalidElement(child.ns ?? '', name, typeName));
       if ((field.since && options.apiVersion < field.since) || (field.until && options.apiVersion > field.until)) {
@@ -67,7 +67,7 @@ export function checkAgainstSchema(root: XmlElement, type: string, options: Sche
     if (declaresItself(el) || OPAQUE.has(field.type)) return undefined;
     if (!field.type.startsWith('xsd:') && !schema.isEnum(field.type)) return walkComplex(el, field.type);
     const markup = el.children[0];
-    if (markup) return problemAt(markup, M.elementInSimpleType(markup.ns ?? '', localName(markup.name)));
+    if (markup) return problemAt(markup, M.elementInSimpleType(markup.ns ?? '', markup.local));
     const text = el.text.trim();
     // An empty value is read as no value: public projects that deploy to real orgs carry empty enumerations.
     if (text === '') return undefined;
@@ -80,7 +80,7 @@ export function checkAgainstSchema(root: XmlElement, type: string, options: Sche
   const problem = walkComplex(root, type);
   if (problem) return problem;
   for (const name of REQUIRED_FIELDS[type]?.fields ?? []) {
-    if (!root.children.some((c) => localName(c.name) === name)) return problemAt(root, M.requiredMissing(name));
+    if (!root.children.some((c) => c.local === name)) return problemAt(root, M.requiredMissing(name));
   }
   return undefined;
 }

@@ -17,26 +17,30 @@ export function parentNameOf(child: MetadataTypeDefinition, fullName: string): s
 /**
  * Splits a parent file (`objects/Account.object`, `labels/CustomLabels.labels`) into the parent's own
  * part and one XML element per child component, as the real service stores children as components
- * of their own. `scanned` is the same document's root with positions, for messages.
+ * of their own. Both are cut from the text at the offsets the reader found (`scanned` is the same
+ * document's root), so nothing is parsed twice: a child is its element as written, and the parent's
+ * own part is the file without its children's elements (with the blank space before each).
  */
 export function splitParentFile(type: MetadataTypeDefinition, fullName: string, text: string, scanned: XmlElement):
   { own: string; children: ChildInput[] } | { problem: string; lineNumber: number; columnNumber: number } {
-  const root = rootOf(parseXmlTree(text));
   const byElement = new Map(MetadataRegistry.childrenOf(type.xmlName).map((h) => [h.definition.parent!.child.element, h.definition]));
-  const own: XmlNode[] = [];
   const children: ChildInput[] = [];
-  let index = 0;
-  for (const node of childrenOf(root)) {
-    const at = isElement(node) ? scanned.children[index++] : undefined;
-    const child = isElement(node) ? byElement.get(nodeName(node)) : undefined;
-    if (!child) { own.push(node); continue; }
+  let own = '';
+  let kept = 0;
+  for (const el of scanned.children) {
+    const child = byElement.get(el.local);
+    if (!child) continue;
     const idElement = child.parent!.child.idElement;
-    const id = childText(node, idElement)?.trim();
-    const position = { lineNumber: at?.line ?? 1, columnNumber: at?.column ?? 1 };
-    if (!id) return { problem: `Required field is missing: ${idElement} (in a ${nodeName(node)} element of ${type.xmlName} ${fullName})`, ...position };
-    children.push({ type: child, fullName: childFullName(child, fullName, id), xml: writeNodes([node]), ...position });
+    const id = el.children.find((c) => c.local === idElement && !c.children.length)?.text.trim();
+    const position = { lineNumber: el.line, columnNumber: el.column };
+    if (!id) return { problem: `Required field is missing: ${idElement} (in a ${el.local} element of ${type.xmlName} ${fullName})`, ...position };
+    children.push({ type: child, fullName: childFullName(child, fullName, id), xml: text.slice(el.start, el.end), ...position });
+    let cut = el.start;
+    while (cut > kept && /\s/.test(text[cut - 1]!)) cut--;
+    own += text.slice(kept, cut);
+    kept = el.end;
   }
-  return { own: writeMetadataDocument(nodeName(root), own, root[':@'] ?? { xmlns: METADATA_NS }), children };
+  return { own: own + text.slice(kept), children };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import { collectReferences } from '../../checks/references/referenceCheck';
 import { checkAgainstSchema } from '../../checks/schema/schemaCheck';
-import { localName, readMetadataRoot, TOOLING_METADATA_NS, type XmlElement } from '../../package/metadataXml';
+import { readMetadataRoot, TOOLING_METADATA_NS, type XmlElement } from '../../package/metadataXml';
 import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
 import { XML_BODY, XSI_TYPE } from '../../soap/xmlWriter';
@@ -68,7 +68,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
     const roots = rootsOf(definition, fullName);
     const read = readMetadataRoot(text, roots, NAMESPACES, true);
     if (!read.ok) return { fileName: path, ...read.error };
-    const type = roots.includes(localName(read.root.name)) ? localName(read.root.name) : roots[0]!;
+    const type = roots.includes(read.root.local) ? read.root.local : roots[0]!;
     const problem = options?.checks.has('schema') ? checkAgainstSchema(read.root, type, options) : undefined;
     return problem ? { fileName: path, ...problem } : read.root;
   };
