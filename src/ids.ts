@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /** Key prefixes of the record kinds Localforce hands out. */
 export const IdPrefix = {
@@ -51,12 +51,17 @@ export function to15(id: string): string {
   return id.slice(0, 15);
 }
 
+// Random bytes for ids, drawn a page at a time: a deploy makes an id per component, and one call to
+// the system's generator per id was a measurable share of a 16,000-component deploy.
+const idEntropy = Buffer.alloc(4096);
+let idEntropyUsed = idEntropy.length;
+
 /** A new random 18-character id with the given key prefix. */
 export function newId(prefix: string): string {
-  const bytes = randomBytes(12);
+  if (idEntropyUsed + 11 > idEntropy.length) { randomFillSync(idEntropy); idEntropyUsed = 0; }
   let body = '';
-  for (const b of bytes) body += BASE62.charAt(b % 62);
-  return to18(prefix + '0' + body.slice(0, 11));
+  for (let k = 0; k < 11; k++) body += BASE62.charAt(idEntropy[idEntropyUsed++]! % 62);
+  return to18(prefix + '0' + body);
 }
 
 /** Two ids name the same record when their 15-character forms are equal. */

@@ -1,5 +1,5 @@
 import { invalidCharacterAt } from './xmlBounds';
-import { scanXml, XmlSyntaxError, type XmlElement } from './xmlScanner';
+import { scanXml, XmlSyntaxError, type ScanOptions, type XmlElement } from './xmlScanner';
 import { METADATA_NS, metadataSchema, type FieldDef, type WsdlSchema } from '../soap/wsdlSchema';
 
 /** Where and why a metadata XML file is wrong, in the words of the real service's XML parser. */
@@ -30,9 +30,10 @@ export const localName = (qname: string) => qname.slice(qname.lastIndexOf(':') +
 /**
  * Checks that a document is well formed and that its root is in the metadata namespace, and (unless
  * `anyRootName`) is one of `roots`, as the real service's parser does before anything else; the first
- * problem has its position.
+ * problem has its position. With `onTopLevel`, the root's children are passed on as they end instead
+ * of kept (xmlScanner.ts).
  */
-export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS], anyRootName = false):
+export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS], anyRootName = false, onTopLevel?: ScanOptions['onTopLevel']):
   { ok: true; root: XmlElement } | { ok: false; error: XmlProblem } {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const start = text.slice(bom, bom + 4096).search(/\S/) + bom;
@@ -44,7 +45,7 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
   try {
     // A document that declares no namespace is read as in the type's: the sf CLI writes a scratch org
     // definition's settings files without xmlns, and real orgs deploy them (docs/deploy-checks.md).
-    root = scanXml(text, namespaces[0]);
+    root = scanXml(text, namespaces[0], { onTopLevel });
   } catch (err) {
     if (err instanceof XmlSyntaxError) return fail(err.problem, err.line, err.column);
     throw err;

@@ -43,7 +43,21 @@ const isBlank = (s: string) => {
   return true;
 };
 
+// Shared by every element without attributes or children (most of a metadata file's): a profile
+// package has a million leaves, and an object and an array each for them were most of the reading's garbage.
+export interface ScanOptions {
+  limits?: typeof XmlLimits;
+  /**
+   * Takes each child of the root as soon as it ends, instead of the root keeping it: a reader that
+   * checks and keeps what it needs of each lets the rest go at once. A large file (a profile of 16,000
+   * field permissions) then never holds its whole tree, which was most of its reading's cost in
+   * garbage collection. The root's `children` stay empty.
+   */
+  onTopLevel?: (child: XmlElement, root: XmlElement) => void;
+}
+
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
 /**
  * Reads a document in one pass: checks that it is well formed (the first fault in the words of the
@@ -58,7 +72,8 @@ const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string
  *
  * `defaultNs`: the namespace of unprefixed elements where no xmlns says otherwise.
  */
-export function scanXml(text: string, defaultNs?: string, limits = XmlLimits): XmlElement {
+export function scanXml(text: string, defaultNs?: string, options: ScanOptions = {}): XmlElement {
+  const { limits = XmlLimits, onTopLevel } = options;
   const stack: XmlElement[] = [];
   const scopes: Record<string, string>[] = [defaultNs ? { '': defaultNs } : {}];
   let root: XmlElement | undefined;
@@ -113,6 +128,7 @@ export function scanXml(text: string, defaultNs?: string, limits = XmlLimits): X
 
   const addText = (value: string) => {
     const el = stack[stack.length - 1]!;
+    if (onTopLevel && stack.length === 1) return; // the root's own text, between the children it passes on
     if (el.children.length === 0 || !isBlank(value)) el.text = el.text === '' ? value : el.text + value;
   };
 
@@ -197,12 +213,16 @@ export function scanXml(text: string, defaultNs?: string, limits = XmlLimits): X
     if (prefix && !(prefix in scope)) throw new XmlSyntaxError(`The prefix "${prefix}" for element "${name}" is not bound.`, tagLine, column);
     const el: XmlElement = {
       name, local: colon < 0 ? name : name.slice(colon + 1), ns: scope[prefix] || undefined, attributes,
-      children: [], text: '', line: tagLine, column, start: lt, end: k,
+      children: NO_CHILDREN, text: '', line: tagLine, column, start: lt, end: k,
     };
-    if (stack.length) {
+    if (onTopLevel && stack.length === 1) {
+      if (selfClosing) onTopLevel(el, root!);
+    } else if (stack.length) {
       const parent = stack[stack.length - 1]!;
-      if (parent.children.length === 0 && isBlank(parent.text)) parent.text = '';
-      parent.children.push(el);
+      if (parent.children === NO_CHILDREN) {
+        if (isBlank(parent.text)) parent.text = '';
+        parent.children = [el];
+      } else parent.children.push(el);
     } else root = el;
     linesUpTo(afterName, k);
     if (!selfClosing) { stack.push(el); scopes.push(scope); }
@@ -224,6 +244,7 @@ export function scanXml(text: string, defaultNs?: string, limits = XmlLimits): X
     open.end = k + 1;
     stack.pop();
     scopes.pop();
+    if (onTopLevel && stack.length === 1) onTopLevel(open, root!);
     return k + 1;
   };
 

@@ -6,7 +6,10 @@
  */
 const CUSTOM_OBJECT = /^[A-Za-z][A-Za-z0-9_]*?__(c|mdt|e|b|x)$/;
 /** One `__` only: a second one is a namespace prefix (`ns__Thing__c`). */
-const ownNamespace = (name: string) => name.split('__').length <= 2 && !name.includes('.');
+const ownNamespace = (name: string) => {
+  const first = name.indexOf('__');
+  return (first < 0 || name.indexOf('__', first + 2) < 0) && !name.includes('.');
+};
 const customObject = (name: string) => CUSTOM_OBJECT.test(name) && ownNamespace(name);
 const customChild = (name: string, child: (part: string) => boolean) => {
   const dot = name.indexOf('.');
@@ -52,5 +55,6 @@ export function layoutObject(layoutName: string): string {
  * custom activity fields are made on Activity and granted as Task.X__c and Event.X__c.
  */
 export function storedFieldName(name: string): string {
-  return name.replace(/^(Task|Event)\./i, 'Activity.');
+  const first = name.charCodeAt(0) | 0x20; // lower case: only names starting with t or e can be Task or Event fields
+  return first === 0x74 || first === 0x65 ? name.replace(/^(Task|Event)\./i, 'Activity.') : name;
 }

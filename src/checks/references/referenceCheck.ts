@@ -20,51 +20,77 @@ export interface Reference {
 const RULES_BY_TYPE = new Map<string, ReferenceRule[]>();
 for (const rule of REFERENCE_RULES) RULES_BY_TYPE.set(rule.from, [...(RULES_BY_TYPE.get(rule.from) ?? []), rule]);
 
-const targetsOf = (rule: ReferenceRule) => (Array.isArray(rule.target) ? rule.target : [rule.target]);
+const TARGETS = new Map(REFERENCE_RULES.map((rule) => [rule, Array.isArray(rule.target) ? rule.target : [rule.target]]));
+const targetsOf = (rule: ReferenceRule): string[] => TARGETS.get(rule)!;
 
-/** The elements at `path` below `el`, depth first. */
-function* at(el: XmlElement, path: string[], depth = 0): Generator<XmlElement> {
+/** The elements at `path` below `el`, depth first, added to `into`. */
+function at(el: XmlElement, path: string[], depth: number, into: XmlElement[]): XmlElement[] {
   for (const child of el.children) {
     if (child.local !== path[depth]) continue;
-    if (depth === path.length - 1) yield child;
-    else yield* at(child, path, depth + 1);
+    if (depth === path.length - 1) into.push(child);
+    else at(child, path, depth + 1, into);
   }
+  return into;
+}
+
+/** Gathers a file's references one child of its root at a time, as the reader passes them on. */
+export interface ReferenceCollector {
+  child(top: XmlElement): void;
+  end(root: XmlElement): Reference[];
 }
 
 /**
- * The references a component's file makes, by the rules of its type, read from the tree the schema
- * check already walked. Names no real org could miss (standard or of another namespace) are marked not
- * checkable: they fail only when this deploy failed to make them.
+ * The references a component's file makes, by the rules of its type. Names no real org could miss
+ * (standard or of another namespace) are marked not checkable: they fail only when this deploy failed
+ * to make them. Undefined for a type no rule reads.
  */
-export function collectReferences(root: XmlElement, type: MetadataTypeDefinition, fullName: string): Reference[] {
+export function referenceCollector(type: MetadataTypeDefinition, fullName: string): ReferenceCollector | undefined {
   const rules = RULES_BY_TYPE.get(type.xmlName);
-  if (!rules) return [];
+  if (!rules) return undefined;
   const object = type.xmlName === 'Layout' ? layoutObject(fullName) : fullName;
   const found: Reference[] = [];
-  let rule: ReferenceRule;
-  const add = (leaves: Iterable<XmlElement>, owner?: Reference['owner']) => {
+  const addName = (rule: ReferenceRule, one: string, leaf: XmlElement, owner: Reference['owner']) => {
+    if (!one) return;
+    const name = rule.qualify === 'object' ? `${object}.${one}` : one;
+    const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
+    const reference: Reference = { rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column };
+    if (owner) reference.owner = owner;
+    found.push(reference);
+  };
+  const add = (rule: ReferenceRule, leaves: XmlElement[], owner?: Reference['owner']) => {
     for (const leaf of leaves) {
       const selected = rule.select ? rule.select(leaf, fullName) : leaf.text.trim();
-      for (const one of typeof selected === 'string' ? [selected] : selected ?? []) {
-        if (!one) continue;
-        const name = rule.qualify === 'object' ? `${object}.${one}` : one;
-        const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
-        found.push({ rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, ...(owner ? { owner } : {}) });
-      }
+      if (typeof selected === 'string') addName(rule, selected, leaf, owner);
+      else for (const one of selected ?? []) addName(rule, one, leaf, owner);
     }
   };
-  for (rule of rules) {
-    // A rule of no path names a component by the referring one's own name (a layout's object).
-    if (!rule.path.length) { add([root]); continue; }
-    const child = type.children.find((c) => c.element === rule.path[0]);
-    for (const top of root.children) {
-      if (top.local !== rule.path[0]) continue;
-      const id = child && top.children.find((e) => e.local === child.idElement)?.text.trim();
-      const owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
-      add(rule.path.length === 1 ? [top] : at(top, rule.path, 1), owner);
-    }
-  }
-  return found;
+  return {
+    child(top) {
+      let owner: Reference['owner'] | null = null; // found once, for the first rule that reads this child
+      for (const rule of rules) {
+        if (top.local !== rule.path[0]) continue;
+        if (owner === null) {
+          const child = type.children.find((c) => c.element === rule.path[0]);
+          const id = child && top.children.find((e) => e.local === child.idElement)?.text.trim();
+          owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
+        }
+        add(rule, rule.path.length === 1 ? [top] : at(top, rule.path, 1, []), owner);
+      }
+    },
+    end(root) {
+      // A rule of no path names a component by the referring one's own name (a layout's object).
+      for (const rule of rules) if (!rule.path.length) add(rule, [root]);
+      return found;
+    },
+  };
+}
+
+/** The same over a whole tree. */
+export function collectReferences(root: XmlElement, type: MetadataTypeDefinition, fullName: string): Reference[] {
+  const collector = referenceCollector(type, fullName);
+  if (!collector) return [];
+  for (const top of root.children) collector.child(top);
+  return collector.end(root);
 }
 
 /** What the org holds before the deploy, less what the deploy deletes: of `names`, those it has (lower case). */
@@ -86,15 +112,23 @@ export interface ReferenceFailure {
 export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup, failedBefore: ReadonlySet<string> = new Set()): ReferenceFailure[] {
   const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
   const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
+  // A name's key, by target type: profiles name the same fields over and over, and a key is made of a lower-cased copy.
+  const keys = new Map<string, Map<string, string>>();
+  const keyOf = (type: string, name: string) => {
+    let ofType = keys.get(type);
+    if (!ofType) keys.set(type, (ofType = new Map()));
+    let k = ofType.get(name);
+    if (k === undefined) ofType.set(name, (k = key(type, storedName(type, name))));
+    return k;
+  };
   // A name this deploy touches is looked up in the org once, a type at a time: any custom name it does not
   // add, and the names it adds or failed to add (standard-looking ones too: a failure may leave them missing).
   const wanted = new Map<string, Set<string>>();
   for (const a of additions) {
     for (const ref of a.input.references ?? []) {
       for (const type of targetsOf(ref.rule)) {
-        const name = storedName(type, ref.name);
-        const k = key(type, name);
-        if (ref.checkable !== byKey.has(k) || failedBefore.has(k)) wanted.set(type, (wanted.get(type) ?? new Set()).add(name));
+        const k = keyOf(type, ref.name);
+        if (ref.checkable !== byKey.has(k) || failedBefore.has(k)) wanted.set(type, (wanted.get(type) ?? new Set()).add(storedName(type, ref.name)));
       }
     }
   }
@@ -102,7 +136,7 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
   for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(key(type, lower));
   const failed = new Map<PlannedAddition, ReferenceFailure>();
   const exists = (type: string, name: string, checkable: boolean) => {
-    const k = key(type, storedName(type, name));
+    const k = keyOf(type, name);
     const added = byKey.get(k);
     if ((added && !failed.has(added)) || inOrg.has(k)) return true;
     return !checkable && !added && !failedBefore.has(k);

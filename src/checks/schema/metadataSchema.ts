@@ -8,6 +8,8 @@ export interface SchemaField {
   type: string;
   many: boolean;
   optional: boolean;
+  /** How its value is read: elements of a complex type, a value of an enumeration or a builtin, or any XML. */
+  kind: 'complex' | 'enum' | 'simple' | 'opaque';
   /** The API version that added it, when after the oldest schema kept (47.0). */
   since?: number;
   /** The last API version that has it, when a later one removed it. */
@@ -20,6 +22,9 @@ interface DerivedSchema {
   types: Record<string, { base?: string; fields: Record<string, FieldFacts> }>;
   enums: Record<string, string[]>;
 }
+
+/** Types whose value is any XML (a CustomMetadata value, a bundle's target configurations): not checked inside. */
+const OPAQUE = new Set(['xsd:anyType', 'xsd:base64Binary']);
 
 /** The oldest WSDL the history holds: a field it has may be older still. */
 const OLDEST_KNOWN_VERSION = 47;
@@ -60,12 +65,14 @@ export class MetadataSchema {
     return type in this.derived.types;
   }
 
-  isEnum(type: string): boolean {
-    return this.enums.has(type);
-  }
-
   enumValues(type: string): Set<string> | undefined {
     return this.enums.get(type);
+  }
+
+  private kindOf(type: string): SchemaField['kind'] {
+    if (OPAQUE.has(type)) return 'opaque';
+    if (type.startsWith('xsd:')) return 'simple';
+    return this.enums.has(type) ? 'enum' : 'complex';
   }
 
   /** The fields of a complex type, its bases' first. */
@@ -77,7 +84,7 @@ export class MetadataSchema {
     if (def?.base && def.base !== type) for (const [k, v] of this.fieldsOf(def.base)) fields.set(k, v);
     for (const [name, [fieldType, flags, since, until]] of Object.entries(def?.fields ?? {})) {
       fields.set(name, {
-        name, type: fieldType, many: flags.includes('m'), optional: flags.includes('o'),
+        name, type: fieldType, many: flags.includes('m'), optional: flags.includes('o'), kind: this.kindOf(fieldType),
         ...(since !== undefined && since > OLDEST_KNOWN_VERSION ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
       });

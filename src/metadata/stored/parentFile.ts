@@ -14,33 +14,54 @@ export function parentNameOf(child: MetadataTypeDefinition, fullName: string): s
   return parent.fixedFullName ?? fullName.slice(0, fullName.indexOf('.'));
 }
 
+type SplitProblem = { problem: string; lineNumber: number; columnNumber: number };
+
+/** Splits a parent file one child of its root at a time, as the reader passes them on. */
+export interface ParentFileSplitter {
+  child(el: XmlElement): void;
+  end(): { own: string; children: ChildInput[] } | SplitProblem;
+}
+
 /**
  * Splits a parent file (`objects/Account.object`, `labels/CustomLabels.labels`) into the parent's own
  * part and one XML element per child component, as the real service stores children as components
- * of their own. Both are cut from the text at the offsets the reader found (`scanned` is the same
- * document's root), so nothing is parsed twice: a child is its element as written, and the parent's
- * own part is the file without its children's elements (with the blank space before each).
+ * of their own. Both are cut from the text at the offsets the reader found, so nothing is parsed twice:
+ * a child is its element as written, and the parent's own part is the file without its children's
+ * elements (with the blank space before each).
  */
-export function splitParentFile(type: MetadataTypeDefinition, fullName: string, text: string, scanned: XmlElement):
-  { own: string; children: ChildInput[] } | { problem: string; lineNumber: number; columnNumber: number } {
+export function parentFileSplitter(type: MetadataTypeDefinition, fullName: string, text: string): ParentFileSplitter {
   const byElement = new Map(MetadataRegistry.childrenOf(type.xmlName).map((h) => [h.definition.parent!.child.element, h.definition]));
   const children: ChildInput[] = [];
+  let problem: SplitProblem | undefined;
   let own = '';
   let kept = 0;
-  for (const el of scanned.children) {
-    const child = byElement.get(el.local);
-    if (!child) continue;
-    const idElement = child.parent!.child.idElement;
-    const id = el.children.find((c) => c.local === idElement && !c.children.length)?.text.trim();
-    const position = { lineNumber: el.line, columnNumber: el.column };
-    if (!id) return { problem: `Required field is missing: ${idElement} (in a ${el.local} element of ${type.xmlName} ${fullName})`, ...position };
-    children.push({ type: child, fullName: childFullName(child, fullName, id), xml: text.slice(el.start, el.end), ...position });
-    let cut = el.start;
-    while (cut > kept && /\s/.test(text[cut - 1]!)) cut--;
-    own += text.slice(kept, cut);
-    kept = el.end;
-  }
-  return { own: own + text.slice(kept), children };
+  return {
+    child(el) {
+      const child = byElement.get(el.local);
+      if (!child || problem) return;
+      const idElement = child.parent!.child.idElement;
+      const id = el.children.find((c) => c.local === idElement && !c.children.length)?.text.trim();
+      const position = { lineNumber: el.line, columnNumber: el.column };
+      if (!id) {
+        problem = { problem: `Required field is missing: ${idElement} (in a ${el.local} element of ${type.xmlName} ${fullName})`, ...position };
+        return;
+      }
+      children.push({ type: child, fullName: childFullName(child, fullName, id), xml: text.slice(el.start, el.end), ...position });
+      let cut = el.start;
+      while (cut > kept && /\s/.test(text[cut - 1]!)) cut--;
+      own += text.slice(kept, cut);
+      kept = el.end;
+    },
+    end: () => problem ?? { own: own + text.slice(kept), children },
+  };
+}
+
+/** The same over a whole tree (`scanned` is the same document's root). */
+export function splitParentFile(type: MetadataTypeDefinition, fullName: string, text: string, scanned: XmlElement):
+  { own: string; children: ChildInput[] } | SplitProblem {
+  const splitter = parentFileSplitter(type, fullName, text);
+  for (const el of scanned.children) splitter.child(el);
+  return splitter.end();
 }
 
 /**

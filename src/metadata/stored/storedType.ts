@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate';
-import { collectReferences } from '../../checks/references/referenceCheck';
-import { checkAgainstSchema } from '../../checks/schema/schemaCheck';
+import { referenceCollector, type Reference } from '../../checks/references/referenceCheck';
+import { schemaChecker, type SchemaChecker } from '../../checks/schema/schemaCheck';
 import { readMetadataRoot, TOOLING_METADATA_NS, type XmlElement } from '../../package/metadataXml';
 import { childrenOf, element, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
@@ -11,7 +11,7 @@ import type {
   ComponentInput, ComponentProblem, FileProblem, LocatedComponent, MetadataTypeDefinition, MetadataTypeHandler, PlanResult, ReadOptions,
 } from '../metadataType';
 import { validateComponentName } from './nameRules';
-import { splitParentFile } from './parentFile';
+import { parentFileSplitter } from './parentFile';
 
 const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
 /** Bundles that cannot deploy without their own meta file. */
@@ -60,26 +60,37 @@ function sameContent(a: Buffer, b: Buffer | undefined): boolean {
  */
 export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataTypeHandler<null> {
   /**
-   * A metadata file read: well formed, its root in the metadata namespace, and, when the deploy checks
-   * it, as the schema has it. The type comes from the file's folder and suffix, not its root element: real
+   * A metadata file read in one pass: well formed, its root in the metadata namespace, and, when the
+   * deploy checks it, as the schema has it, with the references it makes; a parent file is cut into its
+   * children (`split`). Each child of the root goes through all of that as the reader reaches its end,
+   * and is then let go. The type comes from the file's folder and suffix, not its root element: real
    * orgs read `<FeatureParameterBoolean>` in a .featureParameterInteger file as a FeatureParameterInteger.
    */
-  const readXml = (path: string, text: string, fullName: string, options: ReadOptions | undefined) => {
+  const readXml = (path: string, text: string, fullName: string, options: ReadOptions | undefined, split = false) => {
     const roots = rootsOf(definition, fullName);
-    const read = readMetadataRoot(text, roots, NAMESPACES, true);
+    let schema: SchemaChecker | undefined | null = null; // made for the root's type once the root is read
+    const schemaOf = (root: XmlElement) => (schema === null
+      ? (schema = options?.checks.has('schema') ? schemaChecker(roots.includes(root.local) ? root.local : roots[0]!, options) : undefined)
+      : schema);
+    const references = options?.checks.has('references') ? referenceCollector(definition, fullName) : undefined;
+    const splitter = split ? parentFileSplitter(definition, fullName, text) : undefined;
+    const read = readMetadataRoot(text, roots, NAMESPACES, true, (child, root) => {
+      schemaOf(root)?.child(child, root);
+      references?.child(child);
+      splitter?.child(child);
+    });
     if (!read.ok) return { fileName: path, ...read.error };
-    const type = roots.includes(read.root.local) ? read.root.local : roots[0]!;
-    const problem = options?.checks.has('schema') ? checkAgainstSchema(read.root, type, options) : undefined;
-    return problem ? { fileName: path, ...problem } : read.root;
+    const problem = schemaOf(read.root)?.end(read.root);
+    if (problem) return { fileName: path, ...problem };
+    const parts = splitter?.end();
+    if (parts && 'problem' in parts) return { fileName: path, ...parts };
+    return { references: references?.end(read.root) ?? [], parts };
   };
-  /** The input, with the references its file makes when the deploy checks them. */
-  const withReferences = (input: ComponentInput, root: XmlElement, options: ReadOptions | undefined): ComponentInput => {
-    const references = options?.checks.has('references') ? collectReferences(root, definition, input.fullName) : [];
-    return references.length ? { ...input, references } : input;
-  };
+  /** The input, with the references its file makes. */
+  const withReferences = (input: ComponentInput, references: Reference[]): ComponentInput => (references.length ? { ...input, references } : input);
   const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined, input: ComponentInput): ComponentInput | FileProblem => {
     const read = readXml(path, bytes.toString('utf8'), fullName, options);
-    return 'problem' in read ? read : withReferences(input, read, options);
+    return 'problem' in read ? read : withReferences(input, read.references);
   };
 
   function read(c: LocatedComponent, options?: ReadOptions): ComponentInput | FileProblem {
@@ -89,12 +100,10 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
       case 'xml': {
         const bytes = c.files.get(c.mainPath)!;
         const text = bytes.toString('utf8');
-        const root = readXml(c.mainPath, text, c.fullName, options);
-        if ('problem' in root) return root;
-        if (!definition.children.length) return withReferences(input, root, options);
-        const split = splitParentFile(definition, c.fullName, text, root);
-        if ('problem' in split) return { fileName: c.mainPath, ...split };
-        return withReferences({ ...input, files: new Map([[c.mainPath, Buffer.from(split.own)]]), children: split.children }, root, options);
+        const read = readXml(c.mainPath, text, c.fullName, options, definition.children.length > 0);
+        if ('problem' in read) return read;
+        if (!read.parts) return withReferences(input, read.references);
+        return withReferences({ ...input, files: new Map([[c.mainPath, Buffer.from(read.parts.own)]]), children: read.parts.children }, read.references);
       }
       case 'contentFile':
       case 'document': {
