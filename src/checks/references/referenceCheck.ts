@@ -1,6 +1,7 @@
 import { key, type PlannedAddition } from '../../deploy/deployPlanner';
 import type { XmlElement } from '../../package/metadataXml';
 import type { MetadataTypeDefinition } from '../../metadata/metadataType';
+import type { ChildTypeFacts } from '../../metadata/typeFacts';
 import { CHECKABLE, layoutObject, storedFieldName } from './customNames';
 import { inField, REFERENCE_RULES, type ReferenceRule } from './referenceRules';
 
@@ -47,6 +48,15 @@ export interface ReferenceCollector {
 export function referenceCollector(type: MetadataTypeDefinition, fullName: string): ReferenceCollector | undefined {
   const rules = RULES_BY_TYPE.get(type.xmlName);
   if (!rules) return undefined;
+  // The rules by the root's child their path starts at, and the child component that child is, if any.
+  const byTop = new Map<string, { rules: ReferenceRule[]; child: ChildTypeFacts | undefined }>();
+  for (const rule of rules) {
+    if (!rule.path.length) continue;
+    const top = rule.path[0]!;
+    const entry = byTop.get(top) ?? { rules: [], child: type.children.find((c) => c.element === top) };
+    entry.rules.push(rule);
+    byTop.set(top, entry);
+  }
   const object = type.xmlName === 'Layout' ? layoutObject(fullName) : fullName;
   const found: Reference[] = [];
   const addName = (rule: ReferenceRule, one: string, leaf: XmlElement, owner: Reference['owner']) => {
@@ -66,16 +76,12 @@ export function referenceCollector(type: MetadataTypeDefinition, fullName: strin
   };
   return {
     child(top) {
-      let owner: Reference['owner'] | null = null; // found once, for the first rule that reads this child
-      for (const rule of rules) {
-        if (top.local !== rule.path[0]) continue;
-        if (owner === null) {
-          const child = type.children.find((c) => c.element === rule.path[0]);
-          const id = child && top.children.find((e) => e.local === child.idElement)?.text.trim();
-          owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
-        }
-        add(rule, rule.path.length === 1 ? [top] : at(top, rule.path, 1, []), owner);
-      }
+      const entry = byTop.get(top.local);
+      if (!entry) return;
+      const { child } = entry;
+      const id = child && top.children.find((e) => e.local === child.idElement)?.text.trim();
+      const owner = child && id ? { type: child.name, fullName: child.ignoreParentName ? id : `${fullName}.${id}` } : undefined;
+      for (const rule of entry.rules) add(rule, rule.path.length === 1 ? [top] : at(top, rule.path, 1, []), owner);
     },
     end(root) {
       // A rule of no path names a component by the referring one's own name (a layout's object).
@@ -112,7 +118,8 @@ export interface ReferenceFailure {
 export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup, failedBefore: ReadonlySet<string> = new Set()): ReferenceFailure[] {
   const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
   const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
-  // A name's key, by target type: profiles name the same fields over and over, and a key is made of a lower-cased copy.
+  // Each addition's reference keys, one per reference and target in order, made once: profiles name the
+  // same fields over and over, and a key is made of a lower-cased copy.
   const keys = new Map<string, Map<string, string>>();
   const keyOf = (type: string, name: string) => {
     let ofType = keys.get(type);
@@ -121,22 +128,26 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
     if (k === undefined) ofType.set(name, (k = key(type, storedName(type, name))));
     return k;
   };
+  const referenceKeys = new Map<PlannedAddition, string[]>();
   // A name this deploy touches is looked up in the org once, a type at a time: any custom name it does not
   // add, and the names it adds or failed to add (standard-looking ones too: a failure may leave them missing).
   const wanted = new Map<string, Set<string>>();
   for (const a of additions) {
-    for (const ref of a.input.references ?? []) {
+    if (!a.input.references?.length) continue;
+    const ofAddition: string[] = [];
+    for (const ref of a.input.references) {
       for (const type of targetsOf(ref.rule)) {
         const k = keyOf(type, ref.name);
+        ofAddition.push(k);
         if (ref.checkable !== byKey.has(k) || failedBefore.has(k)) wanted.set(type, (wanted.get(type) ?? new Set()).add(storedName(type, ref.name)));
       }
     }
+    referenceKeys.set(a, ofAddition);
   }
   const inOrg = new Set<string>();
   for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(key(type, lower));
   const failed = new Map<PlannedAddition, ReferenceFailure>();
-  const exists = (type: string, name: string, checkable: boolean) => {
-    const k = keyOf(type, name);
+  const exists = (k: string, checkable: boolean) => {
     const added = byKey.get(k);
     if ((added && !failed.has(added)) || inOrg.has(k)) return true;
     return !checkable && !added && !failedBefore.has(k);
@@ -151,9 +162,14 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
         failed.set(a, { addition: a, problem: 'Parent entity failed to deploy' });
         changed = true;
       }
+      const refKeys = referenceKeys.get(a);
+      let next = 0;
       for (const ref of a.input.references ?? []) {
+        const targets = targetsOf(ref.rule);
+        const first = next;
+        next += targets.length;
         const owner = ref.owner ? byKey.get(key(ref.owner.type, ref.owner.fullName)) : a;
-        if (!owner || failed.has(owner) || targetsOf(ref.rule).some((t) => exists(t, ref.name, ref.checkable))) continue;
+        if (!owner || failed.has(owner) || targets.some((_, t) => exists(refKeys![first + t]!, ref.checkable))) continue;
         const field = ref.rule.field ?? ref.rule.path[ref.rule.path.length - 1]!;
         const problem = ref.rule.message ? ref.rule.message(ref.name, field) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
         failed.set(owner, { addition: owner, problem, ...(ref.rule.positioned ? { lineNumber: ref.lineNumber, columnNumber: ref.columnNumber } : {}) });

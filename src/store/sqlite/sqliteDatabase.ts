@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
+import { WalCheckpointer } from './walCheckpointer';
 
 /** The embedded store: better-sqlite3 already runs statements synchronously, as the repositories expect. */
 export class SqliteDatabase implements SqlDatabase {
@@ -10,7 +11,7 @@ export class SqliteDatabase implements SqlDatabase {
   /** One server holds a store folder (src/store/location.ts locks it), so nothing is shared. */
   readonly shared = false;
 
-  constructor(readonly raw: Database.Database) {}
+  constructor(readonly raw: Database.Database, private readonly checkpointer?: WalCheckpointer) {}
 
   prepare(text: string): SqlStatement {
     const statement = this.raw.prepare(text);
@@ -21,10 +22,13 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   transaction<T>(work: () => T): T {
-    return this.raw.transaction(work)();
+    const result = this.raw.transaction(work)();
+    this.checkpointer?.wrote();
+    return result;
   }
 
   close(): void {
+    this.checkpointer?.close();
     this.raw.close();
   }
 }
@@ -262,5 +266,8 @@ export function openSqliteDatabase(location: string | null): SqliteDatabase {
   // Sessions are kept by the SHA-256 of their token, never the token: stores from before that are converted once.
   db.function('localforce_sha256', { deterministic: true }, (v: unknown) => createHash('sha256').update(String(v)).digest('hex'));
   db.prepare("UPDATE sessions SET id = localforce_sha256(id) WHERE id LIKE '%!%'").run();
-  return new SqliteDatabase(db);
+  if (file === ':memory:') return new SqliteDatabase(db);
+  // The log is copied into the file beside the server, not in the commits that grow it (walCheckpointer.ts).
+  db.pragma('wal_autocheckpoint = 0');
+  return new SqliteDatabase(db, new WalCheckpointer(file, () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); }));
 }
