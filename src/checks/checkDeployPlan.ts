@@ -45,13 +45,13 @@ export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { 
 /** Runs a per-component check over the additions, in slices of the event loop, and fails those it finds problems in. */
 async function failEach(plan: DeployPlan, ctx: PlannerContext, problemsOf: (a: PlannedAddition) => Problem[]): Promise<void> {
   const failed = new Set<PlannedAddition>();
-  const pause = eventLoopSlices(SLICE_MS);
+  const slices = eventLoopSlices(SLICE_MS);
   for (const a of plan.additions) {
     for (const p of problemsOf(a)) {
       failed.add(a);
       plan.problems.push(failureMessage({ ...a.where, fileName: a.prefix + p.path, lineNumber: p.lineNumber, columnNumber: p.columnNumber }, p.problem, ctx.createdDate));
     }
-    await pause();
+    if (slices.due()) await slices.next();
   }
   if (failed.size) plan.additions = plan.additions.filter((a) => !failed.has(a));
 }

@@ -1,5 +1,6 @@
 import { newestApiVersion } from '../apiVersions';
 import type { DeployChecks } from '../checks/deployChecks';
+import { SharedReferences } from '../checks/references/referenceCheck';
 import { locateComponents } from '../metadata/layout/locateComponents';
 import { MetadataRegistry } from '../metadata/registry';
 import {
@@ -145,7 +146,7 @@ class PackagePlanner {
     if (!read.ok) return this.fail({ ...this.atManifest(), lineNumber: read.error.lineNumber, columnNumber: read.error.columnNumber }, read.error.problem);
     const manifest = read.manifest;
     this.packageName = manifest.fullName;
-    this.readOptions = { apiVersion: manifest.version ?? newestApiVersion(), checks: this.ctx.checks ?? new Set() };
+    this.readOptions = { apiVersion: manifest.version ?? newestApiVersion(), checks: this.ctx.checks ?? new Set(), sharedReferences: new SharedReferences() };
 
     for (const kind of ['destructiveChangesPre.xml', 'destructiveChanges.xml'] as const) {
       for (const d of this.deletions(kind, manifest.version, (type, name) => this.stored(type, name))) {
@@ -157,10 +158,10 @@ class PackagePlanner {
     const { components, stray } = locateComponents(pkg.files);
     // Every file is read (and schema-checked) first, in slices of the event loop: on a large package this
     // is most of the planning, and the steps below then find each read done.
-    const pause = eventLoopSlices(READ_SLICE_MS);
+    const slices = eventLoopSlices(READ_SLICE_MS);
     for (const c of components) {
       this.read(c);
-      await pause();
+      if (slices.due()) await slices.next();
     }
     const namesByType = new Map<string, string[]>();
     for (const c of components) pushTo(namesByType, c.type.storedAs, c.fullName);

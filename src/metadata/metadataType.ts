@@ -1,5 +1,5 @@
 import type { DeployChecks } from '../checks/deployChecks';
-import type { Reference } from '../checks/references/referenceCheck';
+import type { Reference, SharedReferences } from '../checks/references/referenceCheck';
 import type { RsaKeyPair } from '../crypto';
 import type { Org, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
@@ -35,6 +35,8 @@ export interface MetadataTypeDefinition {
 export interface ReadOptions {
   apiVersion: number;
   checks: DeployChecks;
+  /** The deploy's references that many files make alike, kept once (src/checks/references/referenceCheck.ts). */
+  sharedReferences?: SharedReferences;
 }
 
 /** A component's files as found in a deploy package; paths are relative to the package folder. */

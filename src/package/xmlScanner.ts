@@ -38,10 +38,7 @@ const NAME = /^[:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u03
 const isAsciiNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
 const isAsciiNameChar = (c: number) => isAsciiNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-const isBlank = (s: string) => {
-  for (let k = 0; k < s.length; k++) if (!isSpace(s.charCodeAt(k))) return false;
-  return true;
-};
+const isBlank = (s: string) => blankBetween(s, 0, s.length);
 
 // Shared by every element without attributes or children (most of a metadata file's): a profile
 // package has a million leaves, and an object and an array each for them were most of the reading's garbage.
@@ -54,6 +51,11 @@ export interface ScanOptions {
    * garbage collection. The root's `children` stay empty.
    */
   onTopLevel?: (child: XmlElement, root: XmlElement) => void;
+}
+
+function blankBetween(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -138,6 +140,12 @@ export function scanXml(text: string, defaultNs?: string, options: ScanOptions =
       for (let k = from; k < to; k++) {
         if (!isSpace(text.charCodeAt(k))) throw errorAt(k, root ? 'Content is not allowed in trailing section.' : 'Content is not allowed in prolog.');
       }
+      linesUpTo(from, to);
+      return;
+    }
+    // Blank space between elements is neither kept nor copied: half of a metadata file's text segments.
+    const el = stack[stack.length - 1]!;
+    if ((el.children.length || (onTopLevel && stack.length === 1)) && blankBetween(text, from, to)) {
       linesUpTo(from, to);
       return;
     }

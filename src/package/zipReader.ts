@@ -153,10 +153,10 @@ export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipE
   refuseOverlaps(files.map((f) => f.entry));
 
   const out = new Map<string, Buffer>();
-  const pause = eventLoopSlices(BATCH_MS);
+  const slices = eventLoopSlices(BATCH_MS);
   for (const { path, entry } of files) {
     out.set(path, await contentOf(entry, zip, path));
-    await pause();
+    if (slices.due()) await slices.next();
   }
   return { files: out };
 }

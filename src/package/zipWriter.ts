@@ -23,14 +23,14 @@ export async function writeZip(files: Map<string, Buffer>, mtime = new Date()): 
     if (err) failed ??= err;
     else chunks.push(chunk);
   });
-  const pause = eventLoopSlices(BATCH_MS);
+  const slices = eventLoopSlices(BATCH_MS);
   for (const [filename, bytes] of files) {
     const file: ZipInputFile = { filename, size: bytes.length, crc: crc32(bytes), compression: DEFLATED, mtime };
     zip.add(file);
     const options = { level: 6, chunkSize: Math.max(64, Math.min(bytes.length + 64, 1024 * 1024)) };
     file.ondata!(null, bytes.length < DEFLATE_ON_THREADS_FROM ? deflateRawSync(bytes, options) : await deflate(bytes, options), true);
     if (failed) throw failed;
-    await pause();
+    if (slices.due()) await slices.next();
   }
   zip.end(); // fflate writes the central directory synchronously here
   if (failed) throw failed;

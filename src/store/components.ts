@@ -149,15 +149,15 @@ export class ComponentRepository extends Repository {
     this.touch(c.orgId);
     this.sql(
       `INSERT INTO components (org_id, type, name_key, full_name, id, fields, content, created_by_id, created_date, last_modified_by_id, last_modified_date, package_name)
-       VALUES (@orgId, @type, @nameKey, @fullName, @id, @fields, @content, @createdById, @createdDate, @lastModifiedById, @lastModifiedDate, @packageName)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (org_id, type, name_key) DO UPDATE SET full_name = excluded.full_name, fields = excluded.fields,
          content = excluded.content, last_modified_by_id = excluded.last_modified_by_id, last_modified_date = excluded.last_modified_date,
          package_name = COALESCE(excluded.package_name, components.package_name)`,
-    ).run({
-      orgId: c.orgId, type: c.type, nameKey: nameKey(c.fullName), fullName: c.fullName, id: c.id, fields: JSON.stringify(c.fields),
-      content: c.content, createdById: c.createdById, createdDate: c.createdDate, lastModifiedById: c.lastModifiedById,
-      lastModifiedDate: c.lastModifiedDate, packageName: c.packageName ?? null,
-    });
+    ).run(
+      // Positional: binding by name looks each parameter up in an object, a measurable share of a deploy of thousands.
+      c.orgId, c.type, nameKey(c.fullName), c.fullName, c.id, JSON.stringify(c.fields), c.content, c.createdById, c.createdDate,
+      c.lastModifiedById, c.lastModifiedDate, c.packageName ?? null,
+    );
     if (!c.files) return;
     this.sql('DELETE FROM component_files WHERE component_id = ?').run(c.id);
     const insert = this.sql('INSERT INTO component_files (component_id, path, bytes) VALUES (?, ?, ?)');

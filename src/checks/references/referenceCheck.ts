@@ -16,6 +16,25 @@ export interface Reference {
   checkable: boolean;
   /** The child component whose element holds it (`CustomField` `Account.Foo__c` in objects/Account.object). */
   owner?: { type: string; fullName: string };
+  /** Its name's key (deployPlanner.ts's key()) for each of the rule's targets, made once when first checked. */
+  keys?: string[];
+}
+
+/**
+ * One deploy's references that need no place of their own (no owner, no position: a profile's field
+ * permissions), one per rule and name however many files make them: twelve profiles granting the same
+ * 16,000 fields make 16,000 references, not 192,000, each judged and keyed once.
+ */
+export class SharedReferences {
+  private readonly byRule = new Map<ReferenceRule, Map<string, Reference>>();
+
+  get(rule: ReferenceRule, name: string, make: () => Reference): Reference {
+    let names = this.byRule.get(rule);
+    if (!names) this.byRule.set(rule, (names = new Map()));
+    let reference = names.get(name);
+    if (!reference) names.set(name, (reference = make()));
+    return reference;
+  }
 }
 
 const RULES_BY_TYPE = new Map<string, ReferenceRule[]>();
@@ -45,7 +64,7 @@ export interface ReferenceCollector {
  * (standard or of another namespace) are marked not checkable: they fail only when this deploy failed
  * to make them. Undefined for a type no rule reads.
  */
-export function referenceCollector(type: MetadataTypeDefinition, fullName: string): ReferenceCollector | undefined {
+export function referenceCollector(type: MetadataTypeDefinition, fullName: string, shared?: SharedReferences): ReferenceCollector | undefined {
   const rules = RULES_BY_TYPE.get(type.xmlName);
   if (!rules) return undefined;
   // The rules by the root's child their path starts at, and the child component that child is, if any.
@@ -59,13 +78,16 @@ export function referenceCollector(type: MetadataTypeDefinition, fullName: strin
   }
   const object = type.xmlName === 'Layout' ? layoutObject(fullName) : fullName;
   const found: Reference[] = [];
+  const make = (rule: ReferenceRule, name: string, leaf: XmlElement, owner: Reference['owner']): Reference => {
+    const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
+    const reference: Reference = { rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, keys: undefined };
+    if (owner) reference.owner = owner;
+    return reference;
+  };
   const addName = (rule: ReferenceRule, one: string, leaf: XmlElement, owner: Reference['owner']) => {
     if (!one) return;
     const name = rule.qualify === 'object' ? `${object}.${one}` : one;
-    const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
-    const reference: Reference = { rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column };
-    if (owner) reference.owner = owner;
-    found.push(reference);
+    found.push(shared && !owner && !rule.positioned ? shared.get(rule, name, () => make(rule, name, leaf, owner)) : make(rule, name, leaf, owner));
   };
   const add = (rule: ReferenceRule, leaves: XmlElement[], owner?: Reference['owner']) => {
     for (const leaf of leaves) {
@@ -118,31 +140,20 @@ export interface ReferenceFailure {
 export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup, failedBefore: ReadonlySet<string> = new Set()): ReferenceFailure[] {
   const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
   const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
-  // Each addition's reference keys, one per reference and target in order, made once: profiles name the
-  // same fields over and over, and a key is made of a lower-cased copy.
-  const keys = new Map<string, Map<string, string>>();
-  const keyOf = (type: string, name: string) => {
-    let ofType = keys.get(type);
-    if (!ofType) keys.set(type, (ofType = new Map()));
-    let k = ofType.get(name);
-    if (k === undefined) ofType.set(name, (k = key(type, storedName(type, name))));
-    return k;
-  };
-  const referenceKeys = new Map<PlannedAddition, string[]>();
+  const keysOf = (ref: Reference) => (ref.keys ??= targetsOf(ref.rule).map((type) => key(type, storedName(type, ref.name))));
   // A name this deploy touches is looked up in the org once, a type at a time: any custom name it does not
   // add, and the names it adds or failed to add (standard-looking ones too: a failure may leave them missing).
   const wanted = new Map<string, Set<string>>();
   for (const a of additions) {
-    if (!a.input.references?.length) continue;
-    const ofAddition: string[] = [];
-    for (const ref of a.input.references) {
-      for (const type of targetsOf(ref.rule)) {
-        const k = keyOf(type, ref.name);
-        ofAddition.push(k);
-        if (ref.checkable !== byKey.has(k) || failedBefore.has(k)) wanted.set(type, (wanted.get(type) ?? new Set()).add(storedName(type, ref.name)));
+    for (const ref of a.input.references ?? []) {
+      const keys = keysOf(ref);
+      for (let t = 0; t < keys.length; t++) {
+        const k = keys[t]!;
+        if (ref.checkable === byKey.has(k) && !failedBefore.has(k)) continue;
+        const type = targetsOf(ref.rule)[t]!;
+        wanted.set(type, (wanted.get(type) ?? new Set()).add(storedName(type, ref.name)));
       }
     }
-    referenceKeys.set(a, ofAddition);
   }
   const inOrg = new Set<string>();
   for (const [type, names] of wanted) for (const lower of lookup(type, [...names])) inOrg.add(key(type, lower));
@@ -162,14 +173,9 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
         failed.set(a, { addition: a, problem: 'Parent entity failed to deploy' });
         changed = true;
       }
-      const refKeys = referenceKeys.get(a);
-      let next = 0;
       for (const ref of a.input.references ?? []) {
-        const targets = targetsOf(ref.rule);
-        const first = next;
-        next += targets.length;
         const owner = ref.owner ? byKey.get(key(ref.owner.type, ref.owner.fullName)) : a;
-        if (!owner || failed.has(owner) || targets.some((_, t) => exists(refKeys![first + t]!, ref.checkable))) continue;
+        if (!owner || failed.has(owner) || ref.keys!.some((k) => exists(k, ref.checkable))) continue;
         const field = ref.rule.field ?? ref.rule.path[ref.rule.path.length - 1]!;
         const problem = ref.rule.message ? ref.rule.message(ref.name, field) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
         failed.set(owner, { addition: owner, problem, ...(ref.rule.positioned ? { lineNumber: ref.lineNumber, columnNumber: ref.columnNumber } : {}) });

@@ -8,7 +8,7 @@ import { SchemaMessages as M } from './schemaMessages';
  * and 0 as well as true and false: a real org would accept them, so they are never refused here.
  */
 const SIMPLE_VALUES: Record<string, (text: string) => boolean> = {
-  'xsd:boolean': (t) => /^(true|false|1|0)$/.test(t),
+  'xsd:boolean': (t) => t === 'true' || t === 'false' || t === '1' || t === '0',
   'xsd:int': (t) => /^[+-]?\d+$/.test(t) && Math.abs(Number(t)) <= 2 ** 31,
   'xsd:long': (t) => /^[+-]?\d+$/.test(t),
   'xsd:double': (t) => /^([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/.test(t),

@@ -72,7 +72,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
     const schemaOf = (root: XmlElement) => (schema === null
       ? (schema = options?.checks.has('schema') ? schemaChecker(roots.includes(root.local) ? root.local : roots[0]!, options) : undefined)
       : schema);
-    const references = options?.checks.has('references') ? referenceCollector(definition, fullName) : undefined;
+    const references = options?.checks.has('references') ? referenceCollector(definition, fullName, options.sharedReferences) : undefined;
     const splitter = split ? parentFileSplitter(definition, fullName, text) : undefined;
     const read = readMetadataRoot(text, roots, NAMESPACES, true, (child, root) => {
       schemaOf(root)?.child(child, root);
