@@ -15,3 +15,10 @@ export function eventLoopSlices(sliceMs: number): { due(): boolean; next(): Prom
     })),
   };
 }
+
+/**
+ * The event loop's next turn: awaited between the steps of a long job that cannot be sliced themselves
+ * (a deploy's commit, the writing of its results), so that two of them never run in one turn while a
+ * request waits.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -9,7 +9,7 @@ import { auraBundleProblems } from './references/auraMarkup';
 import { storedFieldName } from './references/customNames';
 import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
-import { eventLoopSlices } from '../eventLoopSlices';
+import { eventLoopSlices, nextTurn } from '../eventLoopSlices';
 
 /** A component's problems, as a family of checks finds them: file (in the package), words and position. */
 interface Problem { path: string; problem: string; lineNumber?: number; columnNumber?: number }
@@ -38,6 +38,7 @@ export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { 
     const component = (name: string) => has('AuraDefinitionBundle', name) || has('LightningComponentBundle', name);
     await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'AuraDefinitionBundle'
       ? auraBundleProblems(a.input.fullName, a.input.files, component).map((p) => ({ ...p, path: p.fileName })) : []));
+    await nextTurn();
     refuseMissingReferences(plan, ctx);
   }
 }

@@ -15,7 +15,7 @@ import type { Store } from '../store/store';
 import { failureMessage, type MessageWhere } from './deployMessages';
 import { splitPackages, type DestructiveKind, type PackageFolder } from './packageLayout';
 import { PackageProblems as P } from './packageProblems';
-import { eventLoopSlices } from '../eventLoopSlices';
+import { eventLoopSlices, nextTurn } from '../eventLoopSlices';
 
 export interface PlannedAddition {
   handler: MetadataTypeHandler;
@@ -163,6 +163,7 @@ class PackagePlanner {
       this.read(c);
       if (slices.due()) await slices.next();
     }
+    await nextTurn();
     const namesByType = new Map<string, string[]>();
     for (const c of components) pushTo(namesByType, c.type.storedAs, c.fullName);
     for (const [type, names] of namesByType) this.prefetch(type, names);

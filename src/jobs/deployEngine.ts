@@ -24,6 +24,7 @@ import type { StoredJob } from '../store/jobs';
 import { writeComponentMessages } from '../soap/componentMessages';
 import type { JobLeases, OrphanEnder } from './jobLeases';
 import pLimit from 'p-limit';
+import { nextTurn } from '../eventLoopSlices';
 
 interface RunningDeploy {
   result: DeployResult;
@@ -371,7 +372,9 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
         ? plan.additions.map(() => undefined)
         : await this.applyAll(plan, caller, running);
       if (interrupted()) return;
+      await nextTurn();
       const ids = !rollback && !options.checkOnly ? this.commit(plan, writes, caller, running) : plan.additions.map((a) => a.existing?.id);
+      await nextTurn();
 
       const successes = this.successMessages(plan, ids, createdDate);
       successes.push(...warnings);
