@@ -35,12 +35,15 @@ function tidy(nodes: XmlNode[]): XmlNode[] {
   const out: XmlNode[] = [];
   for (const node of nodes) {
     const name = nodeName(node);
-    if (name === TEXT && hasElements && String(node[TEXT]).trim() === '') continue;
+    if (hasElements && isBlankText(node)) continue;
     const value = node[name];
     out.push(Array.isArray(value) && name !== '#comment' && name !== '#cdata' ? { ...node, [name]: tidy(value) } : node);
   }
   return out;
 }
+
+/** A text node of white space only. */
+export const isBlankText = (node: XmlNode): boolean => nodeName(node) === TEXT && String(node[TEXT]).trim() === '';
 
 /** The document's root element. */
 export const rootOf = (nodes: XmlNode[]): XmlNode => nodes.find(isElement)!;

@@ -1,5 +1,5 @@
 import type { XmlElement } from '../../package/metadataXml';
-import { childText, childrenOf, element, isElement, nodeName, parseXmlTree, rootOf, writeMetadataDocument, writeNodes, type XmlNode } from '../../package/xmlTree';
+import { childText, childrenOf, element, isElement, nodeName, parseXmlTree, rootOf, writeMetadataDocument, isBlankText, writeNodes, type XmlNode } from '../../package/xmlTree';
 import { METADATA_NS } from '../../soap/wsdlSchema';
 import { MetadataRegistry } from '../registry';
 import type { ChildInput, MetadataTypeDefinition } from '../metadataType';
@@ -82,6 +82,8 @@ export function composeParentFile(type: MetadataTypeDefinition, own: Buffer | un
   const pending = [...groups.keys()].sort();
   const body: XmlNode[] = [];
   for (const node of childrenOf(root)) {
+    // The blank text left where the children were cut out (a root that only held children) is no content.
+    if (isBlankText(node)) continue;
     while (isElement(node) && pending.length && pending[0]! < nodeName(node)) body.push(...groups.get(pending.shift()!)!);
     body.push(node);
   }

@@ -382,6 +382,12 @@ describe('splitParentFile and composeParentFile', () => {
     expect(tree(composed)).toEqual(tree(labels(label('Farewell', 'Bye') + label('Greeting', 'Hello'))));
   });
 
+  it('composes a parent that held only children back byte for byte, with no blank line where they were', () => {
+    const labels = `${DECL}<CustomLabels xmlns="${NS}">\n    <labels>\n        <fullName>Greeting</fullName>\n        <value>Hello</value>\n    </labels>\n</CustomLabels>\n`;
+    const { own, children } = mustSplit('CustomLabels', 'CustomLabels', labels);
+    expect(composeParentFile(def('CustomLabels'), Buffer.from(own), children)).toBe(labels);
+  });
+
   it('refuses a child without fullName, with the line and column of its element', () => {
     const text = object('    <label>Broker</label>\n' + field('Alpha__c') + '    <fields>\n        <label>Nameless</label>\n    </fields>\n');
     const r = split('CustomObject', 'Broker__c', text);
