@@ -4,7 +4,7 @@ import type { Connection } from 'jsforce';
 import {
   asArray, certMeta, certsZip, deployAndWait, packageXml, retrieveCerts, soapLogin, startTestServer, type LocalforceServer,
 } from '../support/localforce';
-import { anniversaryAtMidnight, expectOrgMade, orgSubject } from '../support/testCa';
+import { orgMadeExpiry, expectOrgMade, orgSubject } from '../support/testCa';
 
 let server: LocalforceServer;
 let conn: Connection;
@@ -50,11 +50,11 @@ describe('deploying certificates', () => {
     expect(cert.subject).toBe(orgSubject(name, server.org.id));
     expect(cert.subject).toContain('\nOU=00D000000000001\n');
     expect(cert.issuer).toBe(cert.subject);
-    // Valid from the second it was made until the anniversary of that date (1 or 2 years on), at midnight UTC.
+    // Valid from the second it was made until the anniversary of that date (1 or 2 years on), at midnight or noon UTC.
     const lifetime = Date.parse(cert.validTo) - Date.parse(cert.validFrom);
     expect(Math.round(lifetime / YEAR_MS)).toBe(years);
-    expect(new Date(cert.validTo).toISOString()).toBe(anniversaryAtMidnight(cert.validFrom, years));
-    expect(new Date(cert.validTo).toISOString()).toMatch(/T00:00:00\.000Z$/);
+    expect(new Date(cert.validTo).toISOString()).toBe(orgMadeExpiry(cert.validFrom, years));
+    expect(new Date(cert.validTo).toISOString()).toMatch(/T(00|12):00:00\.000Z$/);
     expectOrgMade(files[`unpackaged/certs/${name}.crt`]!);
     const forged = forge.pki.certificateFromPem(files[`unpackaged/certs/${name}.crt`]!);
     expect(forged.siginfo.algorithmOid).toBe(forge.pki.oids.sha256WithRSAEncryption);
@@ -72,17 +72,17 @@ describe('deploying certificates', () => {
     expect(csr.subject.attributes.map((x) => `${x.shortName}=${String(x.value)}`)).toEqual(
       ['CN=CaSigned', `OU=${server.org.id.slice(0, 15)}`, 'O=Salesforce.com', 'L=San Francisco', 'ST=CA', 'C=USA'],
     );
-    // Until its chain arrives, it expires as a self-signed 2048-bit one would: on the next anniversary, at midnight UTC.
+    // Until its chain arrives, it expires as a self-signed 2048-bit one would: on the next anniversary, at midnight or noon UTC.
     const expires = files['unpackaged/certs/CaSigned.crt-meta.xml']!.match(/<expirationDate>([^<]+)</)![1]!;
     // (Made in the same deploy as Self2048, so on the same org date.)
-    expect(expires).toBe(anniversaryAtMidnight(new X509Certificate(files['unpackaged/certs/Self2048.crt']!).validFrom, 1));
+    expect(expires).toBe(orgMadeExpiry(new X509Certificate(files['unpackaged/certs/Self2048.crt']!).validFrom, 1));
     const key = createPublicKey(forge.pki.publicKeyToPem(csr.publicKey!));
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
 
   it('writes meta files in WSDL order that redeploy as a no-op', async () => {
     expect(files['unpackaged/certs/Self2048.crt-meta.xml']).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Certificate xmlns="http:\/\/soap.sforce.com\/2006\/04\/metadata">\n    <caSigned>false<\/caSigned>\n    <encryptedWithPlatformEncryption>false<\/encryptedWithPlatformEncryption>\n    <expirationDate>\d{4}-\d\d-\d\dT00:00:00\.000Z<\/expirationDate>\n    <keySize>2048<\/keySize>\n    <masterLabel>Self-signed 2048<\/masterLabel>\n    <privateKeyExportable>true<\/privateKeyExportable>\n<\/Certificate>\n$/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Certificate xmlns="http:\/\/soap.sforce.com\/2006\/04\/metadata">\n    <caSigned>false<\/caSigned>\n    <encryptedWithPlatformEncryption>false<\/encryptedWithPlatformEncryption>\n    <expirationDate>\d{4}-\d\d-\d\dT(00|12):00:00\.000Z<\/expirationDate>\n    <keySize>2048<\/keySize>\n    <masterLabel>Self-signed 2048<\/masterLabel>\n    <privateKeyExportable>true<\/privateKeyExportable>\n<\/Certificate>\n$/,
     );
     const redeploy = await deployAndWait(conn, await certsZip(['Self2048', 'Self4096', 'CaSigned'].map((name) => ({
       name, content: files[`unpackaged/certs/${name}.crt`], meta: files[`unpackaged/certs/${name}.crt-meta.xml`],

@@ -186,10 +186,13 @@ export const keyIdOf = (publicKeyPem: string): string =>
 export const orgSubject = (fullName: string, orgId: string): string =>
   `CN=${fullName}\nOU=${orgId.slice(0, 15)}\nO=Salesforce.com\nL=San Francisco\nST=CA\nC=USA`;
 
-/** When a certificate the org makes expires: the anniversary of the given time's UTC date, at 00:00:00 UTC (ISO). */
-export function anniversaryAtMidnight(from: Date | string | number, years: number): string {
+/**
+ * When a certificate the org makes expires (ISO): the anniversary of the given time's UTC date, at
+ * 00:00:00 UTC when made before noon (UTC) and at 12:00:00 UTC from noon on.
+ */
+export function orgMadeExpiry(from: Date | string | number, years: number): string {
   const d = new Date(from);
-  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate())).toISOString();
+  return new Date(Date.UTC(d.getUTCFullYear() + years, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours() >= 12 ? 12 : 0)).toISOString();
 }
 
 /**
