@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { asFault, faultEnvelope, RESPONSE_CLOSE, RESPONSE_OPEN } from '../soap/envelope';
 import { RequestReader } from '../soap/requestReader';
 import { XmlWriter } from '../soap/xmlWriter';
+import type { DecodedPayload } from '../soap/zipFileAside';
 import { PackageLimits } from '../package/limits';
 import type { Caller } from '../store/orgs';
 import { localsOf } from './callContext';
@@ -39,14 +40,14 @@ export function metadataSoapEndpoint(services: Services, options: MetadataSoapOp
   const readBody = soapBody(PackageLimits.maxSoapMessageBytes, (sessionId) => services.orgs.caller(sessionId),
     () => Faults.soapMessageTooLarge(PackageLimits.maxSoapMessageBytes));
 
-  const answer = async (res: ServerResponse, path: string, apiVersion: number, body: string, sessionId: string, caller: Caller) => {
+  const answer = async (res: ServerResponse, path: string, apiVersion: number, body: string, sessionId: string, caller: Caller, zipFile?: DecodedPayload) => {
     try {
       // On the mutual TLS listener every call checks its certificate against the session's org first.
       const mutualTls = onMutualTls(res);
       if (mutualTls) services.mutualAuth.authorize(caller, localsOf(res).clientCertificate!);
-      const cached = mutualTls ? undefined : cache?.get(path, body);
+      const cached = mutualTls || zipFile ? undefined : cache?.get(path, body);
       if (cached) return sendXml(res, 200, cached);
-      const request = reader.read(body);
+      const request = reader.read(body, zipFile);
       localsOf(res).operation = request.operation;
       // The session checked from the message's start must be the one its parsed header names.
       if ((request.headers.SessionHeader?.sessionId as string | undefined)?.trim() !== sessionId) throw Faults.invalidSession();
@@ -77,7 +78,7 @@ export function metadataSoapEndpoint(services: Services, options: MetadataSoapOp
     const apiVersion = parseApiVersion(match[1]!);
     if (apiVersion === undefined) sendXml(res, 500, faultEnvelope(Faults.unsupportedApiVersion()));
     else if (method !== 'POST') sendXml(res, 200, services.schema.withLocation(`${baseUrl(req)}/services/Soap/m/${apiVersion.toFixed(1)}`));
-    else readBody(req, res, (body, sessionId, caller) => void answer(res, path, apiVersion, body, sessionId, caller));
+    else readBody(req, res, (body, sessionId, caller, zipFile) => void answer(res, path, apiVersion, body, sessionId, caller, zipFile));
     return true;
   };
 }

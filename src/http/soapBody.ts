@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiFault, Faults } from '../errors';
 import { asFault, faultEnvelope } from '../soap/envelope';
 import { HEADER_WINDOW_CHARS, peekSessionId } from '../soap/sessionHeader';
+import { ZipFileAside, type DecodedPayload } from '../soap/zipFileAside';
 import type { Caller } from '../store/orgs';
 import { localsOf, type RequestWithBody } from './callContext';
 import { sendXml } from './xml';
@@ -25,7 +26,7 @@ function decoderOf(charset: string): TextDecoder | undefined {
   return decoder;
 }
 
-export type SoapBodyReader = (req: IncomingMessage, res: ServerResponse, read: (text: string, sessionId: string, caller: Caller) => void) => void;
+export type SoapBodyReader = (req: IncomingMessage, res: ServerResponse, read: (text: string, sessionId: string, caller: Caller, zipFile?: DecodedPayload) => void) => void;
 
 /**
  * Reads a SOAP request body, checking the session as soon as the start of the envelope has arrived:
@@ -33,7 +34,8 @@ export type SoapBodyReader = (req: IncomingMessage, res: ServerResponse, read: (
  * in, and the rest is drained unread instead of buffered up to the 50 MB limit. Written by hand
  * because body-parser offers no look at a body before it has read all of it. Hands the text, the
  * session id and its caller to `read` (and leaves the text in `req.body` for the call log, as
- * express.text would, and the caller in the call's locals).
+ * express.text would, and the caller in the call's locals). A deploy's ZipFile is decoded as it
+ * arrives and handed over apart (soap/zipFileAside.ts).
  */
 export function soapBody(limitBytes: number, callerOf: (sessionId: string | undefined) => Caller, tooLarge: () => ApiFault): SoapBodyReader {
   return (req, res, read) => {
@@ -47,6 +49,9 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
     else if (encoding === 'deflate') source = req.pipe(createInflate());
     else if (encoding !== 'identity') return fault(Faults.malformedRequest(`The content encoding ${encoding.slice(0, 40)} of the request is not supported`));
 
+    // Where each character is the byte it reads as; a message in UTF-16 is read whole, as it came.
+    const aside = decoder.encoding === 'utf-8' || decoder.encoding === 'windows-1252'
+      ? new ZipFileAside(encoding === 'identity' ? Number(req.headers['content-length']) || 0 : 0) : undefined;
     const chunks: Buffer[] = [];
     let bytes = 0;
     let checked = false;
@@ -76,7 +81,8 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       if (done) return;
       bytes += chunk.length;
       if (bytes > limitBytes) return refuse(tooLarge());
-      chunks.push(chunk);
+      if (aside) for (const part of aside.push(chunk)) chunks.push(part);
+      else chunks.push(chunk);
       // Once the window is in (it has at least as many bytes as characters), before the rest arrives.
       if (!checked && bytes >= HEADER_WINDOW_CHARS) check(decoder.decode(Buffer.concat(chunks)));
     });
@@ -87,7 +93,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       if (done) return;
       done = true;
       (req as RequestWithBody).body = text;
-      read(text, sessionId!, caller!);
+      read(text, sessionId!, caller!, aside?.payload);
     });
     const unreadable = (err: Error) => refuse(Faults.malformedRequest(`The request cannot be read: ${err.message}`));
     source.on('error', unreadable);

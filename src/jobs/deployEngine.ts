@@ -110,7 +110,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     }
   }
 
-  submit(caller: Caller, zipBase64: string, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
+  submit(caller: Caller, zip: Buffer, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
     const options: DeployOptions = { ...DEFAULT_DEPLOY_OPTIONS, ...stripUndefined(requested) };
     const id = newId(IdPrefix.deploy);
     const now = orgNow(caller.org).toISOString();
@@ -121,7 +121,6 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       numberComponentsTotal: 0, numberTestErrors: 0, numberTestsCompleted: 0, numberTestsTotal: 0,
       rollbackOnError: options.rollbackOnError, runTestsEnabled: false, status: 'Pending', success: false,
     };
-    const zip = Buffer.from(zipBase64, 'base64');
     this.store.deploys.insert({
       id, orgId: caller.org.id, createdDate: now, result, options: { ...options, validatedFrom }, zip: null, ...this.leases.claim(),
     });
@@ -229,7 +228,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       throw Faults.invalidIdField(r.checkOnly ? 'The validation did not succeed, so it cannot be deployed' : 'The ID is not of a validation (a checkOnly deploy)');
     }
     const options = { ...(job.options as Partial<DeployOptions>), checkOnly: false };
-    return this.submit(caller, job.zip.toString('base64'), options, job.id).id;
+    return this.submit(caller, job.zip, options, job.id).id;
   }
 
   /** The org's own test outcome policy, or the server's. */

@@ -5,8 +5,9 @@ import type { Operation } from './operation';
 
 export const deploy: Operation = {
   handle(input, ctx) {
-    const zip = typeof input.ZipFile === 'string' ? input.ZipFile.replace(/\s+/g, '') : '';
-    if (!zip) throw Faults.invalidOperation('No zip file content passed in');
+    // Decoded as it arrived (soap/zipFileAside.ts), or base64 text, whose blank space Buffer.from skips.
+    const zip = Buffer.isBuffer(input.ZipFile) ? input.ZipFile : Buffer.from(typeof input.ZipFile === 'string' ? input.ZipFile : '', 'base64');
+    if (!zip.length) throw Faults.invalidOperation('No zip file content passed in');
     return ctx.services.deploys.submit(ctx.caller, zip, (input.DeployOptions ?? {}) as Partial<DeployOptions>);
   },
 };

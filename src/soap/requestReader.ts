@@ -4,6 +4,7 @@ import { invalidCharacterIn, XmlLimits } from '../package/xmlBounds';
 import { element, type XmlNode } from '../package/xmlTree';
 import { METADATA_NS, type FieldDef, type WsdlSchema } from './wsdlSchema';
 import { setAsideLargeText } from './largeText';
+import type { DecodedPayload } from './zipFileAside';
 import { XML_BODY, XSI_TYPE } from './xmlWriter';
 
 const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -70,7 +71,8 @@ const invalidValue = (value: string, type: string) => Faults.malformedRequest(`'
 export class RequestReader {
   constructor(private readonly schema: WsdlSchema, private readonly aliasesOf: (operation: string) => Record<string, string> | undefined = () => undefined) {}
 
-  read(xml: string): MetadataRequest {
+  /** `zipFile`: a deploy's ZipFile taken out of the message as it arrived, its placeholder in `xml`. */
+  read(xml: string, zipFile?: DecodedPayload): MetadataRequest {
     const parser = new SaxesParser({ xmlns: false, position: true });
     const stack: Frame[] = [];
     const headers: Record<string, Record<string, unknown>> = {};
@@ -136,7 +138,7 @@ export class RequestReader {
         else if (inBody) inBody = false;
         return;
       }
-      const value = this.finish(frame);
+      const value = this.finish(frame, zipFile);
       const parent = stack[stack.length - 1];
       if (parent) return this.assign(parent, frame, value);
       if (frame.skip) return;
@@ -199,7 +201,7 @@ export class RequestReader {
   }
 
   /** A closed element's value. */
-  private finish(frame: Frame): unknown {
+  private finish(frame: Frame, zipFile?: DecodedPayload): unknown {
     if (frame.skip) return undefined;
     if (frame.nil) return null;
     if (frame.nodes) return frame.field ? genericRecord(frame) : frame;
@@ -209,7 +211,7 @@ export class RequestReader {
       if (frame.xsiType) Object.defineProperty(frame.value, XSI_TYPE, { value: frame.xsiType, enumerable: false });
       return frame.value;
     }
-    return this.simple(frame.text.trim(), frame.field!);
+    return this.simple(frame.text.trim(), frame.field!, zipFile);
   }
 
   private assign(parent: Frame, frame: Frame, value: unknown): void {
@@ -223,7 +225,7 @@ export class RequestReader {
     if (field.many) { if (value !== null) (parent.value![field.name] as unknown[]).push(value); } else parent.value![field.name] = value;
   }
 
-  private simple(text: string, field: FieldDef): unknown {
+  private simple(text: string, field: FieldDef, zipFile?: DecodedPayload): unknown {
     const enumValues = this.schema.enumValues(field.type);
     if (enumValues) {
       if (!enumValues.includes(text)) throw Faults.malformedRequest(`'${text}' is not a valid value for the enum '${field.type}'`);
@@ -244,6 +246,10 @@ export class RequestReader {
         if (Number.isNaN(Date.parse(text))) throw invalidValue(text, 'dateTime');
         return new Date(text).toISOString();
       case 'base64Binary':
+        if (zipFile && text === zipFile.marker) {
+          if (!zipFile.bytes) throw invalidValue(zipFile.head, 'base64Binary');
+          return zipFile.bytes;
+        }
         // Checked without a regular expression: a deploy's zip is up to 50 MB of it.
         for (let i = 0; i < text.length; i++) {
           const c = text.charCodeAt(i);

@@ -43,7 +43,7 @@ export function deployRequestRoutes(services: Services): Router {
       res.locals.receivedBody = receivedParts(parts);
       const options = parseDeployOptions(entity?.toString('utf8'), services.schema);
       if (typeof options === 'string') return restError(res, 400, 'JSON_PARSER_ERROR', options);
-      const { id } = services.deploys.submit(caller, zip.toString('base64'), options);
+      const { id } = services.deploys.submit(caller, zip, options);
       res.status(201).json(deployRequest(services, caller.org.id, id, versionOf(res), false));
     } catch (err) {
       if (err instanceof MultipartError) return restError(res, err.status, err.errorCode, err.message);

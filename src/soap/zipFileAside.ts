@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+
+/** A deploy's ZipFile, decoded as it arrived, and the placeholder that took its place in the message. */
+export interface DecodedPayload {
+  marker: string;
+  /** The decoded bytes; undefined when the text held a character base64 has not. */
+  bytes?: Buffer;
+  /** The text's first characters, for the fault when it is not base64. */
+  head: string;
+}
+
+/** `<ZipFile>` with any prefix and attributes, not self-closed. */
+const OPEN_TAG = /<(?:[A-Za-z_][\w.-]*:)?ZipFile(?:\s[^<>]*)?(?<!\/)>/;
+/** Enough of the previous chunk's end to find a tag cut between two chunks. */
+const TAIL_CHARS = 512;
+const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
+const LT = 0x3c;
+
+/**
+ * Takes a deploy's ZipFile (up to 50 MB of base64) out of a SOAP message as its bytes arrive, decoding
+ * it slice by slice into one buffer, and passes the rest of the message on with a short placeholder in
+ * its place: the message is then never held as bytes, as text and as decoded zip at once (three times
+ * the zip, where this holds it once). Only the ZipFile element is taken: its type is base64Binary, so a
+ * character outside base64 makes the request invalid, where another element's long text might be
+ * anything. A ZipFile given as CDATA, or empty, is left in the message for the reader. Hand-written:
+ * no SOAP or XML library decodes one element's text while the rest of the message streams past.
+ * For messages in UTF-8 or a single-byte charset, where each of these characters is the byte it reads as.
+ */
+export class ZipFileAside {
+  private state: 'seeking' | 'run' | 'done' = 'seeking';
+  private tail = '';
+  private carry = '';
+  private buffer: Buffer;
+  private length = 0;
+  private invalid = false;
+  private head = '';
+  private readonly marker = `lfzip${randomBytes(6).toString('hex')}`;
+  private decoded?: DecodedPayload;
+
+  /** `expectedBytes`: the message's declared length, which bounds the decoded size. */
+  constructor(expectedBytes = 0) {
+    this.buffer = Buffer.allocUnsafe(Math.ceil((expectedBytes * 3) / 4) || 64 * 1024);
+  }
+
+  /** The ZipFile, once its text has ended. */
+  get payload(): DecodedPayload | undefined {
+    return this.decoded;
+  }
+
+  /** The parts of `chunk` the message keeps. */
+  push(chunk: Buffer): Buffer[] {
+    if (this.state === 'done') return [chunk];
+    if (this.state === 'run') return this.run(chunk);
+    const text = this.tail + chunk.toString('latin1');
+    const tag = OPEN_TAG.exec(text);
+    if (!tag) {
+      this.tail = text.slice(-TAIL_CHARS);
+      return [chunk];
+    }
+    const end = tag.index + tag[0].length - this.tail.length; // the tag ends in this chunk, or it was found before
+    this.state = 'run';
+    this.tail = '';
+    return [chunk.subarray(0, end), ...this.run(chunk.subarray(end))];
+  }
+
+  private run(bytes: Buffer): Buffer[] {
+    const lt = bytes.indexOf(LT);
+    this.decode(lt < 0 ? bytes : bytes.subarray(0, lt));
+    if (lt < 0) return [];
+    this.state = 'done';
+    const rest = bytes.subarray(lt);
+    if (this.head === '' && this.carry === '') return [rest]; // nothing but blank space: the reader sees CDATA or nothing
+    if (this.carry) this.write(this.carry);
+    this.decoded = { marker: this.marker, head: this.head, bytes: this.invalid ? undefined : this.buffer.subarray(0, this.length) };
+    return [Buffer.from(this.marker, 'latin1'), rest];
+  }
+
+  private decode(bytes: Buffer): void {
+    let text = bytes.toString('latin1');
+    if (this.head.length < 20) this.head = (this.head + text).trimStart().slice(0, 20);
+    if (this.invalid) return;
+    if (NOT_BASE64.test(text)) {
+      this.invalid = true;
+      return;
+    }
+    if (/\s/.test(text)) text = text.replace(/\s+/g, '');
+    text = this.carry + text;
+    const whole = text.length - (text.length % 4);
+    this.carry = text.slice(whole);
+    if (whole) this.write(whole === text.length ? text : text.slice(0, whole));
+  }
+
+  private write(base64: string): void {
+    const most = Math.ceil((base64.length * 3) / 4);
+    if (this.length + most > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + most));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(base64, this.length, 'base64');
+  }
+}
