@@ -5,17 +5,23 @@ import type { XmlSink } from '../soap/xmlWriter';
 const FLUSH_AT = 64 * 1024;
 /** Bytes encoded to base64 at a time: a multiple of 3, so the slices join into one base64 text. */
 const BASE64_SLICE = 48 * 1024;
+/** Bytes from which base64 goes out at the pace the client reads it (a retrieve's zip), not all at once. */
+const PACED_FROM = 1024 * 1024;
 
 /**
  * Writes a SOAP answer into the response as it is serialized. An answer that fits in one chunk is
  * sent whole with its length; a larger one (a retrieve's zip, a listing of thousands) goes out in
- * chunks as it is written, so it is never held as one string. `keep` also keeps the whole text,
- * for the answer cache.
+ * chunks as it is written, so it is never held as one string. Large bytes (a retrieve's zip, up to
+ * 39 MB) are encoded a slice at a time as the socket drains, after the text before them and before
+ * the text after them: written at once, their 52 MB of base64 would wait in the socket's buffer.
+ * `keep` also keeps the whole text, for the answer cache.
  */
 export class ResponseSink implements XmlSink {
   private pending = '';
   private started = false;
   private kept: string[] | undefined;
+  /** What waits behind paced bytes: once one is queued, everything written after it queues too. */
+  private paced: (Buffer | { base64: Buffer })[] | undefined;
 
   constructor(private readonly res: ServerResponse, status: number, keep = false) {
     res.statusCode = status;
@@ -35,16 +41,26 @@ export class ResponseSink implements XmlSink {
     // A large one is sent as it is, after the text before it: never decoded and encoded again.
     this.flush();
     this.kept?.push(bytes.toString('utf8'));
-    this.res.write(bytes);
+    this.send(bytes);
   }
 
   writeBase64(bytes: Buffer): void {
+    if (bytes.length >= PACED_FROM && !this.kept) {
+      this.flush();
+      (this.paced ??= []).push({ base64: bytes });
+      return;
+    }
     for (let at = 0; at < bytes.length; at += BASE64_SLICE) this.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64'));
   }
 
-  /** Ends the response; returns the whole text when asked to keep it. */
+  /** Ends the response (once paced bytes have gone out); returns the whole text when asked to keep it. */
   end(): string | undefined {
     this.kept?.push(this.pending);
+    if (this.paced) {
+      this.flush();
+      void this.sendPaced(this.paced);
+      return undefined;
+    }
     // Encoded once here: the length, the socket and the call log all take the bytes as they are.
     const bytes = Buffer.from(this.pending, 'utf8');
     if (!this.started) this.res.setHeader('Content-Length', bytes.length);
@@ -57,7 +73,35 @@ export class ResponseSink implements XmlSink {
     this.started = true;
     if (!this.pending) return;
     this.kept?.push(this.pending);
-    this.res.write(Buffer.from(this.pending, 'utf8'));
+    this.send(Buffer.from(this.pending, 'utf8'));
     this.pending = '';
+  }
+
+  private send(bytes: Buffer): void {
+    if (this.paced) this.paced.push(bytes);
+    else this.res.write(bytes);
+  }
+
+  /** Writes the queued parts, each base64 slice when the socket has taken the one before; stops if the client goes. */
+  private async sendPaced(parts: (Buffer | { base64: Buffer })[]): Promise<void> {
+    const res = this.res;
+    const drained = () => new Promise<boolean>((resolve) => {
+      if (res.destroyed) return resolve(false);
+      const done = (ok: boolean) => () => { res.off('drain', onDrain); res.off('close', onClose); resolve(ok); };
+      const onDrain = done(true);
+      const onClose = done(false);
+      res.once('drain', onDrain);
+      res.once('close', onClose);
+    });
+    for (const part of parts) {
+      if (Buffer.isBuffer(part)) {
+        if (!res.write(part) && !(await drained())) return;
+        continue;
+      }
+      for (let at = 0; at < part.base64.length; at += BASE64_SLICE) {
+        if (!res.write(part.base64.subarray(at, at + BASE64_SLICE).toString('base64')) && !(await drained())) return;
+      }
+    }
+    res.end();
   }
 }
