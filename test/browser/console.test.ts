@@ -155,14 +155,16 @@ describe('Certificate and Key Management', () => {
     ]);
     await shot('console-certificates');
     // The self-signed certificate expires in a year: 20 days before, it is expiring; after, expired.
-    const expiry = Date.parse(readCertExpiry(rows[1]!));
+    // The row shows the day; the certificate expires at 00:00 or 12:00 UTC on it (made before or after noon),
+    // so 13 hours past the day's start is within the same whole day of either.
+    const lateOnExpiryDay = Date.parse(readCertExpiry(rows[1]!)) + 13 * 3600_000;
     // A clock moved by months ends the console's session (sessions expire after two hours unused on
     // the org's clock): the console asks to sign in again, then shows the list as of the new time.
-    await admin(`/_localforce/orgs/${server.org.id}/clock`, 'POST', { time: new Date(expiry - 20 * 24 * 3600 * 1000 + 3600_000).toISOString() });
+    await admin(`/_localforce/orgs/${server.org.id}/clock`, 'POST', { time: new Date(lateOnExpiryDay - 20 * 24 * 3600 * 1000).toISOString() });
     await page.reload();
     await signInAgain();
     await badgeOf('Payment_Gateway').filter({ hasText: 'Expiring in 20 days' }).waitFor();
-    await admin(`/_localforce/orgs/${server.org.id}/clock`, 'POST', { time: new Date(expiry + 3600_000).toISOString() });
+    await admin(`/_localforce/orgs/${server.org.id}/clock`, 'POST', { time: new Date(lateOnExpiryDay).toISOString() });
     await page.reload();
     await signInAgain();
     await badgeOf('Payment_Gateway').filter({ hasText: 'Expired' }).waitFor();
