@@ -92,8 +92,10 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       if (!checked) check(text); // a message shorter than the window: checked whole, decoded once
       if (done) return;
       done = true;
-      (req as RequestWithBody).body = text;
-      read(text, sessionId!, caller!, aside?.payload);
+      const zipFile = aside?.payload;
+      // The call log shows the zip by its size, as it shows any long base64 (log/redact.ts).
+      (req as RequestWithBody).body = zipFile?.bytes ? text.replace(zipFile.marker, `[base64 data, ${zipFile.bytes.length.toLocaleString('en-US')} bytes]`) : text;
+      read(text, sessionId!, caller!, zipFile);
     });
     const unreadable = (err: Error) => refuse(Faults.malformedRequest(`The request cannot be read: ${err.message}`));
     source.on('error', unreadable);
