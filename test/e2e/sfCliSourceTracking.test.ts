@@ -114,8 +114,12 @@ jest.setTimeout(4 * SF_COMMAND_TIMEOUT_MS);
 
 /** The sf CLI's previews, as `Type:fullName` lists. */
 async function previews() {
-  const [deploy, retrieve] = await Promise.all([run(['project', 'deploy', 'preview']), run(['project', 'retrieve', 'preview'])]);
-  expect([deploy.code, retrieve.code]).toEqual([0, 0]);
+  // One after the other, as a user types them: both read and write the project's tracking files
+  // (.sf/orgs/<id>), which two CLI processes at once can find locked.
+  const deploy = await run(['project', 'deploy', 'preview']);
+  const retrieve = await run(['project', 'retrieve', 'preview']);
+  const failed = [deploy, retrieve].find((r) => r.code !== 0);
+  expect([deploy.code, retrieve.code, failed ? `${failed.json.name}: ${failed.json.message}\n${failed.stderr.slice(-2000)}` : '']).toEqual([0, 0, '']);
   expect([...trackingWarnings(deploy), ...trackingWarnings(retrieve)]).toEqual([]);
   return {
     toDeploy: uniqueNames(deploy.json.result.toDeploy), toDelete: uniqueNames(deploy.json.result.toDelete), conflicts: uniqueNames(deploy.json.result.conflicts),
