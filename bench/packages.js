@@ -155,4 +155,36 @@ function oneClassPackage(version = '66.0') {
   return { 'package.xml': manifest({ ApexClass: ['BenchOne'] }, version), 'classes/BenchOne.cls': apexClass('BenchOne'), 'classes/BenchOne.cls-meta.xml': APEX_META };
 }
 
-module.exports = { certificatePackage, mixedPackage, remoteSitesPackage, profilePackage, oneClassPackage, manifest };
+/** `count` Apex classes with their meta files, and the manifest: 9,999 files for 4,999 classes. */
+function apexClassesPackage(count = 4_999, version = '66.0') {
+  const files = {};
+  const names = Array.from({ length: count }, (_, i) => `Bulk${pad(i)}`);
+  for (const name of names) {
+    files[`classes/${name}.cls`] = apexClass(name);
+    files[`classes/${name}.cls-meta.xml`] = APEX_META;
+  }
+  files['package.xml'] = manifest({ ApexClass: names }, version);
+  return files;
+}
+
+/**
+ * A package at the Metadata API's limits (a zip just under 39 MB, whose base64 fits the 50 MiB request; 10,000 files): static resources of random bytes,
+ * which no deflate shrinks, with their meta files. `seed` makes the bytes the same from run to run.
+ */
+function limitsPackage({ resources = 4_999, zipBytes = 39 * 1000 * 1000, version = '66.0', seed = 1 } = {}) {
+  const files = {};
+  // What the zip adds to the resources' bytes: two headers and a name per entry, and the deflated meta files.
+  const size = Math.floor((zipBytes - resources * 2 * 250) / resources);
+  let state = seed;
+  const names = Array.from({ length: resources }, (_, i) => `Limit${pad(i)}`);
+  for (const name of names) {
+    const bytes = Buffer.alloc(size);
+    for (let b = 0; b < size; b += 4) { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; bytes.writeUInt32LE(state, Math.min(b, size - 4)); }
+    files[`staticresources/${name}.resource`] = bytes;
+    files[`staticresources/${name}.resource-meta.xml`] = xml('StaticResource', '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n');
+  }
+  files['package.xml'] = manifest({ StaticResource: names }, version);
+  return files;
+}
+
+module.exports = { certificatePackage, mixedPackage, remoteSitesPackage, profilePackage, oneClassPackage, apexClassesPackage, limitsPackage, manifest };
