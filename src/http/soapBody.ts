@@ -50,7 +50,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
     else if (encoding !== 'identity') return fault(Faults.malformedRequest(`The content encoding ${encoding.slice(0, 40)} of the request is not supported`));
 
     // Where each character is the byte it reads as; a message in UTF-16 is read whole, as it came.
-    const aside = decoder.encoding === 'utf-8' || decoder.encoding === 'windows-1252'
+    let aside = decoder.encoding === 'utf-8' || decoder.encoding === 'windows-1252'
       ? new ZipFileAside(encoding === 'identity' ? Number(req.headers['content-length']) || 0 : 0) : undefined;
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -95,6 +95,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       const zipFile = aside?.payload;
       // The call log shows the zip by its size, as it shows any long base64 (log/redact.ts).
       (req as RequestWithBody).body = zipFile?.bytes ? text.replace(zipFile.marker, `[base64 data, ${zipFile.bytes.length.toLocaleString('en-US')} bytes]`) : text;
+      aside = undefined; // the zip is the reader's now: the stream's listeners keep no hold on it
       read(text, sessionId!, caller!, zipFile);
     });
     const unreadable = (err: Error) => refuse(Faults.malformedRequest(`The request cannot be read: ${err.message}`));

@@ -26,6 +26,11 @@ import type { JobLeases, OrphanEnder } from './jobLeases';
 import pLimit from 'p-limit';
 import { nextTurn } from '../eventLoopSlices';
 
+/** A deploy's zip, held only as long as the deploy needs it: a 39 MB zip is worth letting go of once read. */
+interface DeploySource {
+  zip?: Buffer;
+}
+
 interface RunningDeploy {
   result: DeployResult;
   orgId: string;
@@ -129,7 +134,8 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     if (pacing.hold !== 'off') running.hold = new DeployHold(pacing);
     this.running.set(id, running);
     this.log.info({ deployId: id, orgId: caller.org.id }, `deploy ${id} ${shortId(caller.org.id)} queued${options.checkOnly ? ' (checkOnly)' : ''}`);
-    this.queue.run(caller.org.id, () => this.run(caller, running, zip, options)).catch(() => undefined);
+    const source: DeploySource = { zip };
+    this.queue.run(caller.org.id, () => this.run(caller, running, source, options)).catch(() => undefined);
     return { done: false, id, state: 'Queued' };
   }
 
@@ -289,7 +295,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     };
   }
 
-  private async run(caller: Caller, running: RunningDeploy, zip: Buffer, options: DeployOptions): Promise<void> {
+  private async run(caller: Caller, running: RunningDeploy, source: DeploySource, options: DeployOptions): Promise<void> {
     const { org } = caller;
     const now = () => currentOrgNow(this.store, org);
     const end = (status: DeployResult['status'], code?: string, message?: string) => {
@@ -300,7 +306,7 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       }
       Object.assign(running.result, done);
       this.store.deploys.update(running.result.id, running.result, {
-        zip: options.checkOnly && status === 'Succeeded' ? zip : undefined, messagesXml: writeComponentMessages(running.result.details),
+        zip: options.checkOnly && status === 'Succeeded' ? source.zip : undefined, messagesXml: writeComponentMessages(running.result.details),
       });
       this.running.delete(running.result.id);
       this.logEnd(running);
@@ -326,7 +332,10 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
         checks: this.checks(org.id),
       };
       const plan = await this.reading(async () => {
-        const planned = await planDeploy((await readZip(zip)).files, options, planContext);
+        const { files } = await readZip(source.zip!);
+        // Only a validation keeps its zip (for deployRecentValidation); a deploy lets it go once read.
+        if (!options.checkOnly) source.zip = undefined;
+        const planned = await planDeploy(files, options, planContext);
         if (planContext.checks.size) {
           this.update(running, { stateDetail: 'Checking components' });
           await checkDeployPlan(planned, planContext);
