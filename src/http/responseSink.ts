@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { PartedBytes } from '../soap/partedBytes';
 import type { XmlSink } from '../soap/xmlWriter';
 
 /** Text written before a chunk goes out; smaller answers go out whole, with a Content-Length. */
@@ -21,7 +22,7 @@ export class ResponseSink implements XmlSink {
   private started = false;
   private kept: string[] | undefined;
   /** What waits behind paced bytes: once one is queued, everything written after it queues too. */
-  private paced: (Buffer | { base64: Buffer })[] | undefined;
+  private paced: (Buffer | { base64: Buffer | PartedBytes })[] | undefined;
 
   constructor(private readonly res: ServerResponse, status: number, keep = false) {
     res.statusCode = status;
@@ -44,13 +45,16 @@ export class ResponseSink implements XmlSink {
     this.send(bytes);
   }
 
-  writeBase64(bytes: Buffer): void {
-    if (bytes.length >= PACED_FROM && !this.kept) {
+  writeBase64(bytes: Buffer | PartedBytes): void {
+    // Bytes kept in parts are a retrieve's zip: paced too, each part read from the store when it is its turn.
+    if ((bytes instanceof PartedBytes || bytes.length >= PACED_FROM) && !this.kept) {
       this.flush();
       (this.paced ??= []).push({ base64: bytes });
       return;
     }
-    for (let at = 0; at < bytes.length; at += BASE64_SLICE) this.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64'));
+    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes.parts()) {
+      for (let at = 0; at < part.length; at += BASE64_SLICE) this.write(part.subarray(at, at + BASE64_SLICE).toString('base64'));
+    }
   }
 
   /** Ends the response (once paced bytes have gone out); returns the whole text when asked to keep it. */
@@ -83,9 +87,34 @@ export class ResponseSink implements XmlSink {
   }
 
   /** Writes the queued parts, each base64 slice when the socket has taken the one before; stops if the client goes. */
-  private async sendPaced(parts: (Buffer | { base64: Buffer })[]): Promise<void> {
+  private async sendPaced(parts: (Buffer | { base64: Buffer | PartedBytes })[]): Promise<void> {
+    try {
+      await this.writeParts(parts);
+    } catch (err) {
+      this.res.destroy(err as Error); // a store that fails mid-answer (PostgreSQL gone): the client sees the answer cut short
+    }
+  }
+
+  private async writeParts(parts: (Buffer | { base64: Buffer | PartedBytes })[]): Promise<void> {
     const res = this.res;
-    const drained = () => new Promise<boolean>((resolve) => {
+    for (const part of parts) {
+      if (Buffer.isBuffer(part)) {
+        if (!res.write(part) && !(await this.drained())) return;
+        continue;
+      }
+      for (const bytes of Buffer.isBuffer(part.base64) ? [part.base64] : part.base64.parts()) {
+        for (let at = 0; at < bytes.length; at += BASE64_SLICE) {
+          if (!res.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64')) && !(await this.drained())) return;
+        }
+      }
+    }
+    res.end();
+  }
+
+  /** Resolves true once the socket has taken what waited, false if the client has gone. */
+  private drained(): Promise<boolean> {
+    const res = this.res;
+    return new Promise<boolean>((resolve) => {
       if (res.destroyed) return resolve(false);
       const done = (ok: boolean) => () => { res.off('drain', onDrain); res.off('close', onClose); resolve(ok); };
       const onDrain = done(true);
@@ -93,15 +122,5 @@ export class ResponseSink implements XmlSink {
       res.once('drain', onDrain);
       res.once('close', onClose);
     });
-    for (const part of parts) {
-      if (Buffer.isBuffer(part)) {
-        if (!res.write(part) && !(await drained())) return;
-        continue;
-      }
-      for (let at = 0; at < part.base64.length; at += BASE64_SLICE) {
-        if (!res.write(part.base64.subarray(at, at + BASE64_SLICE).toString('base64')) && !(await drained())) return;
-      }
-    }
-    res.end();
   }
 }

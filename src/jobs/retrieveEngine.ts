@@ -8,6 +8,8 @@ import { PackageLimits } from '../package/limits';
 import { writeManifest, type Manifest } from '../package/manifest';
 import { PackageError } from '../package/zipReader';
 import { writeZip } from '../package/zipWriter';
+import { PartedBytes } from '../soap/partedBytes';
+import { ZipPartsWriter } from './zipParts';
 import { componentFileProperties, mainFileOf } from './fileProperties';
 import { retrievedFiles } from './retrievedFiles';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
@@ -41,6 +43,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
 
   endOrphans(jobs: StoredJob<RetrieveResult>[]): void {
     for (const job of jobs) {
+      this.store.retrieveZipParts.delete(job.id);
       this.store.retrieves.update(job.id, {
         ...job.result, done: true, status: 'Failed', success: false, errorStatusCode: 'UNKNOWN_EXCEPTION',
         errorMessage: 'UNKNOWN_EXCEPTION: Localforce stopped while this retrieve was running. Retrieve again.',
@@ -67,7 +70,10 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     const job = this.store.retrieves.get(orgId, id);
     if (!job) throw Faults.invalidIdField('Retrieve result has been deleted.');
     const result = { ...job.result };
-    if (result.done && includeZip && job.zip) result.zipFile = job.zip;
+    if (!result.done || !includeZip) return result;
+    // Kept in parts since retrieves wrote them; before, whole in the row.
+    if (job.zip) result.zipFile = job.zip;
+    else if (this.store.retrieveZipParts.has(job.id)) result.zipFile = new PartedBytes(() => this.store.retrieveZipParts.parts(job.id));
     return result;
   }
 
@@ -77,14 +83,15 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     const line = (text: string) => `retrieve ${id} ${shortId(caller.org.id)} ${text}`;
     this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'InProgress' }, line('InProgress'));
     try {
-      const { zip, fileProperties, messages } = await this.build(caller, request, at);
+      const { zipBytes, fileProperties, messages } = await this.build(caller, id, request, at);
       this.store.retrieves.update(id, { done: true, fileProperties, id, messages, status: 'Succeeded', success: true },
-        { zip, completedDate: currentOrgNow(this.store, caller.org).toISOString() });
+        { completedDate: currentOrgNow(this.store, caller.org).toISOString() });
       const components = fileProperties.filter((p) => p.type !== 'Package').length;
-      this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'Succeeded', components, messages: messages.length, zipBytes: zip.length },
+      this.log.info({ retrieveId: id, orgId: caller.org.id, status: 'Succeeded', components, messages: messages.length, zipBytes },
         line(`Succeeded: ${components} component${components === 1 ? '' : 's'}, ${messages.length} message${messages.length === 1 ? '' : 's'}, ` +
-          `${zip.length.toLocaleString('en-US')} bytes zipped (${((Date.now() - started) / 1000).toFixed(1)} s)`));
+          `${zipBytes.toLocaleString('en-US')} bytes zipped (${((Date.now() - started) / 1000).toFixed(1)} s)`));
     } catch (err) {
+      this.store.retrieveZipParts.delete(id);
       const fault = err instanceof PackageError ? { code: err.statusCode, message: err.message } : asApiFault(err, `retrieve ${id}`);
       this.store.retrieves.update(id, {
         done: true, errorMessage: `${fault.code}: ${fault.message}`, errorStatusCode: fault.code, fileProperties: [], id,
@@ -94,7 +101,8 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     }
   }
 
-  private async build(caller: Caller, request: RetrieveRequest, at: string) {
+  /** Writes the retrieve's zip into the store, in parts as it is made; returns its size and what the result lists. */
+  private async build(caller: Caller, id: string, request: RetrieveRequest, at: string) {
     const orgId = caller.org.id;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
@@ -140,11 +148,13 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
       const { components, manifest } = this.members(orgId, types, version, messages, `${name}/package.xml`);
       addPackage(`${name}/`, components, { ...manifest, fullName: name }, newId(IdPrefix.package), 'package');
     }
-    const bytes = await writeZip(zipFiles);
-    if (bytes.length > PackageLimits.maxZipBytes) {
-      throw new PackageError('LIMIT_EXCEEDED', `The retrieved zip file is ${bytes.length} bytes; the limit is ${PackageLimits.maxZipBytes} bytes. Retrieve fewer components at a time.`);
+    const parts = new ZipPartsWriter((seq, bytes) => this.store.retrieveZipParts.append(id, seq, bytes));
+    const zipBytes = await writeZip(zipFiles, (chunk) => parts.write(chunk));
+    parts.end();
+    if (zipBytes > PackageLimits.maxZipBytes) {
+      throw new PackageError('LIMIT_EXCEEDED', `The retrieved zip file is ${zipBytes} bytes; the limit is ${PackageLimits.maxZipBytes} bytes. Retrieve fewer components at a time.`);
     }
-    return { zip: bytes, fileProperties, messages };
+    return { zipBytes, fileProperties, messages };
   }
 
   /** The stored components a manifest's types name, and the manifest the retrieve writes for them. */

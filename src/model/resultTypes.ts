@@ -2,6 +2,7 @@
  * The API's result shapes as TypeScript sees them. Field order on the wire comes from
  * wsdl/metadata.wsdl, not from these declarations; dates are ISO strings.
  */
+import type { PartedBytes } from '../soap/partedBytes';
 
 export type DeployStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceling' | 'Canceled';
 
@@ -149,7 +150,7 @@ export interface RetrieveResult {
   success: boolean;
   /** Base64 of the zip; kept out of the stored JSON and filled in when answered. */
   /** The retrieved zip; bytes are written as base64 by the codec, in slices. */
-  zipFile?: Buffer | string;
+  zipFile?: Buffer | PartedBytes | string;
 }
 
 export interface ApiError {

@@ -11,20 +11,25 @@ const BATCH_MS = 5;
 
 /**
  * Writes a zip of `files` (paths with forward slashes), each entry deflated at level 6 by node's
- * zlib, one at a time, the output kept as it streams out. fflate's streaming Zip writes the
+ * zlib, one at a time, and hands the zip to `out` in order as it streams out; returns its size. The
+ * map is emptied as it goes, so a file is let go once deflated. fflate's streaming Zip writes the
  * container around the deflated bytes (its ZipInputFile interface takes data compressed
  * elsewhere): yazl starts a zlib stream for every entry at once, which for 10,000 entries took
  * gigabytes (bench/RESULTS.md).
  */
-export async function writeZip(files: Map<string, Buffer>, mtime = new Date()): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
+export async function writeZip(files: Map<string, Buffer>, out: (chunk: Uint8Array) => void, mtime = new Date()): Promise<number> {
   let failed: Error | null = null;
+  let size = 0;
   const zip = new Zip((err, chunk) => {
     if (err) failed ??= err;
-    else chunks.push(chunk);
+    else {
+      size += chunk.length;
+      out(chunk);
+    }
   });
   const slices = eventLoopSlices(BATCH_MS);
   for (const [filename, bytes] of files) {
+    files.delete(filename);
     const file: ZipInputFile = { filename, size: bytes.length, crc: crc32(bytes), compression: DEFLATED, mtime };
     zip.add(file);
     const options = { level: 6, chunkSize: Math.max(64, Math.min(bytes.length + 64, 1024 * 1024)) };
@@ -34,5 +39,5 @@ export async function writeZip(files: Map<string, Buffer>, mtime = new Date()): 
   }
   zip.end(); // fflate writes the central directory synchronously here
   if (failed) throw failed;
-  return Buffer.concat(chunks);
+  return size;
 }

@@ -1,3 +1,4 @@
+import { PartedBytes } from './partedBytes';
 import { writeCompact, type XmlNode } from '../package/xmlTree';
 import type { FieldDef, WsdlSchema } from './wsdlSchema';
 
@@ -31,7 +32,7 @@ export class WrittenXml {
 export interface XmlSink {
   write(text: string): void;
   /** Bytes as base64, written in slices: a retrieve's zip need not become one large string. */
-  writeBase64(bytes: Buffer): void;
+  writeBase64(bytes: Buffer | PartedBytes): void;
   /** UTF-8 XML already written (WrittenXml), as it is. */
   writeBytes(bytes: Buffer): void;
 }
@@ -40,7 +41,9 @@ export interface XmlSink {
 export class StringSink implements XmlSink {
   text = '';
   write(text: string): void { this.text += text; }
-  writeBase64(bytes: Buffer): void { this.text += bytes.toString('base64'); }
+  writeBase64(bytes: Buffer | PartedBytes): void {
+    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes.parts()) this.text += part.toString('base64');
+  }
   writeBytes(bytes: Buffer): void { this.text += bytes.toString('utf8'); }
 }
 
@@ -59,6 +62,8 @@ interface Helpers {
   esc: (text: string) => string;
   double: (value: unknown) => string;
   isBuffer: (value: unknown) => value is Buffer;
+  /** Bytes the sink writes as base64 (a Buffer, or bytes kept in parts). */
+  isBytes: (value: unknown) => value is Buffer | PartedBytes;
   /** A complex value: its element, xsi:type when it is of a subtype, and its fields; returns the pending text. */
   complex: (out: XmlSink, name: string, value: Record<string, unknown>, declared: string, pending: string) => string;
 }
@@ -100,7 +105,7 @@ function valueCode(field: FieldDef): string {
   const text = `s += ${open} + ${textExpression(field)} + ${close};`;
   if (field.type !== 'base64Binary') return text;
   // Bytes go to the sink as base64 in slices: a retrieve's zip is never one large string.
-  return `if (isBuffer(x)) { out.write(s + ${open}); out.writeBase64(x); s = ${close}; } else { ${text} }`;
+  return `if (isBytes(x)) { out.write(s + ${open}); out.writeBase64(x); s = ${close}; } else { ${text} }`;
 }
 
 /** Code that appends `x`, one item of `field` as it may come (absent, null, or a value). */
@@ -121,7 +126,7 @@ function fieldCode(field: FieldDef): string {
 function compileFields(fields: FieldDef[], helpers: Helpers): FieldsWriter {
   const body = fields.map(fieldCode).join('\n');
   const source = `'use strict';
-const { esc, double, isBuffer, complex } = h;
+const { esc, double, isBuffer, isBytes, complex } = h;
 return function writeFields(out, v, s) {
   let x;
   ${body}
@@ -151,6 +156,7 @@ export class XmlWriter {
       esc: escapeXml,
       double: doubleText,
       isBuffer: (value: unknown): value is Buffer => Buffer.isBuffer(value),
+      isBytes: (value: unknown): value is Buffer | PartedBytes => Buffer.isBuffer(value) || value instanceof PartedBytes,
       complex: (out, name, value, declared, pending) => this.complex(out, name, value, declared, pending),
     };
   }

@@ -10,6 +10,7 @@ import { OrgRepository } from './orgs';
 import { SessionRepository } from './sessions';
 import { ComponentRepository } from './components';
 import { JobRepository } from './jobs';
+import { RetrieveZipPartRepository } from './retrieveZipParts';
 import { KeyPoolRepository } from './keyPool';
 import { MutualAuthCertificateRepository } from './mutualAuthCertificates';
 import { ConnectedAppRepository } from './connectedApps';
@@ -28,6 +29,7 @@ export class Store {
   readonly components: ComponentRepository;
   readonly deploys: JobRepository<DeployResult>;
   readonly retrieves: JobRepository<RetrieveResult>;
+  readonly retrieveZipParts: RetrieveZipPartRepository;
   readonly keyPool: KeyPoolRepository;
   readonly mutualAuthCertificates: MutualAuthCertificateRepository;
   readonly connectedApps: ConnectedAppRepository;
@@ -52,6 +54,7 @@ export class Store {
     this.components = new ComponentRepository(db, box);
     this.deploys = new JobRepository<DeployResult>(db, 'deploys');
     this.retrieves = new JobRepository<RetrieveResult>(db, 'retrieves');
+    this.retrieveZipParts = new RetrieveZipPartRepository(db);
     this.keyPool = new KeyPoolRepository(db, box);
     this.mutualAuthCertificates = new MutualAuthCertificateRepository(db);
     this.connectedApps = new ConnectedAppRepository(db, box);

@@ -210,4 +210,11 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // as a poll with details sends it (src/store/jobs.ts).
   `ALTER TABLE deploys ADD COLUMN messages_xml BYTEA;
    ALTER TABLE deploys ADD COLUMN messages TEXT;`,
+  // A retrieve's zip in parts, written as it is made and read as it is sent (src/store/retrieveZipParts.ts).
+  `CREATE TABLE retrieve_zip_parts (
+     retrieve_id TEXT NOT NULL REFERENCES retrieves(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     bytes BYTEA NOT NULL,
+     PRIMARY KEY (retrieve_id, seq)
+   );`,
 ];

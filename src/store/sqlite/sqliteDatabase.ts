@@ -240,6 +240,13 @@ const MIGRATIONS: string[] = [
   // XML comes first in the row, so that reading it does not walk the JSON's pages.
   `ALTER TABLE deploys ADD COLUMN messages_xml BLOB;
    ALTER TABLE deploys ADD COLUMN messages TEXT;`,
+  // A retrieve's zip in parts, written as it is made and read as it is sent (src/store/retrieveZipParts.ts).
+  `CREATE TABLE retrieve_zip_parts (
+     retrieve_id TEXT NOT NULL REFERENCES retrieves(id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     bytes BLOB NOT NULL,
+     PRIMARY KEY (retrieve_id, seq)
+   );`,
 ];
 
 /** Opens (creating and migrating when needed) the store in `location`, or in memory. */

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { writeCompact, type XmlNode } from '../../../src/package/xmlTree';
+import { PART_BYTES, PartedBytes } from '../../../src/soap/partedBytes';
 import { metadataSchema, type FieldDef } from '../../../src/soap/wsdlSchema';
 import { escapeXml, StringSink, WrittenXml, XML_BODY, XmlWriter, XSI_TYPE, type XmlSink } from '../../../src/soap/xmlWriter';
 
@@ -144,13 +146,24 @@ describe('XmlWriter (a writer generated per type from the WSDL)', () => {
     const calls: string[] = [];
     const sink: XmlSink = {
       write: (text) => calls.push(`text:${text}`),
-      writeBase64: (bytes) => calls.push(`base64:${bytes.length}`),
+      writeBase64: (bytes) => calls.push(`base64:${Buffer.isBuffer(bytes) ? bytes.length : 'parts'}`),
       writeBytes: (bytes) => calls.push(`bytes:${bytes.length}`),
     };
     const zip = Buffer.alloc(100_000, 1);
     writer.writeResponse(sink, 'checkRetrieveStatus', { done: true, id: '09S', zipFile: zip, status: 'Succeeded' });
     expect(calls.filter((c) => c.startsWith('base64:'))).toEqual(['base64:100000']);
     expect(calls.join('|')).toMatch(/<zipFile>\|base64:100000\|text:<\/zipFile>/);
+    // Bytes kept in parts go to the sink the same way, unread.
+    calls.length = 0;
+    writer.writeResponse(sink, 'checkRetrieveStatus', { done: true, id: '09S', zipFile: new PartedBytes(() => { throw new Error('read'); }), status: 'Succeeded' });
+    expect(calls.join('|')).toMatch(/<zipFile>\|base64:parts\|text:<\/zipFile>/);
+  });
+
+  it('writes bytes kept in parts as the base64 of the whole', () => {
+    const whole = randomBytes(PART_BYTES * 2 + 1234);
+    const parted = new PartedBytes(() => [whole.subarray(0, PART_BYTES), whole.subarray(PART_BYTES, 2 * PART_BYTES), whole.subarray(2 * PART_BYTES)]);
+    const field: FieldDef = { name: 'zipFile', type: 'base64Binary', builtin: true, complex: false, optional: false, many: false, nillable: false };
+    expect(writer.element('zipFile', parted, field)).toBe(`<zipFile>${whole.toString('base64')}</zipFile>`);
   });
 
   it('splices XML already written into its field as it is, between the fields around it', () => {
