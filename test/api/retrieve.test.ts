@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import JSZip from 'jszip';
 import type { Connection } from 'jsforce';
 import { asArray, certsZip, deployAndWait, retrieveCerts, soapLogin, startTestServer, type LocalforceServer } from '../support/localforce';
 
@@ -41,6 +43,20 @@ describe('retrieve', () => {
   it('finds names regardless of case, as an org does', async () => {
     const { files } = await retrieveCerts(conn, ['alpha']);
     expect(Object.keys(files)).toContain('unpackaged/certs/Alpha.crt');
+  });
+
+  it('returns a zip of several parts whole, byte for byte (a static resource no deflate shrinks)', async () => {
+    const resource = randomBytes(2_500_000); // about three of the store's parts
+    const deployZip = new JSZip();
+    deployZip.file('package.xml', '<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><types><members>Noise</members><name>StaticResource</name></types><version>66.0</version></Package>');
+    deployZip.file('staticresources/Noise.resource', resource);
+    deployZip.file('staticresources/Noise.resource-meta.xml', '<?xml version="1.0" encoding="UTF-8"?><StaticResource xmlns="http://soap.sforce.com/2006/04/metadata"><cacheControl>Private</cacheControl><contentType>application/octet-stream</contentType></StaticResource>');
+    expect((await deployAndWait(conn, await deployZip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }))).status).toBe('Succeeded');
+    const result = await conn.metadata.retrieve({ apiVersion: '66.0', unpackaged: { types: [{ name: 'StaticResource', members: ['Noise'] }], version: '66.0' } } as never).complete();
+    const zip = Buffer.from(result.zipFile as string, 'base64');
+    expect(zip.length).toBeGreaterThan(2 * 960 * 1024);
+    const retrieved = await (await JSZip.loadAsync(zip)).file('unpackaged/staticresources/Noise.resource')!.async('nodebuffer');
+    expect(retrieved.equals(resource)).toBe(true);
   });
 
   it('faults an unknown retrieve id', async () => {
