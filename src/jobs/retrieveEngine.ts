@@ -11,7 +11,7 @@ import { writeZip } from '../package/zipWriter';
 import { PartedBytes } from '../soap/partedBytes';
 import { ZipPartsWriter } from './zipParts';
 import { componentFileProperties, mainFileOf } from './fileProperties';
-import { retrievedFiles } from './retrievedFiles';
+import { retrievedFileMakers, type FileMaker } from './retrievedFiles';
 import type { AsyncResult, FileProperties, RetrieveMessage, RetrieveResult } from '../model/resultTypes';
 import type { StoredComponent } from '../store/components';
 import type { Caller } from '../store/orgs';
@@ -106,7 +106,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     const orgId = caller.org.id;
     const version = Number(request.unpackaged?.version ?? request.apiVersion ?? 0) || undefined;
     const messages: RetrieveMessage[] = [];
-    const zipFiles = new Map<string, Buffer>();
+    const zipFiles = new Map<string, Buffer | FileMaker>();
     let fileCount = 0;
     const fileProperties: FileProperties[] = [];
     const manifestProperties = (fileName: string, fullName: string, id: string): FileProperties => ({
@@ -115,7 +115,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
     });
     /** One package folder of the zip: the components' files, their FileProperties and the manifest. */
     const addPackage = (prefix: string, components: StoredComponent[], manifest: Manifest, manifestId: string, manifestName: string) => {
-      let files = retrievedFiles(this.store, orgId, components);
+      let files = retrievedFileMakers(this.store, orgId, components);
       if (request.specificFiles?.length) {
         const wanted = request.specificFiles.map((f) => f.trim().replace(/^unpackaged\//, ''));
         const kept = (path: string) => wanted.some((w) => path === w || path.startsWith(`${w}/`));

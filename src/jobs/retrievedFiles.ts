@@ -4,13 +4,24 @@ import { pathOf } from '../metadata/layout/componentPaths';
 import { nameKey, type StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 
+/** A retrieved file's bytes, made when asked for: a parent file is composed only when its turn comes. */
+export type FileMaker = () => Buffer;
+
 /**
  * The files a retrieve returns for a set of components, paths relative to the package folder.
  * Most components are their own files. Parents and children share one file: a parent asked for
  * comes with all its children; children asked for alone come in a parent file that holds just them.
  */
 export function retrievedFiles(store: Store, orgId: string, components: StoredComponent[]): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
+  return new Map([...retrievedFileMakers(store, orgId, components)].map(([path, make]) => [path, make()]));
+}
+
+/**
+ * The same files, each made when asked for: a retrieve zips them one at a time, so the parent files
+ * of a large retrieve (40 objects of 400 fields: 34 MB of XML) are never all held at once.
+ */
+export function retrievedFileMakers(store: Store, orgId: string, components: StoredComponent[]): Map<string, FileMaker> {
+  const files = new Map<string, FileMaker>();
   // Parent files to write: the parent's own part (when asked for) and the children they hold, by name.
   const parents = new Map<string, { type: string; name: string; own?: StoredComponent; children: Map<string, StoredComponent> }>();
   const parentEntry = (type: string, name: string) => {
@@ -29,14 +40,16 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
       entry.own = c;
       for (const child of childrenOf(c)) entry.children.set(`${child.type}:${child.fullName}`, child);
     } else {
-      for (const [path, bytes] of filesOf(c)) files.set(path, bytes);
+      for (const [path, bytes] of filesOf(c)) files.set(path, () => bytes);
     }
   }
   for (const { type, name, own, children } of parents.values()) {
     const definition = MetadataRegistry.get(type)!.definition;
-    const ownFile = own?.files?.values().next().value;
-    const xml = composeParentFile(definition, ownFile, [...children.values()].map((c) => ({ fullName: c.fullName, xml: c.content?.toString('utf8') ?? '' })));
-    files.set(pathOf(definition, own?.fullName ?? name), Buffer.from(xml));
+    files.set(pathOf(definition, own?.fullName ?? name), () => {
+      const ownFile = own?.files?.values().next().value;
+      const xml = composeParentFile(definition, ownFile, [...children.values()].map((c) => ({ fullName: c.fullName, xml: c.content?.toString('utf8') ?? '' })));
+      return Buffer.from(xml);
+    });
   }
   return files;
 }
