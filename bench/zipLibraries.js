@@ -96,8 +96,11 @@ const LIBRARIES = {
     async read(zip) {
       return (await require(path.join(ROOT, 'dist/package/zipReader')).readZip(zip)).files;
     },
-    write(files) {
-      return require(path.join(ROOT, 'dist/package/zipWriter')).writeZip(files);
+    async write(files) {
+      // The retrieve hands each chunk to the store's parts as it comes; here they are gathered, as jszip gives its zip.
+      const chunks = [];
+      await require(path.join(ROOT, 'dist/package/zipWriter')).writeZip(new Map(files), (chunk) => chunks.push(chunk));
+      return Buffer.concat(chunks);
     },
   },
 };
