@@ -14,6 +14,7 @@ const OPEN_TAG = /<(?:[A-Za-z_][\w.-]*:)?ZipFile(?:\s[^<>]*)?(?<!\/)>/;
 /** Enough of the previous chunk's end to find a tag cut between two chunks. */
 const TAIL_CHARS = 512;
 const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
+const TAG_NOT_CLOSED = /ZipFile[^>]*$/;
 const LT = 0x3c;
 
 /**
@@ -29,8 +30,9 @@ const LT = 0x3c;
 export class ZipFileAside {
   private state: 'seeking' | 'run' | 'done' = 'seeking';
   private tail = '';
+  private tagOpen = false;
   private carry = '';
-  private buffer: Buffer;
+  private buffer?: Buffer;
   private length = 0;
   private invalid = false;
   private head = '';
@@ -38,9 +40,7 @@ export class ZipFileAside {
   private decoded?: DecodedPayload;
 
   /** `expectedBytes`: the message's declared length, which bounds the decoded size. */
-  constructor(expectedBytes = 0) {
-    this.buffer = Buffer.allocUnsafe(Math.ceil((expectedBytes * 3) / 4) || 64 * 1024);
-  }
+  constructor(private readonly expectedBytes = 0) {}
 
   /** The ZipFile, once its text has ended. */
   get payload(): DecodedPayload | undefined {
@@ -51,9 +51,16 @@ export class ZipFileAside {
   push(chunk: Buffer): Buffer[] {
     if (this.state === 'done') return [chunk];
     if (this.state === 'run') return this.run(chunk);
+    // Most messages hold no ZipFile: a native search of the bytes, and of the seam with the chunk before, rules it out.
+    const seam = this.tail.slice(-6) + chunk.toString('latin1', 0, 6);
+    if (!this.tagOpen && chunk.indexOf('ZipFile', 0, 'latin1') < 0 && !seam.includes('ZipFile')) {
+      this.tail = (this.tail + chunk.toString('latin1', Math.max(0, chunk.length - TAIL_CHARS))).slice(-TAIL_CHARS);
+      return [chunk];
+    }
     const text = this.tail + chunk.toString('latin1');
     const tag = OPEN_TAG.exec(text);
     if (!tag) {
+      this.tagOpen = TAG_NOT_CLOSED.test(text); // the name came, its '>' has not yet
       this.tail = text.slice(-TAIL_CHARS);
       return [chunk];
     }
@@ -71,7 +78,7 @@ export class ZipFileAside {
     const rest = bytes.subarray(lt);
     if (this.head === '' && this.carry === '') return [rest]; // nothing but blank space: the reader sees CDATA or nothing
     if (this.carry) this.write(this.carry);
-    this.decoded = { marker: this.marker, head: this.head, bytes: this.invalid ? undefined : this.buffer.subarray(0, this.length) };
+    this.decoded = { marker: this.marker, head: this.head, bytes: this.invalid || !this.buffer ? undefined : this.buffer.subarray(0, this.length) };
     return [Buffer.from(this.marker, 'latin1'), rest];
   }
 
@@ -92,6 +99,8 @@ export class ZipFileAside {
 
   private write(base64: string): void {
     const most = Math.ceil((base64.length * 3) / 4);
+    // Made at the first bytes of a ZipFile, not for every message: sized by the message's declared length.
+    this.buffer ??= Buffer.allocUnsafe(Math.max(most, Math.ceil((this.expectedBytes * 3) / 4)));
     if (this.length + most > this.buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + most));
       this.buffer.copy(grown, 0, 0, this.length);

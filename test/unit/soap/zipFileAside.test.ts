@@ -31,10 +31,10 @@ describe('a deploy\'s ZipFile decoded as the message arrives', () => {
     expect((request.input.DeployOptions as Record<string, unknown>).checkOnly).toBe(true);
   });
 
-  it('skips line breaks and blank space inside the text, and finds a prefixed tag with attributes', () => {
+  it.each([3, 50, 4096])('skips line breaks and blank space inside the text, and finds a prefixed tag with attributes (chunks of %i bytes)', (size) => {
     const wrapped = base64.replace(/(.{76})/g, '$1\r\n');
     const message = envelope(`<met:deploy xmlns:met="http://soap.sforce.com/2006/04/metadata"><met:ZipFile xsi:type="xsd:base64Binary" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n  ${wrapped}\n</met:ZipFile></met:deploy>`);
-    const { payload } = feed(message, 4096, message.length);
+    const { payload } = feed(message, size, message.length);
     expect(payload!.bytes!.equals(zip)).toBe(true);
   });
 
