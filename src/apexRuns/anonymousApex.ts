@@ -1,4 +1,4 @@
-import { apexSyntaxProblems } from '../checks/apex/apexSyntax';
+import { apexSyntax } from '../checks/apex/apexChecksLoader';
 import { currentOrgNow } from '../clock';
 import type { Services } from '../services';
 import type { Caller } from '../store/orgs';
@@ -27,7 +27,7 @@ const adminPath = (orgId: string) => `PUT /_localforce/orgs/${orgId}/anonymous-a
  * with a debug log that says which.
  */
 export function executeAnonymous(services: Services, caller: Caller, code: string, ctx: { apiVersion: string; operation: string }): AnonymousResult {
-  const [problem] = apexSyntaxProblems(code, 'anonymous');
+  const [problem] = apexSyntax().apexSyntaxProblems(code, 'anonymous');
   if (problem) {
     return {
       compiled: false, success: false, line: problem.lineNumber, column: problem.columnNumber, compileProblem: problem.problem,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { apexSyntaxProblems, type ApexSyntaxProblem, type ApexUnitKind } from './apexSyntax';
-import { customFieldsUsed, customTypesUsed, type ApexFieldUse, type ApexTypeUse } from './apexTypeReferences';
+import { apexSyntax, apexTypeReferences } from './apexChecksLoader';
+import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
+import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
 
 /** What the Apex checks read from a class or trigger: its first syntax error, or the custom objects and fields it uses. */
 export interface ApexAnalysis {
@@ -25,8 +26,9 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
     kept.set(hash, known);
     return known;
   }
-  const syntax = apexSyntaxProblems(source, kind);
-  const analysis = { syntax, types: syntax.length ? [] : customTypesUsed(source), fields: syntax.length ? [] : customFieldsUsed(source) };
+  const syntax = apexSyntax().apexSyntaxProblems(source, kind);
+  const references = apexTypeReferences();
+  const analysis = { syntax, types: syntax.length ? [] : references.customTypesUsed(source), fields: syntax.length ? [] : references.customFieldsUsed(source) };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
   return analysis;

@@ -1,0 +1,13 @@
+import type * as ApexSyntax from './apexSyntax';
+import type * as ApexTypeReferences from './apexTypeReferences';
+
+/*
+ * The Apex checks are loaded at their first use: the ANTLR grammar they parse with takes about a fifth of a
+ * second to load, which a server starting, or one whose deploys carry no Apex, should not pay.
+ */
+let syntax: typeof ApexSyntax | undefined;
+let typeReferences: typeof ApexTypeReferences | undefined;
+
+export const apexSyntax = (): typeof ApexSyntax => (syntax ??= require('./apexSyntax') as typeof ApexSyntax);
+export const apexTypeReferences = (): typeof ApexTypeReferences =>
+  (typeReferences ??= require('./apexTypeReferences') as typeof ApexTypeReferences);
