@@ -1,8 +1,11 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { escapeLiteral } from 'pg';
 import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
 import { inlineParameters, toPostgresPlaceholders } from './placeholders';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
+
+/** pg's own quoting of a literal, loaded with the first PostgreSQL store: a server on SQLite never loads pg (80 ms). */
+let quote: ((value: string) => string) | undefined;
+const escapeLiteral = () => (quote ??= (require('pg') as typeof import('pg')).escapeLiteral);
 
 /** The connection thread beats this often; the waiting thread takes it for dead after this long without a beat. */
 const HEARTBEAT_MS = 500;
@@ -208,7 +211,7 @@ export class PostgresDatabase implements SqlDatabase {
       all: (...params) => this.query(sql, values(params)).rows,
       // Rows cross from the connection thread as objects either way; their keys keep the columns' order.
       rows: (...params) => this.query(sql, values(params)).rows.map((row) => Object.values(row)),
-      run: (...params) => (this.depth > 0 ? this.hold(inlineParameters(sql, values(params), escapeLiteral))
+      run: (...params) => (this.depth > 0 ? this.hold(inlineParameters(sql, values(params), escapeLiteral()))
         : { changes: this.query(sql, values(params)).rowCount }),
     };
   }
