@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { PartedBytes } from '../soap/partedBytes';
+import { PartedBytes, partsOf } from '../soap/partedBytes';
 import type { XmlSink } from '../soap/xmlWriter';
 
 /** Text written before a chunk goes out; smaller answers go out whole, with a Content-Length. */
@@ -8,6 +8,13 @@ const FLUSH_AT = 64 * 1024;
 const BASE64_SLICE = 48 * 1024;
 /** Bytes from which base64 goes out at the pace the client reads it (a retrieve's zip), not all at once. */
 const PACED_FROM = 1024 * 1024;
+
+/** The base64 of bytes, a slice at a time (parts are read one by one, as the slices are taken). */
+function* base64Slices(bytes: Buffer | PartedBytes): Iterable<string> {
+  for (const part of partsOf(bytes)) {
+    for (let at = 0; at < part.length; at += BASE64_SLICE) yield part.subarray(at, at + BASE64_SLICE).toString('base64');
+  }
+}
 
 /**
  * Writes a SOAP answer into the response as it is serialized. An answer that fits in one chunk is
@@ -52,9 +59,7 @@ export class ResponseSink implements XmlSink {
       (this.paced ??= []).push({ base64: bytes });
       return;
     }
-    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes.parts()) {
-      for (let at = 0; at < part.length; at += BASE64_SLICE) this.write(part.subarray(at, at + BASE64_SLICE).toString('base64'));
-    }
+    for (const slice of base64Slices(bytes)) this.write(slice);
   }
 
   /** Ends the response (once paced bytes have gone out); returns the whole text when asked to keep it. */
@@ -102,11 +107,7 @@ export class ResponseSink implements XmlSink {
         if (!res.write(part) && !(await this.drained())) return;
         continue;
       }
-      for (const bytes of Buffer.isBuffer(part.base64) ? [part.base64] : part.base64.parts()) {
-        for (let at = 0; at < bytes.length; at += BASE64_SLICE) {
-          if (!res.write(bytes.subarray(at, at + BASE64_SLICE).toString('base64')) && !(await this.drained())) return;
-        }
-      }
+      for (const slice of base64Slices(part.base64)) if (!res.write(slice) && !(await this.drained())) return;
     }
     res.end();
   }

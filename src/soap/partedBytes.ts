@@ -9,3 +9,6 @@ export class PartedBytes {
 
 /** The part size the writers of parted bytes use: 960 KiB, a whole number of 3-byte groups. */
 export const PART_BYTES = 960 * 1024;
+
+/** The parts of bytes, in order: a Buffer is its own one part. */
+export const partsOf = (bytes: Buffer | PartedBytes): Iterable<Buffer> => (Buffer.isBuffer(bytes) ? [bytes] : bytes.parts());

@@ -1,4 +1,4 @@
-import { PartedBytes } from './partedBytes';
+import { PartedBytes, partsOf } from './partedBytes';
 import { writeCompact, type XmlNode } from '../package/xmlTree';
 import type { FieldDef, WsdlSchema } from './wsdlSchema';
 
@@ -42,7 +42,7 @@ export class StringSink implements XmlSink {
   text = '';
   write(text: string): void { this.text += text; }
   writeBase64(bytes: Buffer | PartedBytes): void {
-    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes.parts()) this.text += part.toString('base64');
+    for (const part of partsOf(bytes)) this.text += part.toString('base64');
   }
   writeBytes(bytes: Buffer): void { this.text += bytes.toString('utf8'); }
 }
