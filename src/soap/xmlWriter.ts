@@ -61,7 +61,6 @@ const PENDING_LIMIT = 16 * 1024;
 interface Helpers {
   esc: (text: string) => string;
   double: (value: unknown) => string;
-  isBuffer: (value: unknown) => value is Buffer;
   /** Bytes the sink writes as base64 (a Buffer, or bytes kept in parts). */
   isBytes: (value: unknown) => value is Buffer | PartedBytes;
   /** A complex value: its element, xsi:type when it is of a subtype, and its fields; returns the pending text. */
@@ -86,7 +85,7 @@ function textExpression(field: FieldDef): string {
     case 'dateTime':
       return '(x instanceof Date ? x.toISOString() : esc(String(x)))';
     case 'base64Binary':
-      return "esc(isBuffer(x) ? x.toString('base64') : String(x))";
+      return 'esc(String(x))'; // bytes went to the sink before this text is reached (valueCode)
     default:
       return "esc(typeof x === 'string' ? x : String(x))";
   }
@@ -126,7 +125,7 @@ function fieldCode(field: FieldDef): string {
 function compileFields(fields: FieldDef[], helpers: Helpers): FieldsWriter {
   const body = fields.map(fieldCode).join('\n');
   const source = `'use strict';
-const { esc, double, isBuffer, isBytes, complex } = h;
+const { esc, double, isBytes, complex } = h;
 return function writeFields(out, v, s) {
   let x;
   ${body}
@@ -155,7 +154,6 @@ export class XmlWriter {
     this.helpers = {
       esc: escapeXml,
       double: doubleText,
-      isBuffer: (value: unknown): value is Buffer => Buffer.isBuffer(value),
       isBytes: (value: unknown): value is Buffer | PartedBytes => Buffer.isBuffer(value) || value instanceof PartedBytes,
       complex: (out, name, value, declared, pending) => this.complex(out, name, value, declared, pending),
     };
