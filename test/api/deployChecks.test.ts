@@ -119,6 +119,31 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     ]);
   });
 
+  it('fails the Apex naming a class the deploy cannot compile: a new one is a missing type, one the org has makes an invalid dependent', async () => {
+    const { files } = CASES.find((c) => c.name === 'apex-syntax')!;
+    const meta = files['classes/ThingCounter.cls-meta.xml']!;
+    const apex = (name: string, source: string) => ({ [`classes/${name}.cls`]: source, [`classes/${name}.cls-meta.xml`]: meta });
+    const deploy = {
+      ...files,
+      ...apex('ThingService', 'public with sharing class ThingService {\n    public static Integer count() {\n        Integer n = 1\n        return n;\n    }\n}\n'),
+      ...apex('ThingUser', 'public class ThingUser {\n    public Integer total() {\n        ThingCounter counter = new ThingCounter();\n        return ThingService.count();\n    }\n    ThingService kept;\n}\n'),
+      ...apex('ThingUserTest', '@IsTest\nprivate class ThingUserTest {\n    @IsTest\n    static void totals() {\n        ThingUser user = new ThingUser();\n    }\n}\n'),
+      'triggers/ThingTrigger.trigger': 'trigger ThingTrigger on Thing__c (before insert) {\n    ThingCounter counter = new ThingCounter();\n}\n',
+      'triggers/ThingTrigger.trigger-meta.xml': String(meta).replace(/ApexClass/g, 'ApexTrigger'),
+      'package.xml': manifest({ ApexClass: ['ThingCounter', 'ThingService', 'ThingUser', 'ThingUserTest'], ApexTrigger: ['ThingTrigger'] }, '66.0'),
+    };
+    const result = await deployAndWait(conn, await zipOf(deploy), { checkOnly: true });
+    const syntax = "Expecting ';' but was: 'return'";
+    expect(failuresOf(result).map((f) => [f.fullName, f.problem, Number(f.lineNumber), Number(f.columnNumber)]).sort()).toEqual([
+      ['ThingCounter', syntax, 4, 9],
+      ['ThingService', syntax, 4, 9],
+      ['ThingTrigger', 'Invalid type: ThingCounter', 2, 5],
+      ['ThingUser', `Dependent class is invalid and needs recompilation:\n Class ThingService : ${syntax}`, 6, 5],
+      ['ThingUser', 'Invalid type: ThingCounter', 3, 9],
+      ['ThingUserTest', 'Invalid type: ThingUser', 5, 9],
+    ]);
+  });
+
   it('finds a Task or Event field where it is kept, on Activity, from a web component\'s import and a permission set', async () => {
     const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
     const files = {

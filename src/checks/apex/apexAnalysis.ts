@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
-import { apexSyntax, apexTypeReferences } from './apexChecksLoader';
+import { apexSyntax, apexTypeNames, apexTypeReferences } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
 
-/** What the Apex checks read from a class or trigger: its first syntax error, or the custom objects and fields it uses. */
+/**
+ * What the Apex checks read from a class or trigger: its syntax errors, or the custom objects and fields it uses,
+ * the other types it names by a bare name, and the types it declares.
+ */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
   types: ApexTypeUse[];
   fields: ApexFieldUse[];
+  typeNames: ApexTypeUse[];
+  declared: string[];
 }
 
 /**
@@ -27,8 +32,14 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
     return known;
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
-  const references = apexTypeReferences();
-  const analysis = { syntax, types: syntax.length ? [] : references.customTypesUsed(source), fields: syntax.length ? [] : references.customFieldsUsed(source) };
+  const [references, names] = [apexTypeReferences(), apexTypeNames()];
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [] } : {
+    syntax,
+    types: references.customTypesUsed(source),
+    fields: references.customFieldsUsed(source),
+    typeNames: names.typeNamesUsed(source),
+    declared: names.typesDeclared(source),
+  };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
   return analysis;

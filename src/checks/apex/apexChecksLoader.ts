@@ -1,4 +1,5 @@
 import type * as ApexSyntax from './apexSyntax';
+import type * as ApexTypeNames from './apexTypeNames';
 import type * as ApexTypeReferences from './apexTypeReferences';
 
 /*
@@ -7,7 +8,9 @@ import type * as ApexTypeReferences from './apexTypeReferences';
  */
 let syntax: typeof ApexSyntax | undefined;
 let typeReferences: typeof ApexTypeReferences | undefined;
+let typeNames: typeof ApexTypeNames | undefined;
 
 export const apexSyntax = (): typeof ApexSyntax => (syntax ??= require('./apexSyntax') as typeof ApexSyntax);
 export const apexTypeReferences = (): typeof ApexTypeReferences =>
   (typeReferences ??= require('./apexTypeReferences') as typeof ApexTypeReferences);
+export const apexTypeNames = (): typeof ApexTypeNames => (typeNames ??= require('./apexTypeNames') as typeof ApexTypeNames);

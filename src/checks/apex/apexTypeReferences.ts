@@ -1,4 +1,5 @@
-import { ApexLexer, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { ApexLexer } from '@apexdevtools/apex-parser';
+import { codeTokens } from './apexTokens';
 import { CHECKABLE } from '../references/customNames';
 
 /** A custom object an Apex class or trigger uses as a type, where it first does. */
@@ -8,29 +9,11 @@ export interface ApexTypeUse {
   columnNumber: number;
 }
 
-interface CodeToken { type: number; text: string; line: number; column: number; inQuery: boolean }
-
-/** The tokens of the code (no whitespace or comments), each marked when it stands inside a query (`[SELECT …]`). */
-function codeTokens(source: string): CodeToken[] {
-  const lexer = ApexParserFactory.createLexer(source.replace(/^\uFEFF/, ''));
-  lexer.removeErrorListeners(); // the syntax check reports what the lexer cannot read
-  const tokens = lexer.getAllTokens().filter((t) => t.channel === 0);
-  let queryDepth = 0;
-  return tokens.map((token, i) => {
-    if (token.type === ApexLexer.LBRACK && (queryDepth || QUERY_STARTS.has(tokens[i + 1]?.type ?? -1))) queryDepth++;
-    const inQuery = queryDepth > 0;
-    if (token.type === ApexLexer.RBRACK && queryDepth) queryDepth--;
-    return { type: token.type, text: token.text, line: token.line, column: token.column + 1, inQuery };
-  });
-}
-
 /** A name after these is a field reached through a record (`a.X__c`, `a?.X__c`). */
 const NOT_A_TYPE_BEFORE = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT]);
 /** A name before these is static access (`X__c.SObjectType`), a field set by name (`new X__c(Y__c = 1)`), or an upsert's key (`upsert rows Key__c;`). */
 const NOT_A_TYPE_AFTER = new Set([ApexLexer.DOT, ApexLexer.ASSIGN, ApexLexer.SEMI]);
 
-/** Tokens that open a query inside `[...]`, whose names are fields and objects of SOQL or SOSL, not Apex types. */
-const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
 
 /**
  * The org's own custom objects (`Merchandise__c`, `Setting__mdt`, `Change__e`) that Apex code uses as types:

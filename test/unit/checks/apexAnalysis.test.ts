@@ -1,12 +1,13 @@
 import { analyseApex } from '../../../src/checks/apex/apexAnalysis';
 
 describe('the Apex analysis a deploy reads', () => {
-  it('gives the syntax error, or the custom objects and fields it uses', () => {
-    expect(analyseApex('public class A { Gadget__c g; void m() { g.Size__c = 1; } }', 'class')).toEqual({
-      syntax: [], types: [{ name: 'Gadget__c', lineNumber: 1, columnNumber: 18 }], fields: [{ object: 'Gadget__c', field: 'Size__c', lineNumber: 1, columnNumber: 44 }],
+  it('gives the syntax errors, or the custom objects and fields, the other types it names and those it declares', () => {
+    expect(analyseApex('public class A { Gadget__c g; Helper h; void m() { g.Size__c = 1; } }', 'class')).toEqual({
+      syntax: [], types: [{ name: 'Gadget__c', lineNumber: 1, columnNumber: 18 }], fields: [{ object: 'Gadget__c', field: 'Size__c', lineNumber: 1, columnNumber: 54 }],
+      typeNames: [{ name: 'Helper', lineNumber: 1, columnNumber: 31 }], declared: ['A'],
     });
     expect(analyseApex('public class A { Gadget__c g }', 'class')).toEqual({
-      syntax: [expect.objectContaining({ lineNumber: 1, columnNumber: 30 })], types: [], fields: [],
+      syntax: [expect.objectContaining({ lineNumber: 1, columnNumber: 30 })], types: [], fields: [], typeNames: [], declared: [],
     });
   });
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/*
+ * Derives Localforce's table of the Apex library (src/checks/apex/apexLibrary.json): the namespaces of the
+ * platform's Apex types with the types each holds (System.String, Database.Batchable, ConnectApi.FeedItem…),
+ * and the standard sObjects (Account, AccountShare, ContactChangeEvent…). The deploy's Apex check reads it to
+ * tell a type the platform has from one that exists nowhere (`Invalid type: X`).
+ *
+ * The facts come from apex-dev-tools' stub libraries (BSD-3-Clause), which the apex-ls analyser reads: one Java
+ * file per Apex type in `standard-types` (src/main/java/…/standardtypes/<Namespace>/<Type>.java, types nested
+ * in a file being nested Apex types) and one per sObject, generated from an org, in `sobject-types`. Neither is
+ * published on npm, so the output is committed. Run by hand by a maintainer with a clone of each:
+ *   node scripts/derive-apex-library.js <git-dir of standard-types> <git-dir of sobject-types>
+ */
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const OUT = join(__dirname, '..', 'src', 'checks', 'apex', 'apexLibrary.json');
+const STANDARD = /^src\/main\/java\/io\/github\/apexdevtools\/standardtypes\/(\w+)\/(\w+)\.java$/;
+const SOBJECT = /^src\/main\/java\/io\/github\/apexdevtools\/sobjecttypes\/(\w+)\.java$/;
+/** A type declared inside another in a stub file (indented: the file's own type starts at the margin). */
+const NESTED = /^[ \t]+(?:public |global )?(?:static |final |abstract |virtual )*(?:class|interface|enum) (\w+)/gm;
+
+const [standardDir, sobjectDir] = process.argv.slice(2);
+if (!standardDir || !sobjectDir) {
+  console.error('usage: node scripts/derive-apex-library.js <git-dir of standard-types> <git-dir of sobject-types>');
+  process.exit(2);
+}
+const git = (dir, ...args) => execFileSync('git', [`--git-dir=${dir}`, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const files = (dir) => git(dir, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n').filter(Boolean);
+const described = (dir) => git(dir, 'log', '-1', '--format=%H %cs').trim();
+const version = (dir) => /<version>(\d+\.\d+\.\d+)<\/version>/.exec(git(dir, 'show', 'HEAD:pom.xml'))?.[1];
+
+const namespaces = {};
+for (const path of files(standardDir)) {
+  const m = STANDARD.exec(path);
+  if (!m) continue;
+  const [, namespace, type] = m;
+  const names = (namespaces[namespace] ??= new Set());
+  names.add(type);
+  for (const [, nested] of git(standardDir, 'show', `HEAD:${path}`).matchAll(NESTED)) names.add(nested);
+}
+const sobjects = files(sobjectDir).map((path) => SOBJECT.exec(path)?.[1]).filter(Boolean).sort();
+
+const table = {
+  source: {
+    'apex-dev-tools/standard-types': `${version(standardDir)} (${described(standardDir)})`,
+    'apex-dev-tools/sobject-types': `${version(sobjectDir)} (${described(sobjectDir)})`,
+  },
+  namespaces: Object.fromEntries(Object.keys(namespaces).sort().map((ns) => [ns, [...namespaces[ns]].sort()])),
+  sobjects,
+};
+writeFileSync(OUT, `${JSON.stringify(table, null, 0)}\n`);
+const typeCount = Object.values(table.namespaces).reduce((n, names) => n + names.length, 0);
+console.log(`derive-apex-library: ${Object.keys(namespaces).length} namespaces, ${typeCount} types, ${sobjects.length} sObjects -> ${OUT}`);

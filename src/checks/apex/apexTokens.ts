@@ -1,0 +1,27 @@
+import { ApexLexer, ApexParserFactory } from '@apexdevtools/apex-parser';
+
+export interface CodeToken { type: number; text: string; line: number; column: number; inQuery: boolean }
+
+/** Tokens that open a query inside `[...]`, whose names are fields and objects of SOQL or SOSL, not Apex types. */
+const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
+
+/** The last source lexed and its tokens: each check of one class reads the same tokens. */
+let last: { source: string; tokens: CodeToken[] } | undefined;
+
+/** The tokens of the code (no whitespace or comments), each marked when it stands inside a query (`[SELECT …]`). */
+export function codeTokens(source: string): CodeToken[] {
+  if (last?.source === source) return last.tokens;
+  const lexer = ApexParserFactory.createLexer(source.replace(/^\uFEFF/, ''));
+  lexer.removeErrorListeners(); // the syntax check reports what the lexer cannot read
+  const tokens = lexer.getAllTokens().filter((t) => t.channel === 0);
+  let queryDepth = 0;
+  const code = tokens.map((token, i) => {
+    if (token.type === ApexLexer.LBRACK && (queryDepth || QUERY_STARTS.has(tokens[i + 1]?.type ?? -1))) queryDepth++;
+    const inQuery = queryDepth > 0;
+    if (token.type === ApexLexer.RBRACK && queryDepth) queryDepth--;
+    return { type: token.type, text: token.text, line: token.line, column: token.column + 1, inQuery };
+  });
+  last = { source, tokens: code };
+  return code;
+}
+
