@@ -42,7 +42,8 @@ async function zipOf(files: Record<string, string | Buffer>): Promise<Buffer> {
 const CASES = readdirSync(join(FIXTURES, 'cases')).sort().map((name) => {
   const dir = join(FIXTURES, 'cases', name);
   const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Case;
-  return { name, spec, files: { ...filesUnder(dir), 'package.xml': manifest(spec.manifest, spec.version) } };
+  const files: Record<string, string | Buffer> = { ...filesUnder(dir), 'package.xml': manifest(spec.manifest, spec.version) };
+  return { name, spec, files };
 });
 
 const failuresOf = (result: { details?: unknown }) => asArray((result.details as { componentFailures?: unknown })?.componentFailures) as Record<string, unknown>[];
@@ -138,10 +139,28 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
       ['ThingCounter', syntax, 4, 9],
       ['ThingService', syntax, 4, 9],
       ['ThingTrigger', 'Invalid type: ThingCounter', 2, 5],
-      ['ThingUser', `Dependent class is invalid and needs recompilation:\n Class ThingService : ${syntax}`, 6, 5],
+      ['ThingUser', `Dependent class is invalid and needs recompilation:\n Class ThingService : ${syntax}`, 4, 16],
       ['ThingUser', 'Invalid type: ThingCounter', 3, 9],
       ['ThingUserTest', 'Invalid type: ThingUser', 5, 9],
     ]);
+  });
+
+  it('accepts a type nested in a class of the org or of the deploy, a class the org has, and a field a class inherits, named by a bare name', async () => {
+    const org = await createOrg(server);
+    const orgConn = tokenConnection(server, org.accessToken);
+    const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
+    const shapes = { 'classes/Shapes.cls': 'public virtual class Shapes {\n    protected Integer sides = 4;\n    public class Corner {}\n    public enum Side { LEFT, RIGHT }\n}\n', 'classes/Shapes.cls-meta.xml': meta };
+    const stored = await deployAndWait(orgConn, await zipOf({ ...shapes, 'package.xml': manifest({ ApexClass: ['Shapes'] }, '66.0') }));
+    expect(failuresOf(stored)).toEqual([]);
+    const square = {
+      'classes/Square.cls': 'public class Square extends Shapes {\n    Corner corner;\n    Side side;\n    Shapes parent;\n    Edge edge;\n    public class Edge {}\n    Integer count() { return sides; }\n}\n',
+      'classes/Square.cls-meta.xml': meta,
+      'package.xml': manifest({ ApexClass: ['Square'] }, '66.0'),
+    };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(square), { checkOnly: true }))).toEqual([]);
+    const missing = { ...square, 'classes/Square.cls': 'public class Square extends Shapes {\n    Corner corner;\n    Triangle t;\n    Integer count() { return sides + edges; }\n}\n' };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(missing), { checkOnly: true })).map((f) => f.problem))
+      .toEqual(['Invalid type: Triangle', 'Variable does not exist: edges']);
   });
 
   it('finds a Task or Event field where it is kept, on Activity, from a web component\'s import and a permission set', async () => {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { apexSyntax, apexTypeNames, apexTypeReferences } from './apexChecksLoader';
+import { apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
+import type { ApexVariables } from './apexVariables';
 
 /**
  * What the Apex checks read from a class or trigger: its syntax errors, or the custom objects and fields it uses,
- * the other types it names by a bare name, and the types it declares.
+ * the other types it names by a bare name, the types it declares, and the names it uses as values.
  */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
@@ -13,6 +14,7 @@ export interface ApexAnalysis {
   fields: ApexFieldUse[];
   typeNames: ApexTypeUse[];
   declared: string[];
+  variables: ApexVariables;
 }
 
 /**
@@ -33,12 +35,13 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
-  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [] } : {
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] } } : {
     syntax,
     types: references.customTypesUsed(source),
     fields: references.customFieldsUsed(source),
     typeNames: names.typeNamesUsed(source),
     declared: names.typesDeclared(source),
+    variables: apexVariables().apexVariables(source),
   };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);

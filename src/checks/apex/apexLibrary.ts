@@ -24,5 +24,12 @@ function libraryNames(): Set<string> {
   return names;
 }
 
+/**
+ * The platform has exception types the stubs miss (System.DataWeaveScriptException, thrown by DataWeave in Apex,
+ * is one): a bare name ending in Exception is taken as one of them. An org's own exceptions are classes, which the
+ * org check finds.
+ */
+const EXCEPTION = /Exception$/i;
+
 /** Whether a bare name is one of the platform's types, namespaces or standard sObjects (any case). */
-export const isPlatformType = (name: string): boolean => libraryNames().has(name.toLowerCase());
+export const isPlatformType = (name: string): boolean => EXCEPTION.test(name) || libraryNames().has(name.toLowerCase());

@@ -55,10 +55,9 @@ function isInImplementsList(tokens: CodeToken[], i: number): boolean {
   return false;
 }
 
-/** The bare type names a class or trigger uses, once each, where first used. */
-export function typeNamesUsed(source: string): ApexTypeUse[] {
-  const tokens = codeTokens(source);
-  const used = new Map<string, ApexTypeUse>();
+/** The indexes of the tokens that stand for a type by a bare name (the types declared excepted). */
+export function typeTokenIndexes(tokens: CodeToken[]): number[] {
+  const found: number[] = [];
   const argumentDepths: number[] = []; // nesting of `<` opened by List, Set and Map
   let depth = 0;
   tokens.forEach((token, i) => {
@@ -72,10 +71,20 @@ export function typeNamesUsed(source: string): ApexTypeUse[] {
       argumentDepths.length = 0; // a `<` that was a comparison never closes
       depth = 0;
     }
-    if (!standsForType(tokens, i, argumentDepths.length > 0) || DECLARING.has(tokens[i - 1]?.type ?? -1)) return;
+    if (standsForType(tokens, i, argumentDepths.length > 0) && !DECLARING.has(tokens[i - 1]?.type ?? -1)) found.push(i);
+  });
+  return found;
+}
+
+/** The bare type names a class or trigger uses, once each, where first used. */
+export function typeNamesUsed(source: string): ApexTypeUse[] {
+  const tokens = codeTokens(source);
+  const used = new Map<string, ApexTypeUse>();
+  for (const i of typeTokenIndexes(tokens)) {
+    const token = tokens[i]!;
     const key = token.text.toLowerCase();
     if (!used.has(key)) used.set(key, { name: token.text, lineNumber: token.line, columnNumber: token.column });
-  });
+  }
   return [...used.values()];
 }
 

@@ -5,9 +5,11 @@ describe('the Apex analysis a deploy reads', () => {
     expect(analyseApex('public class A { Gadget__c g; Helper h; void m() { g.Size__c = 1; } }', 'class')).toEqual({
       syntax: [], types: [{ name: 'Gadget__c', lineNumber: 1, columnNumber: 18 }], fields: [{ object: 'Gadget__c', field: 'Size__c', lineNumber: 1, columnNumber: 54 }],
       typeNames: [{ name: 'Helper', lineNumber: 1, columnNumber: 31 }], declared: ['A'],
+      variables: { undeclared: [], declared: expect.arrayContaining(['g', 'h', 'a']), extended: [] },
     });
     expect(analyseApex('public class A { Gadget__c g }', 'class')).toEqual({
       syntax: [expect.objectContaining({ lineNumber: 1, columnNumber: 30 })], types: [], fields: [], typeNames: [], declared: [],
+      variables: { undeclared: [], declared: [], extended: [] },
     });
   });
 
