@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
+import { apexMethods, apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
+import type { ApexStaticCall } from './apexMethods';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
 import type { ApexVariables } from './apexVariables';
 
 /**
  * What the Apex checks read from a class or trigger: its syntax errors, or the custom objects and fields it uses,
- * the other types it names by a bare name, the types it declares, and the names it uses as values.
+ * the other types it names by a bare name, the types it declares, the names it uses as values, the static calls it makes
+ * and the methods it declares.
  */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
@@ -15,6 +17,8 @@ export interface ApexAnalysis {
   typeNames: ApexTypeUse[];
   declared: string[];
   variables: ApexVariables;
+  staticCalls: ApexStaticCall[];
+  methods: string[];
 }
 
 /**
@@ -35,13 +39,15 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
-  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] } } : {
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [] } : {
     syntax,
     types: references.customTypesUsed(source),
     fields: references.customFieldsUsed(source),
     typeNames: names.typeNamesUsed(source),
     declared: names.typesDeclared(source),
     variables: apexVariables().apexVariables(source),
+    staticCalls: apexMethods().staticCallsMade(source),
+    methods: apexMethods().methodsDeclared(source),
   };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);

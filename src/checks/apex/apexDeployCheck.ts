@@ -4,6 +4,7 @@ import { failEach, type Problem } from '../failEach';
 import { deletedKeys, orgAfterDeploy, type OrgHas } from '../orgAfterDeploy';
 import { analyseApex, type ApexAnalysis } from './apexAnalysis';
 import { isPlatformType } from './apexLibrary';
+import type { ApexStaticCall } from './apexMethods';
 import type { ApexUnitKind } from './apexSyntax';
 import type { ApexTypeUse } from './apexTypeReferences';
 
@@ -45,36 +46,60 @@ export async function checkApex(plan: DeployPlan, ctx: PlannerContext): Promise<
 /** A class this deploy failed to compile, and the first problem it failed with. */
 interface FailedClass { fullName: string; problem: string }
 
+/** Where a name is used, and what the org says when it is missing. */
+type Finding = { at: Pick<ApexTypeUse, 'lineNumber' | 'columnNumber'>; problem: string };
+
 /**
- * The custom objects, custom fields, types and variables a class or trigger names that the org will not have:
- * one row per name, where it is first used.
+ * The custom objects, custom fields, types, variables and static methods a class or trigger names that the org
+ * will not have: one row per name, where it is first used.
  */
 function apexNameProblems(a: PlannedAddition, org: ApexOrg): Problem[] {
   const unit = apexSource(a);
   if (!unit) return [];
   const analysis = analyseApex(unit.source, unit.kind);
-  const { types, fields, typeNames, declared, variables } = analysis;
-  const at = (use: Pick<ApexTypeUse, 'lineNumber' | 'columnNumber'>, problem: string) => ({ path: unit.path, problem, lineNumber: use.lineNumber, columnNumber: use.columnNumber });
-  const own = new Set([a.input.fullName, ...declared].map((n) => n.toLowerCase()));
+  const own = new Set([a.input.fullName, ...analysis.declared].map((n) => n.toLowerCase()));
   const inherited = org.inheritedNames(analysis);
-  // A name used both as a type and as a value is reported once, where it is first used.
-  const named = [...typeNames.map((use) => ({ use, missing: `Invalid type: ${use.name}` })),
-    ...(inherited ? variables.undeclared.filter((use) => !inherited.has(use.name.toLowerCase())).map((use) => ({ use, missing: `Variable does not exist: ${use.name}` })) : [])]
-    .filter(({ use }) => !own.has(use.name.toLowerCase()))
-    .sort((x, y) => x.use.lineNumber - y.use.lineNumber || x.use.columnNumber - y.use.columnNumber);
-  const reported = new Set<string>();
+  const bare = bareNameFindings(analysis, own, inherited, org);
+  const missing = new Set(bare.map((f) => f.name));
+  // A call on a class already reported missing is not reported again.
+  const calls = analysis.staticCalls.filter((call) => !missing.has(call.type.toLowerCase()) && !inherited?.has(call.type.toLowerCase()))
+    .flatMap((call): Finding[] => {
+      const problem = org.missingMethod(call, analysis, own);
+      return problem ? [{ at: call, problem }] : [];
+    });
+  return [...customNameFindings(analysis, org), ...bare, ...calls]
+    .map(({ at, problem }) => ({ path: unit.path, problem, lineNumber: at.lineNumber, columnNumber: at.columnNumber }));
+}
+
+/** The org's own custom objects and fields a class names that the org will not have. */
+function customNameFindings({ types, fields }: ApexAnalysis, org: ApexOrg): Finding[] {
   return [
-    ...types.filter((use) => !org.has('CustomObject', use.name)).map((use) => at(use, `Invalid type: ${use.name}`)),
+    ...types.filter((use) => !org.has('CustomObject', use.name)).map((use) => ({ at: use, problem: `Invalid type: ${use.name}` })),
     // A field of a missing object is not reported again: its type already is.
     ...fields.filter((use) => org.has('CustomObject', use.object) && !org.has('CustomField', `${use.object}.${use.field}`))
-      .map((use) => at(use, `Variable does not exist: ${use.field}`)),
-    ...named.flatMap(({ use, missing }) => {
-      const name = use.name.toLowerCase();
-      const problem = reported.has(name) ? undefined : org.resolve(use.name, missing);
-      reported.add(name);
-      return problem ? [at(use, problem)] : [];
-    }),
+      .map((use) => ({ at: use, problem: `Variable does not exist: ${use.field}` })),
   ];
+}
+
+/**
+ * The types and values a class names by a bare name that resolve to nothing, with their names (lower case). A name
+ * used both as a type and as a value is reported once, where it is first used. Values are not checked when the
+ * class inherits from one that cannot be read (`inherited` null).
+ */
+function bareNameFindings(analysis: ApexAnalysis, own: Set<string>, inherited: Set<string> | null, org: ApexOrg): (Finding & { name: string })[] {
+  const values = inherited ? analysis.variables.undeclared.filter((use) => !inherited.has(use.name.toLowerCase())) : [];
+  const uses = [...analysis.typeNames.map((use) => ({ use, missing: `Invalid type: ${use.name}` })),
+    ...values.map((use) => ({ use, missing: `Variable does not exist: ${use.name}` }))]
+    .filter(({ use }) => !own.has(use.name.toLowerCase()))
+    .sort((x, y) => x.use.lineNumber - y.use.lineNumber || x.use.columnNumber - y.use.columnNumber);
+  const seen = new Set<string>();
+  return uses.flatMap(({ use, missing }) => {
+    const name = use.name.toLowerCase();
+    if (seen.has(name)) return [];
+    seen.add(name);
+    const problem = org.resolve(use.name, missing);
+    return problem ? [{ at: use, problem, name }] : [];
+  });
 }
 
 /**
@@ -125,11 +150,30 @@ class ApexOrg {
     return names;
   }
 
+  /**
+   * The org's words for a static call to a method the org's class does not declare, else undefined. Calls on the
+   * platform's types, on a class that extends another (its methods may be inherited) and on one that cannot be
+   * read here are not checked.
+   */
+  missingMethod(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>): string | undefined {
+    const type = call.type.toLowerCase();
+    if (caller.variables.declared.includes(type) || this.failedClasses.has(type) || isPlatformType(call.type)) return undefined;
+    const callee = callerTypes.has(type) ? caller : this.classAnalysis(call.type);
+    if (!callee || callee.syntax.length || callee.variables.extended.length || callee.methods.includes(call.method.toLowerCase())) return undefined;
+    return `Method does not exist or incorrect signature: void ${call.method}(${call.argumentTypes.join(', ')}) from the type ${call.type}`;
+  }
+
+  /** A class of the org after the deploy, analysed: this deploy's version, else the stored one. */
+  private classAnalysis(name: string): ApexAnalysis | undefined {
+    const source = this.added.get(name.toLowerCase())
+      ?? (this.has('ApexClass', name) ? storedSource(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files) : undefined);
+    return source === undefined ? undefined : analyseApex(source, 'class');
+  }
+
   private declaredByClass(name: string, depth: number): Set<string> | null {
     const k = name.toLowerCase();
     if (!this.declaredBy.has(k)) {
-      const source = this.added.get(k) ?? (this.has('ApexClass', name) ? storedSource(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files) : undefined);
-      const analysis = source === undefined ? undefined : analyseApex(source, 'class');
+      const analysis = this.classAnalysis(name);
       const inherited = analysis && !analysis.syntax.length ? this.inheritedNames(analysis, depth + 1) : null;
       this.declaredBy.set(k, inherited && analysis ? new Set([...inherited, ...analysis.variables.declared]) : null);
     }

@@ -1,0 +1,92 @@
+import { ApexLexer } from '@apexdevtools/apex-parser';
+import { codeTokens, type CodeToken } from './apexTokens';
+
+/*
+ * Static calls on a class by its bare name (`ThingService.count(5)`), read from the lexer's tokens, and the methods
+ * a source declares: the deploy check refuses a call to a method the org's class does not declare, as real orgs
+ * word it: `Method does not exist or incorrect signature: void count(Integer) from the type ThingService`.
+ * The compiler writes the arguments' types; a call is taken only when each argument's type is certain (a literal,
+ * or a variable every declaration of the file gives one simple type), and left alone otherwise.
+ */
+
+/** A static call: the class as written, the method and the position of its name, and the arguments' types. */
+export interface ApexStaticCall {
+  type: string;
+  method: string;
+  argumentTypes: string[];
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** The Apex type of a literal argument. */
+const LITERAL_TYPES = new Map<number, string>([
+  [ApexLexer.StringLiteral, 'String'], [ApexLexer.IntegerLiteral, 'Integer'], [ApexLexer.LongLiteral, 'Long'],
+  [ApexLexer.NumberLiteral, 'Decimal'], [ApexLexer.BooleanLiteral, 'Boolean'],
+]);
+/** What may follow a declared variable: `=`, `;`, `,`, `:` (for each), `)` (a parameter), `{` (a property). */
+const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN, ApexLexer.LBRACE]);
+/** Before these a name is no class called: a member reached, an object made, an annotation. */
+const NOT_A_CLASS_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW, ApexLexer.ATSIGN]);
+/** After these a name before `(` is another type's method or a constructor called, not one declared here. */
+const NOT_DECLARED_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW]);
+
+/** Variables (lower case) that every declaration of the file gives one simple type (`Integer n`), with that type. */
+function simplyTypedVariables(tokens: CodeToken[]): Map<string, string | null> {
+  const typed = new Map<string, string | null>();
+  tokens.forEach((t, i) => {
+    const type = tokens[i - 1];
+    if (t.type !== ApexLexer.Identifier || t.inQuery || !type || !AFTER_DECLARED.has(tokens[i + 1]?.type ?? -1)) return;
+    if (type.type !== ApexLexer.Identifier && type.type !== ApexLexer.GT && type.type !== ApexLexer.RBRACK) return;
+    const simple = type.type === ApexLexer.Identifier && tokens[i - 2]?.type !== ApexLexer.DOT ? type.text : null;
+    const name = t.text.toLowerCase();
+    typed.set(name, typed.has(name) && typed.get(name)?.toLowerCase() !== simple?.toLowerCase() ? null : simple);
+  });
+  return typed;
+}
+
+/** The arguments' types of the call whose `(` is token `open`, or null when one is not certain. */
+function argumentTypes(tokens: CodeToken[], open: number, variables: Map<string, string | null>): string[] | null {
+  if (tokens[open + 1]?.type === ApexLexer.RPAREN) return [];
+  const types: string[] = [];
+  for (let i = open + 1; ; i += 2) {
+    const [argument, after] = [tokens[i], tokens[i + 1]];
+    if (!argument || (after?.type !== ApexLexer.COMMA && after?.type !== ApexLexer.RPAREN)) return null;
+    const type = LITERAL_TYPES.get(argument.type) ?? (argument.type === ApexLexer.Identifier ? variables.get(argument.text.toLowerCase()) : null);
+    if (!type) return null;
+    types.push(type);
+    if (after.type === ApexLexer.RPAREN) return types;
+  }
+}
+
+/** The static calls a class or trigger makes on bare class names, once per class and method, where first made. */
+export function staticCallsMade(source: string): ApexStaticCall[] {
+  const tokens = codeTokens(source);
+  const variables = simplyTypedVariables(tokens);
+  const calls = new Map<string, ApexStaticCall>();
+  tokens.forEach((t, i) => {
+    const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
+    if (t.type !== ApexLexer.Identifier || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
+    if (dot?.type !== ApexLexer.DOT || method?.type !== ApexLexer.Identifier || open?.type !== ApexLexer.LPAREN) return;
+    if (variables.has(t.text.toLowerCase())) return; // a variable's method, not a class's
+    const types = argumentTypes(tokens, i + 3, variables);
+    const key = `${t.text}.${method.text}`.toLowerCase();
+    if (types && !calls.has(key)) calls.set(key, { type: t.text, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
+  });
+  return [...calls.values()];
+}
+
+/**
+ * The methods a source may declare, in any of its classes (lower case): every name before `(` that is not
+ * reached with a dot or made with `new`, so calls too, and return types the lexer reads as keywords
+ * (`User owner()`) are no obstacle; and the ones every enum has.
+ */
+export function methodsDeclared(source: string): string[] {
+  const tokens = codeTokens(source);
+  const names = new Set(['values', 'valueof']);
+  tokens.forEach((t, i) => {
+    if (tokens[i + 1]?.type === ApexLexer.LPAREN && /^[A-Za-z]\w*$/.test(t.text) && !NOT_DECLARED_AFTER.has(tokens[i - 1]?.type ?? -1)) {
+      names.add(t.text.toLowerCase());
+    }
+  });
+  return [...names];
+}
