@@ -3,7 +3,7 @@ import type { MetadataTypeDefinition } from '../metadata/metadataType';
 import { parentNameOf } from '../metadata/stored/parentFile';
 import { pathOf } from '../metadata/layout/componentPaths';
 import type { FileProperties } from '../model/resultTypes';
-import type { ComponentStamp } from '../store/components';
+import type { ComponentStamp, StoredComponent } from '../store/components';
 import type { Store } from '../store/store';
 
 /**
@@ -27,12 +27,12 @@ export function mainFileOf(type: MetadataTypeDefinition, fullName: string, files
 }
 
 /** What listMetadata and retrieve say of a component; `prefix` is the retrieve zip's package folder. */
-export function componentFileProperties(store: Store, c: ComponentStamp & { files?: Map<string, Buffer> }, prefix = ''): FileProperties {
+export function componentFileProperties(store: Store, c: ComponentStamp & Pick<StoredComponent, 'files' | 'filePaths'>, prefix = ''): FileProperties {
   const type = MetadataRegistry.get(c.type)!.definition;
   const name = (id: string) => store.orgs.user(id)?.fullName ?? '';
   return {
     createdById: c.createdById, createdByName: name(c.createdById), createdDate: c.createdDate,
-    fileName: prefix + mainFileOf(type, c.fullName, c.files?.keys()), fullName: c.fullName, id: c.id,
+    fileName: prefix + mainFileOf(type, c.fullName, c.files?.keys() ?? c.filePaths), fullName: c.fullName, id: c.id,
     lastModifiedById: c.lastModifiedById, lastModifiedByName: name(c.lastModifiedById), lastModifiedDate: c.lastModifiedDate,
     manageableState: 'unmanaged', type: c.type,
   };

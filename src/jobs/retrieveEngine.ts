@@ -122,7 +122,7 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
         files = new Map([...files].filter(([path]) => kept(path)));
         const paths = [...files.keys()];
         components = components.filter((c) => {
-          const main = mainFileOf(MetadataRegistry.get(c.type)!.definition, c.fullName, c.files?.keys());
+          const main = mainFileOf(MetadataRegistry.get(c.type)!.definition, c.fullName, c.files?.keys() ?? c.filePaths);
           return paths.some((p) => p === main || p.startsWith(`${main}/`));
         });
       }
@@ -172,7 +172,8 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
       // Named members are read at once; only a name not found that way is looked up one by one (folders, documents, pieces).
       const own = (name: string) => (def.partOf ? name.split('.')[0]! : name);
       const named = (type.members ?? []).filter((m) => m !== '*').map((m) => own(m.replace(/\/$/, '')));
-      const byName = new Map(this.store.components.getMany(orgId, def.storedAs, named).map((c) => [c.fullName.toLowerCase(), c]));
+      // Files are read by their paths here; their bytes a batch at a time as the zip is written (retrievedFiles.ts).
+      const byName = new Map(this.store.components.getMany(orgId, def.storedAs, named, 'paths').map((c) => [c.fullName.toLowerCase(), c]));
       const get = (name: string) => byName.get(own(name).toLowerCase()) ?? this.store.components.get(orgId, def.storedAs, own(name))
         ?? (def.folderType ? this.store.components.get(orgId, MetadataRegistry.get(def.folderType)!.definition.storedAs, name) : undefined)
         ?? (def.layout === 'document' ? this.store.components.get(orgId, def.storedAs, name.replace(/\.[^./]*$/, '')) : undefined);
@@ -200,6 +201,6 @@ export class RetrieveEngine implements OrphanEnder<RetrieveResult> {
  */
 function wildcard(store: Store, orgId: string, def: MetadataTypeDefinition): StoredComponent[] {
   if (def.inFolder) return [];
-  const all = store.components.list(orgId, def.storedAs);
+  const all = store.components.list(orgId, def.storedAs, 'paths');
   return def.xmlName === 'CustomObject' ? all.filter((c) => c.fullName.includes('__')) : all;
 }

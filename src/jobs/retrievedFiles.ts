@@ -18,10 +18,13 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
 
 /**
  * The same files, each made when asked for: a retrieve zips them one at a time, so the parent files
- * of a large retrieve (40 objects of 400 fields: 34 MB of XML) are never all held at once.
+ * of a large retrieve (40 objects of 400 fields: 34 MB of XML) are never all held at once. Components
+ * read with their file paths only (`filePaths`) have their bytes read a batch at a time as the zip
+ * reaches them, so those of a retrieve at the limits (36 MB in 10,000 files) are not all held either.
  */
 export function retrievedFileMakers(store: Store, orgId: string, components: StoredComponent[]): Map<string, FileMaker> {
   const files = new Map<string, FileMaker>();
+  const bytesOf = fileBytesInBatches(store, components);
   // Parent files to write: the parent's own part (when asked for) and the children they hold, by name.
   const parents = new Map<string, { type: string; name: string; own?: StoredComponent; children: Map<string, StoredComponent> }>();
   const parentEntry = (type: string, name: string) => {
@@ -39,6 +42,9 @@ export function retrievedFileMakers(store: Store, orgId: string, components: Sto
       const entry = parentEntry(c.type, c.fullName);
       entry.own = c;
       for (const child of childrenOf(c)) entry.children.set(`${child.type}:${child.fullName}`, child);
+    } else if (c.filePaths?.length) {
+      // Read without its bytes: a type stored as deployed, whose files are the stored ones (storedType.ts).
+      for (const path of c.filePaths) files.set(path, () => bytesOf(c).get(path)!);
     } else {
       for (const [path, bytes] of filesOf(c)) files.set(path, () => bytes);
     }
@@ -46,12 +52,34 @@ export function retrievedFileMakers(store: Store, orgId: string, components: Sto
   for (const { type, name, own, children } of parents.values()) {
     const definition = MetadataRegistry.get(type)!.definition;
     files.set(pathOf(definition, own?.fullName ?? name), () => {
-      const ownFile = own?.files?.values().next().value;
+      const ownFile = own && (own.filePaths ? bytesOf(own).values().next().value : own.files?.values().next().value);
       const xml = composeParentFile(definition, ownFile, [...children.values()].map((c) => ({ fullName: c.fullName, xml: c.content?.toString('utf8') ?? '' })));
       return Buffer.from(xml);
     });
   }
   return files;
+}
+
+/** How many components' files a retrieve reads at once (one query), when they were read without them. */
+const FILE_BATCH = 256;
+
+/**
+ * The bytes of components read with their paths only, in the order the retrieve asks for them: a component
+ * not yet read brings the files of the next FILE_BATCH components with it, and the batch before is let go.
+ */
+function fileBytesInBatches(store: Store, components: StoredComponent[]): (c: StoredComponent) => Map<string, Buffer> {
+  const deferred = components.filter((c) => c.filePaths);
+  const position = new Map(deferred.map((c, i) => [c.id, i]));
+  let batch = new Map<string, Map<string, Buffer>>();
+  return (c) => {
+    let files = batch.get(c.id);
+    if (!files) {
+      const from = position.get(c.id)!;
+      batch = store.components.fileBytes(deferred.slice(from, from + FILE_BATCH).map((d) => d.id));
+      files = batch.get(c.id) ?? new Map();
+    }
+    return files;
+  };
 }
 
 /** Parents beyond which their children are read a type at a time rather than a parent at a time. */

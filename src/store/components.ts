@@ -16,6 +16,11 @@ export interface StoredComponent {
   lastModifiedDate: string;
   /** Its files as deployed, paths relative to the package folder (types stored faithfully). */
   files?: Map<string, Buffer>;
+  /**
+   * The paths of its files, when it was read without their bytes (a retrieve reads those a batch at a time,
+   * with fileBytes()); `files` is then absent.
+   */
+  filePaths?: string[];
   /** The named package it was deployed in (package.xml `<fullName>`), if any. */
   packageName?: string;
 }
@@ -36,11 +41,15 @@ type ComponentRow = [
 /** component_id, path, bytes */
 type FileRow = [componentId: string, path: string, bytes: Buffer];
 
-const toComponent = (r: ComponentRow, files?: Map<string, Buffer>): StoredComponent => ({
+const toComponent = (r: ComponentRow, files?: Map<string, Buffer> | string[]): StoredComponent => ({
   orgId: r[0], type: r[1], fullName: r[2], id: r[3], fields: JSON.parse(r[4]) as Record<string, unknown>,
-  content: r[5], createdById: r[6], createdDate: r[7], lastModifiedById: r[8], lastModifiedDate: r[9], files: files ?? new Map(),
+  content: r[5], createdById: r[6], createdDate: r[7], lastModifiedById: r[8], lastModifiedDate: r[9],
+  ...(Array.isArray(files) ? { filePaths: files } : { files: files ?? new Map() }),
   packageName: r[10] ?? undefined,
 });
+
+/** Whether a read brings the components' file bytes, or only their paths (fileBytes() reads the bytes later). */
+export type FileReading = 'bytes' | 'paths';
 
 /** Files of several components, grouped by component id. */
 function groupFiles(rows: FileRow[]): Map<string, Map<string, Buffer>> {
@@ -49,6 +58,15 @@ function groupFiles(rows: FileRow[]): Map<string, Map<string, Buffer>> {
     let files = out.get(componentId);
     if (!files) out.set(componentId, (files = new Map()));
     files.set(path, bytes);
+  }
+  return out;
+}
+
+function groupPaths(rows: [componentId: string, path: string][]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [componentId, path] of rows) {
+    const paths = out.get(componentId);
+    if (paths) paths.push(path); else out.set(componentId, [path]);
   }
   return out;
 }
@@ -86,35 +104,57 @@ export class ComponentRepository extends Repository {
    * The components of a type among `names`, with their files, in two queries whatever their number:
    * a deploy or retrieve of thousands reads them at once rather than one by one.
    */
-  getMany(orgId: string, type: string, names: string[]): StoredComponent[] {
+  getMany(orgId: string, type: string, names: string[], reading: FileReading = 'bytes'): StoredComponent[] {
     if (!names.length) return [];
     const rows = this.sql({
       sqlite: `SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT value FROM json_each(?))`,
       postgres: `SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? AND name_key IN (SELECT jsonb_array_elements_text(?::jsonb))`,
     }).rows(orgId, type, JSON.stringify(names.map(nameKey))) as ComponentRow[];
     if (!rows.length) return [];
-    const files = groupFiles(this.sql({
+    const ids = rows.map((r) => r[3]);
+    if (reading === 'paths') {
+      const paths = this.pathsOf(ids);
+      return rows.map((r) => toComponent(r, paths.get(r[3]) ?? []));
+    }
+    const files = this.fileBytes(ids);
+    return rows.map((r) => toComponent(r, files.get(r[3])));
+  }
+
+  /** The files of components, by component id, in one query. */
+  fileBytes(componentIds: string[]): Map<string, Map<string, Buffer>> {
+    return groupFiles(this.sql({
       sqlite: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path',
       postgres: 'SELECT component_id, path, bytes FROM component_files WHERE component_id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY path',
-    }).rows(JSON.stringify(rows.map((r) => r[3]))) as FileRow[]);
-    return rows.map((r) => toComponent(r, files.get(r[3])));
+    }).rows(JSON.stringify(componentIds)) as FileRow[]);
+  }
+
+  private pathsOf(componentIds: string[]): Map<string, string[]> {
+    const rows = this.sql({
+      sqlite: 'SELECT component_id, path FROM component_files WHERE component_id IN (SELECT value FROM json_each(?)) ORDER BY path',
+      postgres: 'SELECT component_id, path FROM component_files WHERE component_id IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY path',
+    }).rows(JSON.stringify(componentIds)) as [string, string][];
+    return groupPaths(rows);
   }
 
   private filesOf(componentId: string): Map<string, Buffer> {
-    const rows = this.sql('SELECT component_id, path, bytes FROM component_files WHERE component_id = ? ORDER BY path').rows(componentId) as FileRow[];
-    return groupFiles(rows).get(componentId) ?? new Map();
+    return this.fileBytes([componentId]).get(componentId) ?? new Map();
   }
 
-  /** Every component of a type, with its files (read in one query for the whole type). */
-  list(orgId: string, type: string): StoredComponent[] {
+  /** Every component of a type, with its files (read in one query for the whole type), or their paths only. */
+  list(orgId: string, type: string, reading: FileReading = 'bytes'): StoredComponent[] {
     const rows = this.sql(`SELECT ${COLUMNS} FROM components WHERE org_id = ? AND type = ? ORDER BY name_key`)
       .rows(orgId, type) as ComponentRow[];
     if (!rows.length) return [];
-    const files = groupFiles(this.sql(
-      `SELECT f.component_id, f.path, f.bytes FROM component_files f JOIN components c ON c.id = f.component_id
+    const files = this.sql(
+      `SELECT f.component_id, f.path${reading === 'bytes' ? ', f.bytes' : ''} FROM component_files f JOIN components c ON c.id = f.component_id
        WHERE c.org_id = ? AND c.type = ? ORDER BY f.path`,
-    ).rows(orgId, type) as FileRow[]);
-    return rows.map((r) => toComponent(r, files.get(r[3])));
+    ).rows(orgId, type);
+    if (reading === 'paths') {
+      const paths = groupPaths(files as [string, string][]);
+      return rows.map((r) => toComponent(r, paths.get(r[3]) ?? []));
+    }
+    const bytes = groupFiles(files as FileRow[]);
+    return rows.map((r) => toComponent(r, bytes.get(r[3])));
   }
 
   /** The components of a type whose names start with `prefix` (the children of one parent: `Account.`). */
