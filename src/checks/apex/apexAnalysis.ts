@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { apexMethods, apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
+import { apexMethods, apexQueryFields, apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
 import type { ApexStaticCall } from './apexMethods';
+import type { ApexQueryField } from './apexQueryFields';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
 import type { ApexVariables } from './apexVariables';
 
 /**
  * What the Apex checks read from a class or trigger: its syntax errors, or the custom objects and fields it uses,
- * the other types it names by a bare name, the types it declares, the names it uses as values, the static calls it makes
- * and the methods it declares.
+ * the other types it names by a bare name, the types it declares, the names it uses as values, the static calls it makes,
+ * the methods it declares and the custom fields its queries name.
  */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
@@ -19,6 +20,7 @@ export interface ApexAnalysis {
   variables: ApexVariables;
   staticCalls: ApexStaticCall[];
   methods: string[];
+  queryFields: ApexQueryField[][];
 }
 
 /**
@@ -39,7 +41,7 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
-  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [] } : {
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [], queryFields: [] } : {
     syntax,
     types: references.customTypesUsed(source),
     fields: references.customFieldsUsed(source),
@@ -48,6 +50,7 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
     variables: apexVariables().apexVariables(source),
     staticCalls: apexMethods().staticCallsMade(source),
     methods: apexMethods().methodsDeclared(source),
+    queryFields: apexQueryFields().queryFieldsUsed(source),
   };
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);

@@ -1,4 +1,5 @@
 import type * as ApexMethods from './apexMethods';
+import type * as ApexQueryFields from './apexQueryFields';
 import type * as ApexSyntax from './apexSyntax';
 import type * as ApexTypeNames from './apexTypeNames';
 import type * as ApexTypeReferences from './apexTypeReferences';
@@ -18,3 +19,4 @@ export const apexTypeReferences = atFirstUse(() => require('./apexTypeReferences
 export const apexTypeNames = atFirstUse(() => require('./apexTypeNames') as typeof ApexTypeNames);
 export const apexVariables = atFirstUse(() => require('./apexVariables') as typeof ApexVariables);
 export const apexMethods = atFirstUse(() => require('./apexMethods') as typeof ApexMethods);
+export const apexQueryFields = atFirstUse(() => require('./apexQueryFields') as typeof ApexQueryFields);

@@ -5,6 +5,7 @@ import { deletedKeys, orgAfterDeploy, type OrgHas } from '../orgAfterDeploy';
 import { analyseApex, type ApexAnalysis } from './apexAnalysis';
 import { isPlatformType } from './apexLibrary';
 import type { ApexStaticCall } from './apexMethods';
+import type { ApexQueryField } from './apexQueryFields';
 import type { ApexUnitKind } from './apexSyntax';
 import type { ApexTypeUse } from './apexTypeReferences';
 
@@ -71,15 +72,26 @@ function apexNameProblems(a: PlannedAddition, org: ApexOrg): Problem[] {
     .map(({ at, problem }) => ({ path: unit.path, problem, lineNumber: at.lineNumber, columnNumber: at.columnNumber }));
 }
 
-/** The org's own custom objects and fields a class names that the org will not have. */
-function customNameFindings({ types, fields }: ApexAnalysis, org: ApexOrg): Finding[] {
+/** The org's own custom objects and fields a class names, in code and in its queries, that the org will not have. */
+function customNameFindings({ types, fields, queryFields }: ApexAnalysis, org: ApexOrg): Finding[] {
+  const knownObject = (object: string) => !/__c$/i.test(object) || org.has('CustomObject', object);
   return [
     ...types.filter((use) => !org.has('CustomObject', use.name)).map((use) => ({ at: use, problem: `Invalid type: ${use.name}` })),
     // A field of a missing object is not reported again: its type already is.
     ...fields.filter((use) => org.has('CustomObject', use.object) && !org.has('CustomField', `${use.object}.${use.field}`))
       .map((use) => ({ at: use, problem: `Variable does not exist: ${use.field}` })),
+    // The first missing field of each query, on an object the org has: the engine stops at the first.
+    ...queryFields.flatMap((query) => {
+      const missing = query.find((use) => knownObject(use.object) && !org.has('CustomField', `${use.object}.${use.field}`));
+      return missing ? [{ at: missing, problem: noSuchColumn(missing) }] : [];
+    }),
   ];
 }
+
+/** The query engine's words for a missing field, as a deploy of Apex shows them: the query, a caret, the place, the reason. */
+const noSuchColumn = (use: ApexQueryField) => `${use.query}\n${' '.repeat(use.column - 1)}^\nERROR at Row:1:Column:${use.column}\n` +
+  `No such column '${use.field}' on entity '${use.object}'. If you are attempting to use a custom field, be sure to append the '__c' after ` +
+  'the custom field name. Please reference your WSDL or the describe call for the appropriate names.';
 
 /**
  * The types and values a class names by a bare name that resolve to nothing, with their names (lower case). A name

@@ -1,6 +1,7 @@
 import { ApexLexer, ApexParserFactory } from '@apexdevtools/apex-parser';
 
-export interface CodeToken { type: number; text: string; line: number; column: number; inQuery: boolean }
+/** A token of the code: its type and text, where it starts (1-based line and column; offset in the source), and whether it stands inside a query. */
+export interface CodeToken { type: number; text: string; line: number; column: number; start: number; inQuery: boolean }
 
 /** Tokens that open a query inside `[...]`, whose names are fields and objects of SOQL or SOSL, not Apex types. */
 const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
@@ -19,7 +20,7 @@ export function codeTokens(source: string): CodeToken[] {
     if (token.type === ApexLexer.LBRACK && (queryDepth || QUERY_STARTS.has(tokens[i + 1]?.type ?? -1))) queryDepth++;
     const inQuery = queryDepth > 0;
     if (token.type === ApexLexer.RBRACK && queryDepth) queryDepth--;
-    return { type: token.type, text: token.text, line: token.line, column: token.column + 1, inQuery };
+    return { type: token.type, text: token.text, line: token.line, column: token.column + 1, start: token.start, inQuery };
   });
   last = { source, tokens: code };
   return code;
