@@ -11,17 +11,18 @@ import type { ApexTypeUse } from './apexTypeReferences';
 
 const APEX_UNITS: Record<string, ApexUnitKind> = { ApexClass: 'class', ApexTrigger: 'trigger' };
 
-/** A class's or trigger's source file (its path in the component, its text), or undefined for other types. */
-function apexSource(a: PlannedAddition): { path: string; source: string; kind: ApexUnitKind } | undefined {
-  const kind = APEX_UNITS[a.handler.definition.xmlName];
-  const file = kind && [...a.input.files].find(([path]) => !path.endsWith(META));
-  return file && { path: file[0], source: file[1].toString('utf8'), kind };
+/** A class's or trigger's source among its files (the one that is not its -meta.xml): its path and text. */
+function sourceFile(files: Map<string, Buffer> | undefined): { path: string; source: string } | undefined {
+  const file = [...(files ?? [])].find(([path]) => !path.endsWith(META));
+  return file && { path: file[0], source: file[1].toString('utf8') };
 }
 
-const storedSource = (files: Map<string, Buffer> | undefined) => {
-  const file = [...(files ?? [])].find(([path]) => !path.endsWith(META));
-  return file?.[1].toString('utf8');
-};
+/** A class's or trigger's source file in this deploy, and its kind, or undefined for other types. */
+function apexSource(a: PlannedAddition): { path: string; source: string; kind: ApexUnitKind } | undefined {
+  const kind = APEX_UNITS[a.handler.definition.xmlName];
+  const file = kind && sourceFile(a.input.files);
+  return file && { ...file, kind };
+}
 
 /**
  * Apex compiled as the org compiles a deploy: syntax first, then the names each class and trigger uses, resolved
@@ -178,7 +179,7 @@ class ApexOrg {
   /** A class of the org after the deploy, analysed: this deploy's version, else the stored one. */
   private classAnalysis(name: string): ApexAnalysis | undefined {
     const source = this.added.get(name.toLowerCase())
-      ?? (this.has('ApexClass', name) ? storedSource(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files) : undefined);
+      ?? (this.has('ApexClass', name) ? sourceFile(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files)?.source : undefined);
     return source === undefined ? undefined : analyseApex(source, 'class');
   }
 
@@ -200,8 +201,8 @@ class ApexOrg {
     const deleted = deletedKeys(this.plan);
     for (const stored of this.ctx.store.components.list(this.ctx.org.id, 'ApexClass')) {
       if (this.added.has(stored.fullName.toLowerCase()) || deleted.has(key('ApexClass', stored.fullName))) continue;
-      const source = storedSource(stored.files);
-      if (source !== undefined) add(source);
+      const file = sourceFile(stored.files);
+      if (file) add(file.source);
     }
     return names;
   }

@@ -1,5 +1,5 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
-import { codeTokens, type CodeToken } from './apexTokens';
+import { codeTokens, isWord, type CodeToken } from './apexTokens';
 
 /*
  * Static calls on a class by its bare name (`ThingService.count(5)`), read from the lexer's tokens, and the methods
@@ -84,7 +84,7 @@ export function methodsDeclared(source: string): string[] {
   const tokens = codeTokens(source);
   const names = new Set(['values', 'valueof']);
   tokens.forEach((t, i) => {
-    if (tokens[i + 1]?.type === ApexLexer.LPAREN && /^[A-Za-z]\w*$/.test(t.text) && !NOT_DECLARED_AFTER.has(tokens[i - 1]?.type ?? -1)) {
+    if (tokens[i + 1]?.type === ApexLexer.LPAREN && isWord(t) && !NOT_DECLARED_AFTER.has(tokens[i - 1]?.type ?? -1)) {
       names.add(t.text.toLowerCase());
     }
   });

@@ -6,6 +6,9 @@ export interface CodeToken { type: number; text: string; line: number; column: n
 /** Tokens that open a query inside `[...]`, whose names are fields and objects of SOQL or SOSL, not Apex types. */
 const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
 
+/** Whether a token is a word: an identifier, or one of the many keywords Apex lets a name be (`user`, `limit`). */
+export const isWord = (t: CodeToken | undefined): boolean => !!t && /^[A-Za-z]\w*$/.test(t.text);
+
 /** The last source lexed and its tokens: each check of one class reads the same tokens. */
 let last: { source: string; tokens: CodeToken[] } | undefined;
 

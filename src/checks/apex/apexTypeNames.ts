@@ -1,5 +1,5 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
-import { codeTokens, type CodeToken } from './apexTokens';
+import { codeTokens, isWord, type CodeToken } from './apexTokens';
 import type { ApexTypeUse } from './apexTypeReferences';
 
 /*
@@ -18,8 +18,6 @@ const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMM
 /** `merge a b;`, `upsert rows key;` and `@Annotation Constructor(` put two names side by side without declaring; after a dot a name is a member. */
 const NOT_DECLARING_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.MERGE, ApexLexer.UPSERT, ApexLexer.INSERT,
   ApexLexer.UPDATE, ApexLexer.DELETE, ApexLexer.UNDELETE, ApexLexer.NEW, ApexLexer.ATSIGN]);
-/** A variable's name: an identifier, or one of the many keywords Apex lets a variable be named (`user`, `limit`). */
-const WORD = /^[A-Za-z]\w*$/;
 /** Generic types whose arguments are types: `List<X>`, `Set<X>`, `Map<K, V>`. */
 const GENERIC = new Set([ApexLexer.LIST, ApexLexer.SET, ApexLexer.MAP]);
 /** What may follow a type argument: the next one, the end of the list, an array's brackets, a nested list. */
@@ -43,7 +41,7 @@ function standsForType(tokens: CodeToken[], i: number, inTypeArguments: boolean)
   if (NOT_DECLARING_AFTER.has(before)) return false;
   let next = i + 1;
   while (tokens[next]?.type === ApexLexer.LBRACK && tokens[next + 1]?.type === ApexLexer.RBRACK) next += 2;
-  return WORD.test(tokens[next]?.text ?? '') && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
+  return isWord(tokens[next]) && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
 }
 
 /** `implements A, B, C {`: walks back over names and commas to the keyword. */

@@ -1,7 +1,7 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
 import { isPlatformType } from './apexLibrary';
-import { codeTokens, type CodeToken } from './apexTokens';
-import { typeTokenIndexes } from './apexTypeNames';
+import { codeTokens, isWord, type CodeToken } from './apexTokens';
+import { typeTokenIndexes, typesDeclared } from './apexTypeNames';
 import type { ApexTypeUse } from './apexTypeReferences';
 
 /*
@@ -49,8 +49,6 @@ export interface ApexVariables {
   extended: string[];
 }
 
-const isWord = (t: CodeToken | undefined) => !!t && /^[A-Za-z]\w*$/.test(t.text);
-
 /** Marks the tokens of annotations' arguments, `when` clauses' values and enum bodies: no value is used there. */
 function skippedRanges(tokens: CodeToken[]): boolean[] {
   const skipped = new Array<boolean>(tokens.length).fill(false);
@@ -84,9 +82,7 @@ export function apexVariables(source: string): ApexVariables {
     declare(i);
     if (declaration) moreDeclaredAfter(tokens, i).forEach(declare);
   });
-  for (const [i, t] of tokens.entries()) {
-    if (DECLARING_TYPE.has(tokens[i - 1]?.type ?? -1) && t.type === ApexLexer.Identifier) declared.add(t.text.toLowerCase());
-  }
+  for (const type of typesDeclared(source)) declared.add(type.toLowerCase());
   const types = new Set(typeTokenIndexes(tokens));
   const undeclared = new Map<string, ApexTypeUse>();
   tokens.forEach((t, i) => {
@@ -119,8 +115,6 @@ function moreDeclaredAfter(tokens: CodeToken[], first: number): number[] {
   }
   return more;
 }
-
-const DECLARING_TYPE = new Set([ApexLexer.CLASS, ApexLexer.INTERFACE, ApexLexer.ENUM]);
 
 /** `a.b.c` from token i on. */
 function qualifiedNameAt(tokens: CodeToken[], i: number): string {
