@@ -163,6 +163,24 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
       .toEqual(['Invalid type: Triangle', 'Variable does not exist: edges']);
   });
 
+  it('fails a class naming one of the org\'s that the deploy breaks, as an invalid dependent; the deploy that breaks it alone passes', async () => {
+    const org = await createOrg(server);
+    const orgConn = tokenConnection(server, org.accessToken);
+    const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
+    const apex = (name: string, source: string) => ({ [`classes/${name}.cls`]: source, [`classes/${name}.cls-meta.xml`]: meta });
+    const service = (method: string) => apex('Service', `public class Service {\n    public static Integer ${method}() { return 1; }\n}\n`);
+    const helper = apex('Helper', 'public class Helper {\n    public static Integer help() {\n        return Service.count();\n    }\n}\n');
+    const stored = await deployAndWait(orgConn, await zipOf({ ...service('count'), ...helper, 'package.xml': manifest({ ApexClass: ['Helper', 'Service'] }, '66.0') }));
+    expect(failuresOf(stored)).toEqual([]);
+    const renamed = { ...service('total'), 'package.xml': manifest({ ApexClass: ['Service'] }, '66.0') };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(renamed), { checkOnly: true }))).toEqual([]);
+    const page = apex('Page', 'public class Page {\n    public Integer shown() {\n        return Helper.help();\n    }\n}\n');
+    const result = await deployAndWait(orgConn, await zipOf({ ...renamed, ...page, 'package.xml': manifest({ ApexClass: ['Page', 'Service'] }, '66.0') }), { checkOnly: true });
+    expect(failuresOf(result).map((f) => [f.fullName, f.problem, Number(f.lineNumber), Number(f.columnNumber)])).toEqual([
+      ['Page', 'Dependent class is invalid and needs recompilation:\n Class Helper : Method does not exist or incorrect signature: void count() from the type Service', 3, 16],
+    ]);
+  });
+
   it('finds a Task or Event field where it is kept, on Activity, from a web component\'s import and a permission set', async () => {
     const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
     const files = {

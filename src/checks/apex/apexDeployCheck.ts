@@ -57,9 +57,13 @@ type Finding = { at: Pick<ApexTypeUse, 'lineNumber' | 'columnNumber'>; problem: 
  */
 function apexNameProblems(a: PlannedAddition, org: ApexOrg): Problem[] {
   const unit = apexSource(a);
-  if (!unit) return [];
-  const analysis = analyseApex(unit.source, unit.kind);
-  const own = new Set([a.input.fullName, ...analysis.declared].map((n) => n.toLowerCase()));
+  return unit ? unitFindings(a.input.fullName, analyseApex(unit.source, unit.kind), org)
+    .map(({ at, problem }) => ({ path: unit.path, problem, lineNumber: at.lineNumber, columnNumber: at.columnNumber })) : [];
+}
+
+/** What a class or trigger names that the org will not have, as findings. */
+function unitFindings(fullName: string, analysis: ApexAnalysis, org: ApexOrg): Finding[] {
+  const own = new Set([fullName, ...analysis.declared].map((n) => n.toLowerCase()));
   const inherited = org.inheritedNames(analysis);
   const bare = bareNameFindings(analysis, own, inherited, org);
   const missing = new Set(bare.map((f) => f.name));
@@ -69,8 +73,7 @@ function apexNameProblems(a: PlannedAddition, org: ApexOrg): Problem[] {
       const problem = org.missingMethod(call, analysis, own);
       return problem ? [{ at: call, problem }] : [];
     });
-  return [...customNameFindings(analysis, org), ...bare, ...calls]
-    .map(({ at, problem }) => ({ path: unit.path, problem, lineNumber: at.lineNumber, columnNumber: at.columnNumber }));
+  return [...customNameFindings(analysis, org), ...bare, ...calls];
 }
 
 /** The org's own custom objects and fields a class names, in code and in its queries, that the org will not have. */
@@ -88,6 +91,9 @@ function customNameFindings({ types, fields, queryFields }: ApexAnalysis, org: A
     }),
   ];
 }
+
+/** How real orgs word a class naming one that does not compile (the chained form of a captured deploy). */
+const invalidDependent = (fullName: string, problem: string) => `Dependent class is invalid and needs recompilation:\n Class ${fullName} : ${problem}`;
 
 /** The query engine's words for a missing field, as a deploy of Apex shows them: the query, a caret, the place, the reason. */
 const noSuchColumn = (use: ApexQueryField) => `${use.query}\n${' '.repeat(use.column - 1)}^\nERROR at Row:1:Column:${use.column}\n` +
@@ -119,14 +125,18 @@ function bareNameFindings(analysis: ApexAnalysis, own: Set<string>, inherited: S
  * The org's Apex once the deploy is done, as the names of a class resolve against it: the platform's library,
  * the org's classes and the types nested in them, the fields classes inherit. A class this deploy failed to
  * compile is missing when it is new, and makes its users invalid dependents when the org has an earlier version
- * of it (the words of real orgs for both). Nested types are looked for only when a name is otherwise unknown,
- * which a deploy that compiles never needs.
+ * of it; so does a class of the org that this deploy breaks (a class it changed, a field or class it deleted),
+ * as real orgs word both. Nested types are looked for only when a name is otherwise unknown, which a deploy that
+ * compiles never needs.
  */
 class ApexOrg {
   readonly has: OrgHas;
   private nested: Set<string> | undefined;
   private readonly added: Map<string, string>;
   private readonly declaredBy = new Map<string, Set<string> | null>();
+  /** The org's classes this deploy does not carry, checked again: their first problem, or null when they still compile. */
+  private readonly storedProblems = new Map<string, string | null>();
+  private touched: RegExp | undefined;
 
   constructor(private readonly plan: DeployPlan, private readonly ctx: PlannerContext, private readonly failedClasses: Map<string, FailedClass>) {
     this.has = orgAfterDeploy(plan, ctx);
@@ -140,12 +150,46 @@ class ApexOrg {
   resolve(name: string, missing: string): string | undefined {
     const failed = this.failedClasses.get(name.toLowerCase());
     if (failed) {
-      return this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', failed.fullName)
-        ? `Dependent class is invalid and needs recompilation:\n Class ${failed.fullName} : ${failed.problem}` : missing;
+      return this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', failed.fullName) ? invalidDependent(failed.fullName, failed.problem) : missing;
     }
-    if (isPlatformType(name) || this.has('ApexClass', name)) return undefined;
+    if (isPlatformType(name)) return undefined;
+    if (this.has('ApexClass', name)) {
+      const broken = this.added.has(name.toLowerCase()) ? null : this.storedClassProblem(name);
+      return broken ? invalidDependent(broken.fullName, broken.problem) : undefined;
+    }
     this.nested ??= this.nestedTypes();
     return this.nested.has(name.toLowerCase()) ? undefined : missing;
+  }
+
+  /**
+   * A class of the org that this deploy does not carry, checked again when its source names something the deploy
+   * changes (a class it carries or deletes, an object or field it deletes): it compiled when it was deployed, and
+   * only those can break it. Its first problem, or null.
+   */
+  private storedClassProblem(name: string): FailedClass | null {
+    const k = name.toLowerCase();
+    if (!this.storedProblems.has(k)) {
+      this.storedProblems.set(k, null); // a class naming itself, or a cycle, is not broken by it
+      const stored = this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name);
+      const file = sourceFile(stored?.files);
+      if (stored && file && this.touchedBy().test(file.source)) {
+        const [first] = unitFindings(stored.fullName, analyseApex(file.source, 'class'), this);
+        this.storedProblems.set(k, first ? first.problem : null);
+      }
+    }
+    const problem = this.storedProblems.get(k);
+    return problem ? { fullName: name, problem } : null;
+  }
+
+  /** The names this deploy changes, as one pattern: the classes it carries, and what it deletes. */
+  private touchedBy(): RegExp {
+    if (!this.touched) {
+      const names = [...this.added.keys(), ...this.failedClasses.keys(),
+        ...[...this.plan.preDeletions, ...this.plan.postDeletions].map((d) => d.fullName.split('.').pop()!)];
+      const escaped = [...new Set(names)].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.touched = escaped.length ? new RegExp(`\\b(?:${escaped.join('|')})\\b`, 'i') : /$^/;
+    }
+    return this.touched;
   }
 
   /**

@@ -66,7 +66,7 @@ export function staticCallsMade(source: string): ApexStaticCall[] {
   tokens.forEach((t, i) => {
     const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
     if (t.type !== ApexLexer.Identifier || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
-    if (dot?.type !== ApexLexer.DOT || method?.type !== ApexLexer.Identifier || open?.type !== ApexLexer.LPAREN) return;
+    if (dot?.type !== ApexLexer.DOT || !isWord(method) || open?.type !== ApexLexer.LPAREN) return;
     if (variables.has(t.text.toLowerCase())) return; // a variable's method, not a class's
     const types = argumentTypes(tokens, i + 3, variables);
     const key = `${t.text}.${method.text}`.toLowerCase();
