@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { apexMethods, apexQueryFields, apexSyntax, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
+import { apexMethods, apexQueryFields, apexSyntax, apexTokens, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
 import type { ApexStaticCall } from './apexMethods';
 import type { ApexQueryField } from './apexQueryFields';
@@ -41,7 +41,7 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
-  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [], queryFields: [] } : {
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [], queryFields: [] } : apexTokens().withTokens(source, () => ({
     syntax,
     types: references.customTypesUsed(source),
     fields: references.customFieldsUsed(source),
@@ -51,7 +51,7 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
     staticCalls: apexMethods().staticCallsMade(source),
     methods: apexMethods().methodsDeclared(source),
     queryFields: apexQueryFields().queryFieldsUsed(source),
-  };
+  }));
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
   return analysis;

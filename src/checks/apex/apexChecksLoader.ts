@@ -1,6 +1,7 @@
 import type * as ApexMethods from './apexMethods';
 import type * as ApexQueryFields from './apexQueryFields';
 import type * as ApexSyntax from './apexSyntax';
+import type * as ApexTokens from './apexTokens';
 import type * as ApexTypeNames from './apexTypeNames';
 import type * as ApexTypeReferences from './apexTypeReferences';
 import type * as ApexVariables from './apexVariables';
@@ -14,6 +15,7 @@ const atFirstUse = <T>(load: () => T): (() => T) => {
   return () => (loaded ??= load());
 };
 
+export const apexTokens = atFirstUse(() => require('./apexTokens') as typeof ApexTokens);
 export const apexSyntax = atFirstUse(() => require('./apexSyntax') as typeof ApexSyntax);
 export const apexTypeReferences = atFirstUse(() => require('./apexTypeReferences') as typeof ApexTypeReferences);
 export const apexTypeNames = atFirstUse(() => require('./apexTypeNames') as typeof ApexTypeNames);
