@@ -24,7 +24,9 @@ export function retrievedFiles(store: Store, orgId: string, components: StoredCo
  */
 export function retrievedFileMakers(store: Store, orgId: string, components: StoredComponent[]): Map<string, FileMaker> {
   const files = new Map<string, FileMaker>();
-  const bytesOf = fileBytesInBatches(store, components);
+  // Components read without their bytes, in the order the zip will ask for them: leaves, then parents' own files.
+  const deferred: StoredComponent[] = [];
+  const bytesOf = fileBytesInBatches(store, deferred);
   // Parent files to write: the parent's own part (when asked for) and the children they hold, by name.
   const parents = new Map<string, { type: string; name: string; own?: StoredComponent; children: Map<string, StoredComponent> }>();
   const parentEntry = (type: string, name: string) => {
@@ -44,6 +46,7 @@ export function retrievedFileMakers(store: Store, orgId: string, components: Sto
       for (const child of childrenOf(c)) entry.children.set(`${child.type}:${child.fullName}`, child);
     } else if (c.filePaths?.length) {
       // Read without its bytes: a type stored as deployed, whose files are the stored ones (storedType.ts).
+      deferred.push(c);
       for (const path of c.filePaths) files.set(path, () => bytesOf(c).get(path)!);
     } else {
       for (const [path, bytes] of filesOf(c)) files.set(path, () => bytes);
@@ -51,6 +54,7 @@ export function retrievedFileMakers(store: Store, orgId: string, components: Sto
   }
   for (const { type, name, own, children } of parents.values()) {
     const definition = MetadataRegistry.get(type)!.definition;
+    if (own?.filePaths?.length) deferred.push(own);
     files.set(pathOf(definition, own?.fullName ?? name), () => {
       const ownFile = own && (own.filePaths ? bytesOf(own).values().next().value : own.files?.values().next().value);
       const xml = composeParentFile(definition, ownFile, [...children.values()].map((c) => ({ fullName: c.fullName, xml: c.content?.toString('utf8') ?? '' })));
@@ -64,18 +68,19 @@ export function retrievedFileMakers(store: Store, orgId: string, components: Sto
 const FILE_BATCH = 256;
 
 /**
- * The bytes of components read with their paths only, in the order the retrieve asks for them: a component
- * not yet read brings the files of the next FILE_BATCH components with it, and the batch before is let go.
+ * The bytes of components read with their paths only, `order` being the order the retrieve asks for them (filled
+ * before it first does): a component not yet read brings the files of the next FILE_BATCH components with it,
+ * and the batch before is let go.
  */
-function fileBytesInBatches(store: Store, components: StoredComponent[]): (c: StoredComponent) => Map<string, Buffer> {
-  const deferred = components.filter((c) => c.filePaths);
-  const position = new Map(deferred.map((c, i) => [c.id, i]));
+function fileBytesInBatches(store: Store, order: StoredComponent[]): (c: StoredComponent) => Map<string, Buffer> {
+  let position: Map<string, number> | undefined;
   let batch = new Map<string, Map<string, Buffer>>();
   return (c) => {
     let files = batch.get(c.id);
     if (!files) {
-      const from = position.get(c.id)!;
-      batch = store.components.fileBytes(deferred.slice(from, from + FILE_BATCH).map((d) => d.id));
+      position ??= new Map(order.map((d, i) => [d.id, i]));
+      const from = position.get(c.id) ?? 0;
+      batch = store.components.fileBytes(order.slice(from, from + FILE_BATCH).map((d) => d.id));
       files = batch.get(c.id) ?? new Map();
     }
     return files;
