@@ -214,7 +214,7 @@ class ApexOrg {
    */
   missingMethod(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>): string | undefined {
     const type = call.type.toLowerCase();
-    if (caller.variables.declared.includes(type) || this.failedClasses.has(type) || isPlatformType(call.type)) return undefined;
+    if ((!call.onVariable && caller.variables.declared.includes(type)) || this.failedClasses.has(type) || isPlatformType(call.type)) return undefined;
     const callee = callerTypes.has(type) ? caller : this.classAnalysis(call.type);
     if (!callee || callee.syntax.length || callee.variables.extended.length || callee.methods.includes(call.method.toLowerCase())) return undefined;
     return `Method does not exist or incorrect signature: void ${call.method}(${call.argumentTypes.join(', ')}) from the type ${call.type}`;

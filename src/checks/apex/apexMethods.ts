@@ -9,9 +9,14 @@ import { codeTokens, isWord, type CodeToken } from './apexTokens';
  * or a variable every declaration of the file gives one simple type), and left alone otherwise.
  */
 
-/** A static call: the class as written, the method and the position of its name, and the arguments' types. */
+/**
+ * A call on a class by its bare name, or on a variable every declaration of the file gives that class's type:
+ * the class as written, the method and the position of its name, and the arguments' types.
+ */
 export interface ApexStaticCall {
   type: string;
+  /** Made on a variable of the type (an instance method), rather than on the type itself. */
+  onVariable: boolean;
   method: string;
   argumentTypes: string[];
   lineNumber: number;
@@ -27,6 +32,10 @@ const LITERAL_TYPES = new Map<number, string>([
 const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN, ApexLexer.LBRACE]);
 /** Before these a name is no class called: a member reached, an object made, an annotation. */
 const NOT_A_CLASS_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW, ApexLexer.ATSIGN]);
+/** The methods every enum has (its type's and its values'), and those every Apex object has (lower case). */
+const ENUM_METHODS = ['values', 'valueof', 'name', 'ordinal'];
+const OBJECT_METHODS = ['equals', 'hashcode', 'tostring', 'clone'];
+
 /** After these a name before `(` is another type's method or a constructor called, not one declared here. */
 const NOT_DECLARED_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW]);
 
@@ -35,7 +44,7 @@ function simplyTypedVariables(tokens: CodeToken[]): Map<string, string | null> {
   const typed = new Map<string, string | null>();
   tokens.forEach((t, i) => {
     const type = tokens[i - 1];
-    if (t.type !== ApexLexer.Identifier || t.inQuery || !type || !AFTER_DECLARED.has(tokens[i + 1]?.type ?? -1)) return;
+    if (!isWord(t) || t.inQuery || !type || !AFTER_DECLARED.has(tokens[i + 1]?.type ?? -1)) return;
     if (type.type !== ApexLexer.Identifier && type.type !== ApexLexer.GT && type.type !== ApexLexer.RBRACK) return;
     const simple = type.type === ApexLexer.Identifier && tokens[i - 2]?.type !== ApexLexer.DOT ? type.text : null;
     const name = t.text.toLowerCase();
@@ -51,14 +60,14 @@ function argumentTypes(tokens: CodeToken[], open: number, variables: Map<string,
   for (let i = open + 1; ; i += 2) {
     const [argument, after] = [tokens[i], tokens[i + 1]];
     if (!argument || (after?.type !== ApexLexer.COMMA && after?.type !== ApexLexer.RPAREN)) return null;
-    const type = LITERAL_TYPES.get(argument.type) ?? (argument.type === ApexLexer.Identifier ? variables.get(argument.text.toLowerCase()) : null);
+    const type = LITERAL_TYPES.get(argument.type) ?? (isWord(argument) ? variables.get(argument.text.toLowerCase()) : null);
     if (!type) return null;
     types.push(type);
     if (after.type === ApexLexer.RPAREN) return types;
   }
 }
 
-/** The static calls a class or trigger makes on bare class names, once per class and method, where first made. */
+/** The calls a class or trigger makes on bare class names and on simply typed variables, once per class and method, where first made. */
 export function staticCallsMade(source: string): ApexStaticCall[] {
   const tokens = codeTokens(source);
   const variables = simplyTypedVariables(tokens);
@@ -67,10 +76,12 @@ export function staticCallsMade(source: string): ApexStaticCall[] {
     const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
     if (t.type !== ApexLexer.Identifier || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
     if (dot?.type !== ApexLexer.DOT || !isWord(method) || open?.type !== ApexLexer.LPAREN) return;
-    if (variables.has(t.text.toLowerCase())) return; // a variable's method, not a class's
+    // A variable's method is its type's, when the file gives the variable one simple type; otherwise unknown.
+    const onVariable = variables.has(t.text.toLowerCase());
+    const type = onVariable ? variables.get(t.text.toLowerCase()) : t.text;
     const types = argumentTypes(tokens, i + 3, variables);
-    const key = `${t.text}.${method.text}`.toLowerCase();
-    if (types && !calls.has(key)) calls.set(key, { type: t.text, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
+    const key = `${onVariable}.${type}.${method.text}`.toLowerCase();
+    if (type && types && !calls.has(key)) calls.set(key, { type, onVariable, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
   });
   return [...calls.values()];
 }
@@ -78,11 +89,11 @@ export function staticCallsMade(source: string): ApexStaticCall[] {
 /**
  * The methods a source may declare, in any of its classes (lower case): every name before `(` that is not
  * reached with a dot or made with `new`, so calls too, and return types the lexer reads as keywords
- * (`User owner()`) are no obstacle; and the ones every enum has.
+ * (`User owner()`) are no obstacle; and the ones every enum and every object has.
  */
 export function methodsDeclared(source: string): string[] {
   const tokens = codeTokens(source);
-  const names = new Set(['values', 'valueof']);
+  const names = new Set([...ENUM_METHODS, ...OBJECT_METHODS]);
   tokens.forEach((t, i) => {
     if (tokens[i + 1]?.type === ApexLexer.LPAREN && isWord(t) && !NOT_DECLARED_AFTER.has(tokens[i - 1]?.type ?? -1)) {
       names.add(t.text.toLowerCase());

@@ -12,26 +12,34 @@ describe('the static calls Apex makes on classes by their bare names', () => {
       '}',
     ].join('\n');
     expect(staticCallsMade(source)).toEqual([
-      { type: 'Util', method: 'run', argumentTypes: [], lineNumber: 3, columnNumber: 10 },
-      { type: 'Util', method: 'add', argumentTypes: ['String', 'Integer', 'Long', 'Decimal', 'Boolean', 'Integer', 'Thing__c'], lineNumber: 4, columnNumber: 10 },
+      { type: 'Util', onVariable: false, method: 'run', argumentTypes: [], lineNumber: 3, columnNumber: 10 },
+      { type: 'Util', onVariable: false, method: 'add', argumentTypes: ['String', 'Integer', 'Long', 'Decimal', 'Boolean', 'Integer', 'Thing__c'], lineNumber: 4, columnNumber: 10 },
     ]);
   });
 
-  it('leaves alone calls whose arguments\' types are not certain, variables\' methods, chains and queries', () => {
+  it('finds calls on a variable the file gives one simple type as calls on that type', () => {
+    expect(staticCallsMade('public class A {\n  Helper helper { get; set; }\n  void m() { helper.run(2); }\n}\n')).toEqual([
+      { type: 'Helper', onVariable: true, method: 'run', argumentTypes: ['Integer'], lineNumber: 3, columnNumber: 21 },
+    ]);
+  });
+
+  it('leaves alone calls whose arguments\' types are not certain, variables of several or generic types, chains and queries', () => {
     expect(staticCallsMade([
       'public class A {',
       '  Helper helper { get; set; }',
+      '  List<Helper> helpers;',
+      '  void n(Other helper) { helpers.add(1); }',
       '  void m(List<String> names, Object o) {',
       '    Util.a(names); Util.b(o.toString()); Util.c(null); Util.d(1 + 2);',
       '    helper.run(); this.x.run(); ns.Util.run(); new Util().run();',
       '    List<Account> l = [SELECT Id FROM Account WHERE Name = :Util.name()];',
       '  }',
       '}',
-    ].join('\n')).map((c) => `${c.type}.${c.method}`)).toEqual([]);
+    ].join('\n')).map((c) => `${c.type}.${c.method}`)).toEqual(['Object.toString']); // o.toString() is certain: o is an Object
   });
 
-  it('lists the methods a source may declare, with the enums\' own', () => {
+  it('lists the methods a source may declare, with the enums\' and every object\'s own', () => {
     expect(methodsDeclared('public class A { public static User owner() { return helper(); } void run(Integer n) { new B().go(); x.y(); } }').sort())
-      .toEqual(['helper', 'owner', 'run', 'valueof', 'values']);
+      .toEqual(['clone', 'equals', 'hashcode', 'helper', 'name', 'ordinal', 'owner', 'run', 'tostring', 'valueof', 'values']);
   });
 });
