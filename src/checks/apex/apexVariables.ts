@@ -69,6 +69,7 @@ function skippedRanges(tokens: CodeToken[]): boolean[] {
   return skipped;
 }
 
+/** The names a class or trigger declares, those it uses as values without declaring them, and what it extends. */
 export function apexVariables(source: string): ApexVariables {
   const tokens = codeTokens(source);
   const skipped = skippedRanges(tokens);
