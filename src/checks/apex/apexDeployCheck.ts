@@ -136,6 +136,7 @@ class ApexOrg {
   private readonly declaredBy = new Map<string, Set<string> | null>();
   /** The org's classes this deploy does not carry, checked again: their first problem, or null when they still compile. */
   private readonly storedProblems = new Map<string, string | null>();
+  private readonly storedSources = new Map<string, string | null>();
   private touched: RegExp | undefined;
 
   constructor(private readonly plan: DeployPlan, private readonly ctx: PlannerContext, private readonly failedClasses: Map<string, FailedClass>) {
@@ -170,10 +171,9 @@ class ApexOrg {
     const k = name.toLowerCase();
     if (!this.storedProblems.has(k)) {
       this.storedProblems.set(k, null); // a class naming itself, or a cycle, is not broken by it
-      const stored = this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name);
-      const file = sourceFile(stored?.files);
-      if (stored && file && this.touchedBy().test(file.source)) {
-        const [first] = unitFindings(stored.fullName, analyseApex(file.source, 'class'), this);
+      const source = this.storedSource(name);
+      if (source !== null && this.touchedBy().test(source)) {
+        const [first] = unitFindings(name, analyseApex(source, 'class'), this);
         this.storedProblems.set(k, first ? first.problem : null);
       }
     }
@@ -222,9 +222,17 @@ class ApexOrg {
 
   /** A class of the org after the deploy, analysed: this deploy's version, else the stored one. */
   private classAnalysis(name: string): ApexAnalysis | undefined {
-    const source = this.added.get(name.toLowerCase())
-      ?? (this.has('ApexClass', name) ? sourceFile(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files)?.source : undefined);
-    return source === undefined ? undefined : analyseApex(source, 'class');
+    const source = this.added.get(name.toLowerCase()) ?? (this.has('ApexClass', name) ? this.storedSource(name) : null);
+    return source === null ? undefined : analyseApex(source, 'class');
+  }
+
+  /** A class's source as the org stores it, or null: read once a round, however many classes call it. */
+  private storedSource(name: string): string | null {
+    const k = name.toLowerCase();
+    if (!this.storedSources.has(k)) {
+      this.storedSources.set(k, sourceFile(this.ctx.store.components.get(this.ctx.org.id, 'ApexClass', name)?.files)?.source ?? null);
+    }
+    return this.storedSources.get(k)!;
   }
 
   private declaredByClass(name: string, depth: number): Set<string> | null {
