@@ -1,5 +1,6 @@
 import type * as SoqlParser from '@jetstreamapp/soql-parser-js';
 import type { FieldType, Query } from '@jetstreamapp/soql-parser-js';
+import { atFirstUse } from '../atFirstUse';
 import type { Caller } from '../store/orgs';
 
 /**
@@ -47,9 +48,8 @@ export const invalidType = (object: string): QueryAnswer => refusal('INVALID_TYP
 const invalidField = (field: string, object: string): QueryAnswer => refusal('INVALID_FIELD',
   `No such column '${field}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
 
-let parser: typeof SoqlParser | undefined;
 /** The grammar, loaded at the first query: it takes a tenth of a second or more, which a start should not pay. */
-const soqlParser = () => (parser ??= require('@jetstreamapp/soql-parser-js') as typeof SoqlParser);
+const soqlParser = atFirstUse(() => require('@jetstreamapp/soql-parser-js') as typeof SoqlParser);
 
 export function runSoql(q: string | undefined, table: (name: string) => SObjectTable | undefined, caller: Caller, recordUrl: (type: string, id: unknown) => string): QueryAnswer {
   if (!q || !q.trim()) return refusal('MALFORMED_QUERY', 'A query string (q) is required');

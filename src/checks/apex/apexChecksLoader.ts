@@ -1,3 +1,4 @@
+import { atFirstUse } from '../../atFirstUse';
 import type * as ApexMethods from './apexMethods';
 import type * as ApexQueryFields from './apexQueryFields';
 import type * as ApexSyntax from './apexSyntax';
@@ -10,11 +11,6 @@ import type * as ApexVariables from './apexVariables';
  * The Apex checks are loaded at their first use: the ANTLR grammar they parse with takes about a fifth of a
  * second to load, which a server starting, or one whose deploys carry no Apex, should not pay.
  */
-const atFirstUse = <T>(load: () => T): (() => T) => {
-  let loaded: T | undefined;
-  return () => (loaded ??= load());
-};
-
 export const apexTokens = atFirstUse(() => require('./apexTokens') as typeof ApexTokens);
 export const apexSyntax = atFirstUse(() => require('./apexSyntax') as typeof ApexSyntax);
 export const apexTypeReferences = atFirstUse(() => require('./apexTypeReferences') as typeof ApexTypeReferences);

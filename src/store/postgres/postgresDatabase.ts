@@ -1,11 +1,11 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { atFirstUse } from '../../atFirstUse';
 import type { SqlDatabase, SqlStatement } from '../sqlDatabase';
 import { inlineParameters, toPostgresPlaceholders } from './placeholders';
 import { POSTGRES_MIGRATIONS } from './postgresSchema';
 
 /** pg's own quoting of a literal, loaded with the first PostgreSQL store: a server on SQLite never loads pg (80 ms). */
-let quote: ((value: string) => string) | undefined;
-const escapeLiteral = () => (quote ??= (require('pg') as typeof import('pg')).escapeLiteral);
+const escapeLiteral = atFirstUse(() => (require('pg') as typeof import('pg')).escapeLiteral);
 
 /** The connection thread beats this often; the waiting thread takes it for dead after this long without a beat. */
 const HEARTBEAT_MS = 500;
