@@ -1,9 +1,8 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { Faults } from '../errors';
-import { invalidCharacterIn, XmlLimits } from '../package/xmlBounds';
+import { invalidCharacterAt } from '../package/xmlBounds';
+import { scanXml, XmlSyntaxError, type XmlElement } from '../package/xmlScanner';
 import { element, type XmlNode } from '../package/xmlTree';
 import { METADATA_NS, type FieldDef, type WsdlSchema } from './wsdlSchema';
-import { setAsideLargeText } from './largeText';
 import type { DecodedPayload } from './zipFileAside';
 import { XML_BODY, XSI_TYPE } from './xmlWriter';
 
@@ -17,212 +16,98 @@ export interface MetadataRequest {
   input: Record<string, unknown>;
 }
 
-/**
- * One open element: a complex value being filled, a simple value's text, or a node of an undeclared
- * type's record. Every frame has every field, set in the same order, so that the reader's accesses
- * see one shape (objects of varying shapes made this the costliest part of a small read).
- */
-class Frame {
-  /** The field it fills in its parent (absent for the operation and headers). */
-  field: FieldDef | undefined = undefined;
-  /** Complex: the fields of its type, the type's name for messages, and the value being built. */
-  fields: FieldDef[] | undefined = undefined;
-  owner: string | undefined = undefined;
-  value: Record<string, unknown> | undefined = undefined;
-  aliases: Record<string, string> | undefined = undefined;
-  xsiType: string | undefined = undefined;
-  /** A record of a type the WSDL does not declare: its child nodes, kept as XML (package/xmlTree.ts). */
-  nodes: XmlNode[] | undefined = undefined;
-  /** Simple, or generic: its text so far. */
-  text = '';
-  nil = false;
-  /** An unknown header, or an element under xsi:nil: read and dropped. */
-  skip = false;
-  /** A header: children it does not declare are skipped, as SOAP stacks do with headers. */
-  lenient = false;
-
-  constructor(readonly name: string) {}
-
-  static skipped(name: string): Frame {
-    const frame = new Frame(name);
-    frame.skip = true;
-    return frame;
-  }
-}
-
-const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
-
-function attribute(tag: SaxesTagPlain, name: string): string | undefined {
-  for (const qname in tag.attributes) if (localName(qname) === name) return tag.attributes[qname];
+/** An attribute by its local name, whatever its prefix (`xsi:nil`, `xsi:type`). */
+function attribute(el: XmlElement, name: string): string | undefined {
+  for (const qname in el.attributes) if (qname.slice(qname.indexOf(':') + 1) === name) return el.attributes[qname];
   return undefined;
 }
 
+const isNil = (el: XmlElement) => attribute(el, 'nil') === 'true';
+const malformedAt = (problem: string, line: number, column: number) => Faults.malformedRequest(`${problem} at [row,col]: [${line},${column}]`);
 const invalidValue = (value: string, type: string) => Faults.malformedRequest(`'${value}' is not a valid value for the type xsd:${type}`);
+const unexpectedElement = (name: string) => Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
+const notAnEnvelope = () => Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
+const notOneOperation = () => Faults.malformedRequest('The SOAP Body must hold exactly one operation element');
 
 /**
- * Reads a Metadata API SOAP request in one pass: saxes checks the XML as it streams through, and
- * each element is decoded by the WSDL as it closes (booleans, numbers, enums and arrays where the
- * schema says so), with no tree built in between. Unknown elements and bad values are refused with
- * the fault the real service's SOAP stack gives; `aliasesOf` names the variant child names some
- * clients send (jsforce's `request` for `retrieveRequest`). Nesting and attributes per element are
- * bounded as in metadata files (package/xmlBounds.ts), so no message costs more than its length, and
- * a deploy's large base64 ZipFile goes around the parser (largeText.ts).
+ * Reads a Metadata API SOAP request: the message is scanned once into elements (package/xmlScanner.ts,
+ * which checks it is well formed and bounds its nesting and attributes, so no message costs more than
+ * its length, and reads long text such as a record's base64 content with native searches), and each
+ * element is decoded by the WSDL (booleans, numbers, enums and arrays where the schema says so).
+ * Unknown elements and bad values are refused with the fault the real service's SOAP stack gives;
+ * `aliasesOf` names the variant child names some clients send (jsforce's `request` for
+ * `retrieveRequest`). Namespaces are not checked: elements are matched by local name, as before any
+ * client was seen to need more. A deploy's ZipFile arrives decoded apart (zipFileAside.ts).
  */
 export class RequestReader {
   constructor(private readonly schema: WsdlSchema, private readonly aliasesOf: (operation: string) => Record<string, string> | undefined = () => undefined) {}
 
   /** `zipFile`: a deploy's ZipFile taken out of the message as it arrived, its placeholder in `xml`. */
   read(xml: string, zipFile?: DecodedPayload): MetadataRequest {
-    const parser = new SaxesParser({ xmlns: false, position: true });
-    const stack: Frame[] = [];
+    const envelope = scanMessage(xml);
+    if (envelope.local !== 'Envelope') throw notAnEnvelope();
     const headers: Record<string, Record<string, unknown>> = {};
-    let operation: string | undefined;
-    let input: Record<string, unknown> | undefined;
-    let root = false;
-    let inHeader = false;
-    let inBody = false;
-
-    parser.on('error', (err) => {
-      // A character XML excludes is named as the JDK's parser (the real service's) names it.
-      const bad = /disallowed character/.test(err.message) ? invalidCharacterIn(xml) : undefined;
-      throw Faults.malformedRequest(`${bad ?? err.message.replace(/^\d+:\d+: /, '')} at [row,col]: [${parser.line},${parser.column}]`);
-    });
-    parser.on('doctype', () => { throw Faults.malformedRequest('DOCTYPE is not allowed in a SOAP message'); });
-    let depth = 0;
-    let attributes = 0;
-    let opening = '';
-    const outOfBounds = (problem: string) => Faults.malformedRequest(`${problem} at [row,col]: [${parser.line},${parser.column}]`);
-    parser.on('opentagstart', (tag) => { attributes = 0; opening = tag.name; });
-    parser.on('attribute', () => {
-      if (++attributes > XmlLimits.maxAttributes) {
-        throw outOfBounds(`Element "${opening}" has more than "${XmlLimits.maxAttributes}" attributes, "${XmlLimits.maxAttributes}" is the limit imposed by Localforce.`);
+    let operation: XmlElement | undefined;
+    for (const part of envelope.children) {
+      if (part.local === 'Header') {
+        for (const header of part.children) {
+          const fields = this.schema.elementFields(header.local);
+          // A header the WSDL does not declare is skipped, and so are a declared one's unknown children, as SOAP stacks do.
+          if (fields) headers[header.local] = this.complex(header, fields, header.local, zipFile, undefined, true);
+        }
+      } else if (part.local === 'Body') {
+        if (operation || part.children.length > 1) throw notOneOperation();
+        operation = part.children[0];
       }
-    });
-    parser.on('opentag', (tag) => {
-      if (!tag.isSelfClosing && ++depth > XmlLimits.maxDepth) {
-        throw outOfBounds(`The element "${tag.name}" has a depth of "${depth}" that exceeds the limit "${XmlLimits.maxDepth}" imposed by Localforce.`);
-      }
-      const name = localName(tag.name);
-      const top = stack[stack.length - 1];
-      if (top) return stack.push(this.child(top, name, tag));
-      if (!root) {
-        if (name !== 'Envelope') throw Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
-        root = true;
-        return;
-      }
-      if (!inHeader && !inBody) {
-        if (name === 'Header') inHeader = true;
-        else if (name === 'Body') inBody = true;
-        return;
-      }
-      if (inBody) {
-        if (operation !== undefined) throw Faults.malformedRequest('The SOAP Body must hold exactly one operation element');
-        operation = name;
-        const fields = this.schema.elementFields(name);
-        if (!fields) throw Faults.noSuchOperation(name);
-        return stack.push(this.complex(name, fields, name, undefined, this.aliasesOf(name)));
-      }
-      const fields = this.schema.elementFields(name);
-      const header = fields ? this.complex(name, fields, name) : Frame.skipped(name);
-      header.lenient = true;
-      stack.push(header);
-    });
-    const aside = setAsideLargeText(xml);
-    parser.on('text', (text) => { if (stack.length) stack[stack.length - 1]!.text += aside.text(text); });
-    parser.on('cdata', (text) => { if (stack.length) stack[stack.length - 1]!.text += text; });
-    parser.on('closetag', (tag) => {
-      if (!tag.isSelfClosing) depth--;
-      const frame = stack.pop();
-      if (!frame) {
-        if (inHeader) inHeader = false;
-        else if (inBody) inBody = false;
-        return;
-      }
-      const value = this.finish(frame, zipFile);
-      const parent = stack[stack.length - 1];
-      if (parent) return this.assign(parent, frame, value);
-      if (frame.skip) return;
-      if (inBody) input = value as Record<string, unknown>;
-      else headers[frame.name] = value as Record<string, unknown>;
-    });
-    parser.write(aside.xml).close();
-    if (!root) throw Faults.malformedRequest(`The message is not a SOAP envelope: expected {${SOAP_ENV}}Envelope`);
-    if (operation === undefined || !input) throw Faults.malformedRequest('The SOAP Body must hold exactly one operation element');
-    return { operation, headers, input };
+    }
+    if (!operation) throw notOneOperation();
+    const name = operation.local;
+    const fields = this.schema.elementFields(name);
+    if (!fields) throw Faults.noSuchOperation(name);
+    return { operation: name, headers, input: this.complex(operation, fields, name, zipFile, this.aliasesOf(name)) };
   }
 
-  private complex(name: string, fields: FieldDef[], owner: string, field?: FieldDef, aliases?: Record<string, string>): Frame {
+  /** A value of a complex type: each child by the field it names, arrays where the field is many. */
+  private complex(el: XmlElement, fields: FieldDef[], owner: string, zipFile?: DecodedPayload, aliases?: Record<string, string>, lenient = false): Record<string, unknown> {
     const value: Record<string, unknown> = {};
     for (const f of fields) if (f.many) value[f.name] = [];
-    const frame = new Frame(name);
-    frame.field = field;
-    frame.fields = fields;
-    frame.owner = owner;
-    frame.value = value;
-    frame.aliases = aliases;
-    return frame;
-  }
-
-  /** A frame without fields of its own: a simple value, or (with `nodes`) an element kept as XML. */
-  private simpleFrame(name: string, field: FieldDef | undefined, nil: boolean, nodes?: XmlNode[], xsiType?: string): Frame {
-    const frame = new Frame(name);
-    frame.field = field;
-    frame.nil = nil;
-    frame.nodes = nodes;
-    frame.xsiType = xsiType;
-    return frame;
-  }
-
-  /** The frame of an element opened inside `parent`. */
-  private child(parent: Frame, name: string, tag: SaxesTagPlain): Frame {
-    if (parent.skip || parent.nil) return Frame.skipped(name);
-    if (parent.nodes) return this.simpleFrame(name, undefined, attribute(tag, 'nil') === 'true', []);
-    if (!parent.fields) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
-    const fieldName = parent.aliases?.[name] ?? name;
-    const field = parent.fields.find((f) => f.name === fieldName);
-    if (!field && parent.lenient) return Frame.skipped(name);
-    if (!field) throw Faults.malformedRequest(`Unexpected element {${METADATA_NS}}${name} during simple type deserialization`);
-    if (!field.many && Object.prototype.hasOwnProperty.call(parent.value, field.name)) {
-      throw Faults.malformedRequest(`Element {${METADATA_NS}}${name} may occur only once in ${parent.owner}`);
+    for (const child of el.children) {
+      const name = child.local;
+      const fieldName = aliases?.[name] ?? name;
+      const field = fields.find((f) => f.name === fieldName);
+      if (!field) {
+        if (lenient) continue;
+        throw unexpectedElement(name);
+      }
+      if (!field.many && Object.prototype.hasOwnProperty.call(value, field.name)) {
+        throw Faults.malformedRequest(`Element {${METADATA_NS}}${name} may occur only once in ${owner}`);
+      }
+      const v = this.fieldValue(child, field, zipFile);
+      if (field.many) { if (v !== null) (value[field.name] as unknown[]).push(v); } else value[field.name] = v;
     }
-    const nil = attribute(tag, 'nil') === 'true';
-    if (nil || !field.complex) return this.simpleFrame(name, field, nil);
+    const text = el.text.trim();
+    if (text !== '') throw Faults.malformedRequest(`Unexpected text '${text.slice(0, 40)}' in element ${owner}`);
+    return value;
+  }
+
+  /** The value of an element standing for `field`: null for xsi:nil. */
+  private fieldValue(el: XmlElement, field: FieldDef, zipFile?: DecodedPayload): unknown {
+    if (isNil(el)) return null;
+    if (!field.complex) {
+      if (el.children.length) throw unexpectedElement(el.children[0]!.local);
+      return this.simple(el.text.trim(), field, zipFile);
+    }
     // xsi:type names a subtype (`Certificate` for `Metadata`); its prefix, if any, is the metadata namespace.
-    const declared = attribute(tag, 'type')?.split(':').pop();
+    const declared = attribute(el, 'type')?.split(':').pop();
     // A metadata type our WSDL does not declare: kept as its XML, for the operation to read by the type's registry entry.
-    if (declared && field.type === 'Metadata' && !this.schema.isComplex(declared)) return this.simpleFrame(name, field, nil, [], declared);
+    if (declared && field.type === 'Metadata' && !this.schema.isComplex(declared)) return genericRecord(nodesOf(el), declared);
     if (declared && (!this.schema.isComplex(declared) || !this.schema.isSubtypeOf(declared, field.type))) {
       throw Faults.invalidType(`Unable to find type {${METADATA_NS}}${declared}, or it is not a kind of ${field.type}`);
     }
     const type = declared ?? field.type;
-    const frame = this.complex(name, this.schema.fieldsOf(type), type, field);
-    frame.xsiType = declared;
-    return frame;
-  }
-
-  /** A closed element's value. */
-  private finish(frame: Frame, zipFile?: DecodedPayload): unknown {
-    if (frame.skip) return undefined;
-    if (frame.nil) return null;
-    if (frame.nodes) return frame.field ? genericRecord(frame) : frame;
-    if (frame.value) {
-      const text = frame.text.trim();
-      if (text !== '') throw Faults.malformedRequest(`Unexpected text '${text.slice(0, 40)}' in element ${frame.owner}`);
-      if (frame.xsiType) Object.defineProperty(frame.value, XSI_TYPE, { value: frame.xsiType, enumerable: false });
-      return frame.value;
-    }
-    return this.simple(frame.text.trim(), frame.field!, zipFile);
-  }
-
-  private assign(parent: Frame, frame: Frame, value: unknown): void {
-    if (frame.skip || parent.skip || parent.nil) return;
-    if (parent.nodes) {
-      // Inside a generic record: xsi:nil is how clients clear a field, so a nil field is left out.
-      if (!frame.nil) parent.nodes.push(element(frame.name, nodesOf(frame)));
-      return;
-    }
-    const field = frame.field!;
-    if (field.many) { if (value !== null) (parent.value![field.name] as unknown[]).push(value); } else parent.value![field.name] = value;
+    const value = this.complex(el, this.schema.fieldsOf(type), type, zipFile);
+    if (declared) Object.defineProperty(value, XSI_TYPE, { value: declared, enumerable: false });
+    return value;
   }
 
   private simple(text: string, field: FieldDef, zipFile?: DecodedPayload): unknown {
@@ -263,10 +148,25 @@ export class RequestReader {
   }
 }
 
-/** A generic element's children as ordered nodes: its child elements, or its (trimmed) text. */
-function nodesOf(frame: Frame): XmlNode[] {
-  if (frame.nodes!.length) return frame.nodes!;
-  const text = frame.text.trim();
+/**
+ * The message's elements, or the client's fault: the first character XML excludes, or the first way it
+ * is not well formed, in the JDK parser's words (the real service's) with its row and column.
+ */
+function scanMessage(xml: string): XmlElement {
+  const invalid = invalidCharacterAt(xml);
+  if (invalid) throw malformedAt(invalid.problem, invalid.line, invalid.column);
+  try {
+    return scanXml(xml);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) throw malformedAt(err.problem, err.line, err.column);
+    throw err;
+  }
+}
+
+/** An element of a generic record as ordered nodes: its child elements (a nil one left out: it is how clients clear a field), or its trimmed text. */
+function nodesOf(el: XmlElement): XmlNode[] {
+  if (el.children.length) return el.children.filter((c) => !isNil(c)).map((c) => element(c.local, nodesOf(c)));
+  const text = el.text.trim();
   return text === '' ? [] : [{ '#text': text } as unknown as XmlNode];
 }
 
@@ -277,14 +177,13 @@ const textOfNode = (node: XmlNode | undefined, name: string): string | undefined
 };
 
 /** A record of a type the WSDL does not declare: fullName and content as values, every field as XML. */
-function genericRecord(frame: Frame): Record<string, unknown> {
-  const body = frame.nodes!;
+function genericRecord(body: XmlNode[], xsiType: string): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   const fullName = textOfNode(body.find((n) => 'fullName' in n), 'fullName');
   const content = textOfNode(body.find((n) => 'content' in n), 'content');
   if (fullName !== undefined) record.fullName = fullName;
   if (content !== undefined) record.content = content;
-  Object.defineProperty(record, XSI_TYPE, { value: frame.xsiType, enumerable: false });
+  Object.defineProperty(record, XSI_TYPE, { value: xsiType, enumerable: false });
   Object.defineProperty(record, XML_BODY, { value: body, enumerable: false });
   return record;
 }

@@ -36,7 +36,6 @@ export class ZipFileAside {
   private length = 0;
   private invalid = false;
   private head = '';
-  private readonly marker = `lfzip${randomBytes(6).toString('hex')}`;
   private decoded?: DecodedPayload;
 
   /** `expectedBytes`: the message's declared length, which bounds the decoded size. */
@@ -78,8 +77,10 @@ export class ZipFileAside {
     const rest = bytes.subarray(lt);
     if (this.head === '' && this.carry === '') return [rest]; // nothing but blank space: the reader sees CDATA or nothing
     if (this.carry) this.write(this.carry);
-    this.decoded = { marker: this.marker, head: this.head, bytes: this.invalid || !this.buffer ? undefined : this.buffer.subarray(0, this.length) };
-    return [Buffer.from(this.marker, 'latin1'), rest];
+    // Made for a message that has a ZipFile, not for every message: random bytes cost as much as a small read.
+    const marker = `lfzip${randomBytes(6).toString('hex')}`;
+    this.decoded = { marker, head: this.head, bytes: this.invalid || !this.buffer ? undefined : this.buffer.subarray(0, this.length) };
+    return [Buffer.from(marker, 'latin1'), rest];
   }
 
   private decode(bytes: Buffer): void {

@@ -88,11 +88,41 @@ describe('RequestReader', () => {
   });
 
   it.each([
-    ['<describeMetadata><asOfVersion>66.0</describeMetadata>', /^unexpected close tag\. at \[row,col\]: \[1,\d+\]$/],
+    ['<describeMetadata><asOfVersion>66.0</describeMetadata>', /^The element type "asOfVersion" must be terminated by the matching end-tag "<\/asOfVersion>"\. at \[row,col\]: \[1,\d+\]$/],
     ['<describeMetadata/><describeMetadata/>', /^The SOAP Body must hold exactly one operation element$/],
-    ['<describeMetadata><asOfVersion>&foo;</asOfVersion></describeMetadata>', /undefined entity/],
+    ['', /^The SOAP Body must hold exactly one operation element$/],
+    ['<describeMetadata><asOfVersion>&foo;</asOfVersion></describeMetadata>', /^The entity "foo" was referenced, but not declared\. at \[row,col\]: \[1,\d+\]$/],
+    ['<describeMetadata><asOfVersion>6\u000b</asOfVersion></describeMetadata>', /^An invalid XML character \(Unicode: 0xB\) was found in the content of the document\. at \[row,col\]: \[1,\d+\]$/],
+    ['<x:describeMetadata/>', /^The prefix "x" for element "x:describeMetadata" is not bound\. at \[row,col\]: \[1,\d+\]$/],
+    ['<describeMetadata>66.0</describeMetadata>', /^Unexpected text '66\.0' in element describeMetadata$/],
+    ['<describeMetadata><asOfVersion><a/></asOfVersion></describeMetadata>', /^Unexpected element \{http:\/\/soap\.sforce\.com\/2006\/04\/metadata\}a during simple type deserialization$/],
   ])('refuses the malformed %s', (inner, message) => {
     expect(() => read(body(inner))).toThrow(message);
+  });
+
+  it('refuses a message that is not a SOAP envelope, and a DOCTYPE', () => {
+    expect(() => reader.read('<Envelopes/>')).toThrow(/not a SOAP envelope/);
+    expect(() => reader.read(`<!DOCTYPE x [<!ENTITY e "x">]>${body('<describeMetadata/>')}`)).toThrow(/^DOCTYPE is disallowed .* at \[row,col\]: \[1,1\]$/);
+  });
+
+  it('refuses nesting and attributes beyond the bounds, before reading further', () => {
+    const deep = `${'<a>'.repeat(120)}${'</a>'.repeat(120)}`;
+    expect(() => read(body(`<describeMetadata>${deep}</describeMetadata>`))).toThrow(/has a depth of "101" that exceeds the limit "100"/);
+    const attributes = Array.from({ length: 70 }, (_, i) => `a${i}="x"`).join(' ');
+    expect(() => read(body(`<describeMetadata ${attributes}/>`))).toThrow(/has more than "64" attributes/);
+  });
+
+  it('reads a large base64 value whole, with surrounding whitespace trimmed, and still refuses a broken envelope around one', () => {
+    const zip = 'UEsDBBQAAAAIAA'.repeat(100_000);
+    const request = reader.read(body(`<deploy><ZipFile>\n${zip}\n</ZipFile><DeployOptions><checkOnly>true</checkOnly></DeployOptions></deploy>`));
+    expect(request.input.ZipFile).toBe(zip);
+    expect((request.input.DeployOptions as Record<string, unknown>).checkOnly).toBe(true);
+    expect(() => reader.read(body(`<deploy><ZipFile>${zip}</ZipFile>`))).toThrow(/\[row,col\]/);
+  });
+
+  it('decodes entities in text', () => {
+    const read3000 = read(body(`<listMetadata><queries><type>${'&amp;'.repeat(3000)}</type></queries></listMetadata>`));
+    expect((read3000.queries as { type: string }[])[0]!.type).toBe('&'.repeat(3000));
   });
 
   it.each([
