@@ -2,8 +2,10 @@
 /*
  * Derives Localforce's table of the Apex library (src/checks/apex/apexLibrary.json): the namespaces of the
  * platform's Apex types with the types each holds (System.String, Database.Batchable, ConnectApi.FeedItem…),
- * and the standard sObjects (Account, AccountShare, ContactChangeEvent…). The deploy's Apex check reads it to
- * tell a type the platform has from one that exists nowhere (`Invalid type: X`).
+ * the standard sObjects (Account, AccountShare, ContactChangeEvent…), and for each type a file declares at its top
+ * level, the class it extends and the names of its methods (lower case, static and instance alike). The deploy's
+ * Apex check reads it to tell a type the platform has from one that exists nowhere (`Invalid type: X`), and a
+ * method a platform type has from one it has not (`Method does not exist or incorrect signature: …`).
  *
  * The facts come from apex-dev-tools' stub libraries (BSD-3-Clause), which the apex-ls analyser reads: one Java
  * file per Apex type in `standard-types` (src/main/java/…/standardtypes/<Namespace>/<Type>.java, types nested
@@ -22,6 +24,30 @@ const SOBJECT = /^src\/main\/java\/io\/github\/apexdevtools\/sobjecttypes\/(\w+)
 /** A type declared inside another in a stub file (indented: the file's own type starts at the margin). */
 const NESTED = /^[ \t]+(?:public |global )?(?:static |final |abstract |virtual )*(?:class|interface|enum) (\w+)/gm;
 
+/** The top-level type of a stub file: its kind, name and the class it extends. */
+const TOP_LEVEL = /^(?:public |global )?(?:static |final |abstract |virtual )*(class|interface|enum) (\w+)(?:<[^{]*?>)?(?: extends ([\w.]+))?/m;
+/** A method declared in the top-level type's body: modifiers, a return type (generic or array), its name and `(`. */
+const METHOD = /^\s*(?:(?:public|global|protected|private|static|final|abstract|virtual|override|default|native)\s+)*(?:<[^>]*>\s+)?[\w.$]+(?:<.*>)?(?:\[\])*\s+(\w+)\$?\s*\(/;
+
+/**
+ * The methods of a stub file's top-level type: declarations on the lines at brace depth 1, so that nested types'
+ * methods are left out (stub bodies open and close on their own line). Java's reserved words are written with a
+ * `$` after them (`equals$`): the Apex name is without it.
+ */
+function topLevelMethods(source) {
+  const methods = new Set();
+  let depth = 0;
+  for (const line of source.split('\n')) {
+    const code = line.replace(/\/\/.*$/, '');
+    if (depth === 1) {
+      const m = METHOD.exec(code);
+      if (m) methods.add(m[1].toLowerCase());
+    }
+    for (const c of code) depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+  }
+  return [...methods].sort();
+}
+
 const [standardDir, sobjectDir] = process.argv.slice(2);
 if (!standardDir || !sobjectDir) {
   console.error('usage: node scripts/derive-apex-library.js <git-dir of standard-types> <git-dir of sobject-types>');
@@ -33,13 +59,19 @@ const described = (dir) => git(dir, 'log', '-1', '--format=%H %cs').trim();
 const version = (dir) => /<version>(\d+\.\d+\.\d+)<\/version>/.exec(git(dir, 'show', 'HEAD:pom.xml'))?.[1];
 
 const namespaces = {};
+const members = {};
 for (const path of files(standardDir)) {
   const m = STANDARD.exec(path);
   if (!m) continue;
   const [, namespace, type] = m;
   const names = (namespaces[namespace] ??= new Set());
   names.add(type);
-  for (const [, nested] of git(standardDir, 'show', `HEAD:${path}`).matchAll(NESTED)) names.add(nested);
+  const source = git(standardDir, 'show', `HEAD:${path}`);
+  for (const [, nested] of source.matchAll(NESTED)) names.add(nested);
+  const top = TOP_LEVEL.exec(source);
+  if (top && top[2] === type) {
+    members[`${namespace}.${type}`] = { kind: top[1], ...(top[3] ? { extends: top[3] } : {}), methods: topLevelMethods(source) };
+  }
 }
 const sobjects = files(sobjectDir).map((path) => SOBJECT.exec(path)?.[1]).filter(Boolean).sort();
 
@@ -50,6 +82,7 @@ const table = {
   },
   namespaces: Object.fromEntries(Object.keys(namespaces).sort().map((ns) => [ns, [...namespaces[ns]].sort()])),
   sobjects,
+  members: Object.fromEntries(Object.keys(members).sort().map((k) => [k, members[k]])),
 };
 writeFileSync(OUT, `${JSON.stringify(table, null, 0)}\n`);
 const typeCount = Object.values(table.namespaces).reduce((n, names) => n + names.length, 0);

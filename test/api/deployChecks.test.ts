@@ -163,6 +163,31 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
       .toEqual(['Invalid type: Triangle', 'Variable does not exist: edges']);
   });
 
+  it('checks a call on a platform type by its methods, unless a class, a nested type, a variable or an inherited field may shadow the name', async () => {
+    const org = await createOrg(server);
+    const orgConn = tokenConnection(server, org.accessToken);
+    const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
+    // The org's own Approval class shadows System.Approval; Limits is a field Base declares; `test` is a String in one method only.
+    const base = {
+      'classes/Approval.cls': 'public class Approval {\n    public static void submitAll() {}\n}\n', 'classes/Approval.cls-meta.xml': meta,
+      'classes/Base.cls': 'public virtual class Base {\n    protected Counter Limits = new Counter();\n    public class Counter { public Integer spent() { return 0; } }\n}\n', 'classes/Base.cls-meta.xml': meta,
+    };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf({ ...base, 'package.xml': manifest({ ApexClass: ['Approval', 'Base'] }, '66.0') })))).toEqual([]);
+    const probe = (body: string) => ({
+      'classes/Probe.cls': `public class Probe extends Base {\n    static void named() { String test = 'x'; }\n${body}}\n`,
+      'classes/Probe.cls-meta.xml': meta,
+      'package.xml': manifest({ ApexClass: ['Probe'] }, '66.0'),
+    });
+    const accepted = probe("    void calls() {\n        Test.startTest();\n        Approval.submitAll();\n        Integer n = Limits.spent();\n        System.assertEquals(1, n);\n        String s = 'a';\n        s = s.toUpperCase();\n    }\n");
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(accepted), { checkOnly: true }))).toEqual([]);
+    // `Test.beginTest()` is not checked: the file declares a variable `test`.
+    const refused = probe("    void calls() {\n        System.debugg('x');\n        Test.beginTest();\n        String s = 'a';\n        s.toUpperCasee();\n    }\n");
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(refused), { checkOnly: true })).map((f) => [f.problem, f.lineNumber, f.columnNumber])).toEqual([
+      ['Method does not exist or incorrect signature: void debugg(String) from the type System', 4, 16],
+      ['Method does not exist or incorrect signature: void toUpperCasee() from the type String', 7, 11],
+    ]);
+  });
+
   it('fails a class naming one of the org\'s that the deploy breaks, as an invalid dependent; the deploy that breaks it alone passes', async () => {
     const org = await createOrg(server);
     const orgConn = tokenConnection(server, org.accessToken);

@@ -3,7 +3,7 @@ import { META } from '../../metadata/layout/componentPaths';
 import { failEach, type Problem } from '../failEach';
 import { deletedKeys, orgAfterDeploy, type OrgHas } from '../orgAfterDeploy';
 import { analyseApex, type ApexAnalysis } from './apexAnalysis';
-import { isPlatformType } from './apexLibrary';
+import { isPlatformType, platformMethods } from './apexLibrary';
 import type { ApexStaticCall } from './apexMethods';
 import type { ApexQueryField } from './apexQueryFields';
 import type { ApexUnitKind } from './apexSyntax';
@@ -70,7 +70,7 @@ function unitFindings(fullName: string, analysis: ApexAnalysis, org: ApexOrg): F
   // A call on a class already reported missing is not reported again.
   const calls = analysis.staticCalls.filter((call) => !missing.has(call.type.toLowerCase()) && !inherited?.has(call.type.toLowerCase()))
     .flatMap((call): Finding[] => {
-      const problem = org.missingMethod(call, analysis, own);
+      const problem = org.missingMethod(call, analysis, own, inherited);
       return problem ? [{ at: call, problem }] : [];
     });
   return [...customNameFindings(analysis, org), ...bare, ...calls];
@@ -208,16 +208,42 @@ class ApexOrg {
   }
 
   /**
-   * The org's words for a static call to a method the org's class does not declare, else undefined. Calls on the
-   * platform's types, on a class that extends another (its methods may be inherited) and on one that cannot be
-   * read here are not checked.
+   * The org's words for a call to a method its type does not have, else undefined: a method the org's class does
+   * not declare, or one no platform type of that name has (by the stubs' table, apexLibrary.ts). Not checked: a
+   * class that extends another (its methods may be inherited), one that cannot be read here, a platform type the
+   * table cannot speak for, and a platform type's name that something of the org or of the caller may shadow
+   * (a class, a nested type, a variable it declares or may inherit).
    */
-  missingMethod(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>): string | undefined {
+  missingMethod(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>, inherited: Set<string> | null): string | undefined {
     const type = call.type.toLowerCase();
-    if ((!call.onVariable && caller.variables.declared.includes(type)) || this.failedClasses.has(type) || isPlatformType(call.type)) return undefined;
-    const callee = callerTypes.has(type) ? caller : this.classAnalysis(call.type);
-    if (!callee || callee.syntax.length || callee.variables.extended.length || callee.methods.includes(call.method.toLowerCase())) return undefined;
+    if ((!call.onVariable && caller.variables.declared.includes(type)) || this.failedClasses.has(type)) return undefined;
+    // Variables are typed file-wide: `Test.startTest()` in one method, with `String test` declared in another, is the type's call.
+    if (call.onVariable && this.namesAType(call.receiver, callerTypes)) return undefined;
+    const methods = isPlatformType(call.type) ? this.platformMethods(call, callerTypes, inherited) : this.orgClassMethods(call, caller, callerTypes);
+    if (!methods || methods.has(call.method.toLowerCase())) return undefined;
     return `Method does not exist or incorrect signature: void ${call.method}(${call.argumentTypes.join(', ')}) from the type ${call.type}`;
+  }
+
+  /** Whether the org or the caller declares a type of this name (which a platform type's name then means): a class, a nested type, the caller's own. */
+  private declaresType(name: string, callerTypes: Set<string>): boolean {
+    this.nested ??= this.nestedTypes();
+    const k = name.toLowerCase();
+    return callerTypes.has(k) || this.nested.has(k) || this.has('ApexClass', name);
+  }
+
+  private namesAType(name: string, callerTypes: Set<string>): boolean {
+    return isPlatformType(name) || this.declaresType(name, callerTypes);
+  }
+
+  private orgClassMethods(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>): Set<string> | undefined {
+    const type = call.type.toLowerCase();
+    const callee = callerTypes.has(type) ? caller : this.classAnalysis(call.type);
+    return callee && !callee.syntax.length && !callee.variables.extended.length ? new Set(callee.methods) : undefined;
+  }
+
+  private platformMethods(call: ApexStaticCall, callerTypes: Set<string>, inherited: Set<string> | null): Set<string> | undefined {
+    if ((!call.onVariable && inherited === null) || this.declaresType(call.type, callerTypes)) return undefined;
+    return platformMethods(call.type);
   }
 
   /** A class of the org after the deploy, analysed: this deploy's version, else the stored one. */

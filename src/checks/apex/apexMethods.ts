@@ -1,4 +1,5 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
+import { ENUM_METHODS, OBJECT_METHODS } from './apexLibrary';
 import { codeTokens, isWord, type CodeToken } from './apexTokens';
 
 /*
@@ -17,6 +18,8 @@ export interface ApexStaticCall {
   type: string;
   /** Made on a variable of the type (an instance method), rather than on the type itself. */
   onVariable: boolean;
+  /** The name the call is made on, as written: the type's, or the variable's. */
+  receiver: string;
   method: string;
   argumentTypes: string[];
   lineNumber: number;
@@ -32,9 +35,6 @@ const LITERAL_TYPES = new Map<number, string>([
 const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN, ApexLexer.LBRACE]);
 /** Before these a name is no class called: a member reached, an object made, an annotation. */
 const NOT_A_CLASS_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW, ApexLexer.ATSIGN]);
-/** The methods every enum has (its type's and its values'), and those every Apex object has (lower case). */
-const ENUM_METHODS = ['values', 'valueof', 'name', 'ordinal'];
-const OBJECT_METHODS = ['equals', 'hashcode', 'tostring', 'clone'];
 
 /** After these a name before `(` is another type's method or a constructor called, not one declared here. */
 const NOT_DECLARED_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW]);
@@ -74,14 +74,15 @@ export function staticCallsMade(source: string): ApexStaticCall[] {
   const calls = new Map<string, ApexStaticCall>();
   tokens.forEach((t, i) => {
     const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    if (t.type !== ApexLexer.Identifier || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
+    // A word, not only an identifier: the lexer reads some class names as keywords (`System`).
+    if (!isWord(t) || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
     if (dot?.type !== ApexLexer.DOT || !isWord(method) || open?.type !== ApexLexer.LPAREN) return;
     // A variable's method is its type's, when the file gives the variable one simple type; otherwise unknown.
     const onVariable = variables.has(t.text.toLowerCase());
     const type = onVariable ? variables.get(t.text.toLowerCase()) : t.text;
     const types = argumentTypes(tokens, i + 3, variables);
     const key = `${onVariable}.${type}.${method.text}`.toLowerCase();
-    if (type && types && !calls.has(key)) calls.set(key, { type, onVariable, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
+    if (type && types && !calls.has(key)) calls.set(key, { type, onVariable, receiver: t.text, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
   });
   return [...calls.values()];
 }

@@ -12,14 +12,20 @@ describe('the static calls Apex makes on classes by their bare names', () => {
       '}',
     ].join('\n');
     expect(staticCallsMade(source)).toEqual([
-      { type: 'Util', onVariable: false, method: 'run', argumentTypes: [], lineNumber: 3, columnNumber: 10 },
-      { type: 'Util', onVariable: false, method: 'add', argumentTypes: ['String', 'Integer', 'Long', 'Decimal', 'Boolean', 'Integer', 'Thing__c'], lineNumber: 4, columnNumber: 10 },
+      { type: 'Util', onVariable: false, receiver: 'Util', method: 'run', argumentTypes: [], lineNumber: 3, columnNumber: 10 },
+      { type: 'Util', onVariable: false, receiver: 'Util', method: 'add', argumentTypes: ['String', 'Integer', 'Long', 'Decimal', 'Boolean', 'Integer', 'Thing__c'], lineNumber: 4, columnNumber: 10 },
+    ]);
+  });
+
+  it('finds calls on a class the lexer reads as a keyword', () => {
+    expect(staticCallsMade("public class A {\n  void m() { System.debug('x'); }\n}\n")).toEqual([
+      { type: 'System', onVariable: false, receiver: 'System', method: 'debug', argumentTypes: ['String'], lineNumber: 2, columnNumber: 21 },
     ]);
   });
 
   it('finds calls on a variable the file gives one simple type as calls on that type', () => {
     expect(staticCallsMade('public class A {\n  Helper helper { get; set; }\n  void m() { helper.run(2); }\n}\n')).toEqual([
-      { type: 'Helper', onVariable: true, method: 'run', argumentTypes: ['Integer'], lineNumber: 3, columnNumber: 21 },
+      { type: 'Helper', onVariable: true, receiver: 'helper', method: 'run', argumentTypes: ['Integer'], lineNumber: 3, columnNumber: 21 },
     ]);
   });
 
