@@ -188,6 +188,30 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     ]);
   });
 
+  it('refuses a member an org class declares nowhere, nor inherits, read on the class or on a variable of its type', async () => {
+    const org = await createOrg(server);
+    const orgConn = tokenConnection(server, org.accessToken);
+    const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
+    const meters = {
+      'classes/Meter.cls': 'public virtual class Meter {\n    public static Integer MAX = 5;\n    public Integer reading;\n    public enum Unit { KWH }\n}\n', 'classes/Meter.cls-meta.xml': meta,
+      'classes/SmartMeter.cls': 'public class SmartMeter extends Meter {\n    public Boolean online;\n}\n', 'classes/SmartMeter.cls-meta.xml': meta,
+    };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf({ ...meters, 'package.xml': manifest({ ApexClass: ['Meter', 'SmartMeter'] }, '66.0') })))).toEqual([]);
+    const reader = (body: string) => ({
+      'classes/Reader.cls': `public class Reader {\n    Integer read(Meter m, SmartMeter s) {\n${body}    }\n}\n`,
+      'classes/Reader.cls-meta.xml': meta,
+      'package.xml': manifest({ ApexClass: ['Reader'] }, '66.0'),
+    });
+    const accepted = reader('        Meter.Unit u = Meter.Unit.KWH;\n        Boolean live = s.online;\n        return m.reading + s.reading + Meter.MAX;\n');
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(accepted), { checkOnly: true }))).toEqual([]);
+    const refused = reader('        Boolean live = s.offline;\n        return m.readings + Meter.MIN;\n');
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(refused), { checkOnly: true })).map((f) => [f.problem, f.lineNumber, f.columnNumber])).toEqual([
+      ['Variable does not exist: offline', 3, 26],
+      ['Variable does not exist: readings', 4, 18],
+      ['Variable does not exist: MIN', 4, 35],
+    ]);
+  });
+
   it('fails a class naming one of the org\'s that the deploy breaks, as an invalid dependent; the deploy that breaks it alone passes', async () => {
     const org = await createOrg(server);
     const orgConn = tokenConnection(server, org.accessToken);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { apexMethods, apexQueryFields, apexSyntax, apexTokens, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
+import { apexMemberReads, apexMethods, apexQueryFields, apexSyntax, apexTokens, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
+import type { ApexMemberRead } from './apexMemberReads';
 import type { ApexStaticCall } from './apexMethods';
 import type { ApexQueryField } from './apexQueryFields';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
@@ -8,8 +9,8 @@ import type { ApexVariables } from './apexVariables';
 
 /**
  * What the Apex checks read from a class or trigger: its syntax errors, or the custom objects and fields it uses,
- * the other types it names by a bare name, the types it declares, the names it uses as values, the static calls it makes,
- * the methods it declares and the custom fields its queries name.
+ * the other types it names by a bare name, the types it declares, the names it uses as values, the calls it makes and
+ * the members it reads on classes, the methods it declares and the custom fields its queries name.
  */
 export interface ApexAnalysis {
   syntax: ApexSyntaxProblem[];
@@ -19,6 +20,7 @@ export interface ApexAnalysis {
   declared: string[];
   variables: ApexVariables;
   staticCalls: ApexStaticCall[];
+  memberReads: ApexMemberRead[];
   methods: string[];
   queryFields: ApexQueryField[][];
 }
@@ -41,17 +43,21 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   }
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
-  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [], queryFields: [] } : apexTokens().withTokens(source, () => ({
-    syntax,
-    types: references.customTypesUsed(source),
-    fields: references.customFieldsUsed(source),
-    typeNames: names.typeNamesUsed(source),
-    declared: names.typesDeclared(source),
-    variables: apexVariables().apexVariables(source),
-    staticCalls: apexMethods().staticCallsMade(source),
-    methods: apexMethods().methodsDeclared(source),
-    queryFields: apexQueryFields().queryFieldsUsed(source),
-  }));
+  const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], memberReads: [], methods: [], queryFields: [] } : apexTokens().withTokens(source, () => {
+    const memberReads = apexMemberReads().memberReadsMade(source);
+    return {
+      syntax,
+      types: references.customTypesUsed(source),
+      fields: references.customFieldsRead(memberReads),
+      typeNames: names.typeNamesUsed(source),
+      declared: names.typesDeclared(source),
+      variables: apexVariables().apexVariables(source),
+      staticCalls: apexMethods().staticCallsMade(source),
+      memberReads,
+      methods: apexMethods().methodsDeclared(source),
+      queryFields: apexQueryFields().queryFieldsUsed(source),
+    };
+  });
   kept.set(hash, analysis);
   if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
   return analysis;

@@ -4,6 +4,7 @@ import { failEach, type Problem } from '../failEach';
 import { deletedKeys, orgAfterDeploy, type OrgHas } from '../orgAfterDeploy';
 import { analyseApex, type ApexAnalysis } from './apexAnalysis';
 import { isPlatformType, platformMethods } from './apexLibrary';
+import type { ApexMemberRead } from './apexMemberReads';
 import type { ApexStaticCall } from './apexMethods';
 import type { ApexQueryField } from './apexQueryFields';
 import type { ApexUnitKind } from './apexSyntax';
@@ -67,13 +68,17 @@ function unitFindings(fullName: string, analysis: ApexAnalysis, org: ApexOrg): F
   const inherited = org.inheritedNames(analysis);
   const bare = bareNameFindings(analysis, own, inherited, org);
   const missing = new Set(bare.map((f) => f.name));
-  // A call on a class already reported missing is not reported again.
-  const calls = analysis.staticCalls.filter((call) => !missing.has(call.type.toLowerCase()) && !inherited?.has(call.type.toLowerCase()))
-    .flatMap((call): Finding[] => {
-      const problem = org.missingMethod(call, analysis, own, inherited);
-      return problem ? [{ at: call, problem }] : [];
-    });
-  return [...customNameFindings(analysis, org), ...bare, ...calls];
+  // A call or read on a class already reported missing is not reported again.
+  const onKnown = (use: { type: string }) => !missing.has(use.type.toLowerCase()) && !inherited?.has(use.type.toLowerCase());
+  const calls = analysis.staticCalls.filter(onKnown).flatMap((call): Finding[] => {
+    const problem = org.missingMethod(call, analysis, own, inherited);
+    return problem ? [{ at: call, problem }] : [];
+  });
+  const reads = analysis.memberReads.filter(onKnown).flatMap((read): Finding[] => {
+    const problem = org.missingMember(read, analysis, own, inherited);
+    return problem ? [{ at: read, problem }] : [];
+  });
+  return [...customNameFindings(analysis, org), ...bare, ...calls, ...reads];
 }
 
 /** The org's own custom objects and fields a class names, in code and in its queries, that the org will not have. */
@@ -224,6 +229,21 @@ class ApexOrg {
     return `Method does not exist or incorrect signature: void ${call.method}(${call.argumentTypes.join(', ')}) from the type ${call.type}`;
   }
 
+  /**
+   * The org's words for a member read on an org class, by its name or through a variable of its type, that the
+   * class declares nowhere (nor inherits, nor nests as a type): `Variable does not exist: total`, else undefined.
+   * The platform's types' fields are not checked, nor a class that cannot be read here, nor a receiver's name that
+   * something else may mean (as for calls).
+   */
+  missingMember(read: ApexMemberRead, caller: ApexAnalysis, callerTypes: Set<string>, inherited: Set<string> | null): string | undefined {
+    const type = read.type.toLowerCase();
+    if (this.failedClasses.has(type) || isPlatformType(read.type)) return undefined;
+    if (read.onVariable ? this.namesAType(read.receiver, callerTypes) : inherited === null || caller.variables.declared.includes(type)) return undefined;
+    const names = callerTypes.has(type) ? inherited && new Set([...inherited, ...caller.variables.declared, ...caller.declared.map((n) => n.toLowerCase())])
+      : this.declaredByClass(read.type, 0);
+    return names && !names.has(read.member.toLowerCase()) ? `Variable does not exist: ${read.member}` : undefined;
+  }
+
   /** Whether the org or the caller declares a type of this name (which a platform type's name then means): a class, a nested type, the caller's own. */
   private declaresType(name: string, callerTypes: Set<string>): boolean {
     this.nested ??= this.nestedTypes();
@@ -266,7 +286,8 @@ class ApexOrg {
     if (!this.declaredBy.has(k)) {
       const analysis = this.classAnalysis(name);
       const inherited = analysis && !analysis.syntax.length ? this.inheritedNames(analysis, depth + 1) : null;
-      this.declaredBy.set(k, inherited && analysis ? new Set([...inherited, ...analysis.variables.declared]) : null);
+      const types = analysis?.declared.map((n) => n.toLowerCase()) ?? [];
+      this.declaredBy.set(k, inherited && analysis ? new Set([...inherited, ...analysis.variables.declared, ...types]) : null);
     }
     return this.declaredBy.get(k)!;
   }

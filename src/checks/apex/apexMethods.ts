@@ -40,7 +40,7 @@ const NOT_A_CLASS_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLex
 const NOT_DECLARED_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW]);
 
 /** Variables (lower case) that every declaration of the file gives one simple type (`Integer n`), with that type. */
-function simplyTypedVariables(tokens: CodeToken[]): Map<string, string | null> {
+export function simplyTypedVariables(tokens: CodeToken[]): Map<string, string | null> {
   const typed = new Map<string, string | null>();
   tokens.forEach((t, i) => {
     const type = tokens[i - 1];

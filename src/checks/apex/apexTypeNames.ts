@@ -86,8 +86,11 @@ export function typeNamesUsed(source: string): ApexTypeUse[] {
   return [...used.values()];
 }
 
-/** The types a source declares, its own and those nested in it (`class X`, `interface Y`, `enum Z`). */
+/**
+ * The types a source declares, its own and those nested in it (`class X`, `interface Y`, `enum Z`): any word, as
+ * some names the lexer reads as keywords (`class Network`, NebulaLogger's).
+ */
 export function typesDeclared(source: string): string[] {
   const tokens = codeTokens(source);
-  return tokens.filter((t, i) => DECLARING.has(tokens[i - 1]?.type ?? -1) && t.type === ApexLexer.Identifier).map((t) => t.text);
+  return tokens.filter((t, i) => DECLARING.has(tokens[i - 1]?.type ?? -1) && isWord(t)).map((t) => t.text);
 }

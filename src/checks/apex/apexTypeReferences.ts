@@ -1,6 +1,7 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
 import { codeTokens } from './apexTokens';
 import { CHECKABLE } from '../references/customNames';
+import type { ApexMemberRead } from './apexMemberReads';
 
 /** A custom object an Apex class or trigger uses as a type, where it first does. */
 export interface ApexTypeUse {
@@ -44,36 +45,16 @@ export interface ApexFieldUse {
   columnNumber: number;
 }
 
-/** What may follow a declared variable's name: `= …`, `;`, `,` (more names, or the next parameter), `:` (for each), `)`. */
-const AFTER_DECLARATION = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN]);
 const OWN_CUSTOM_FIELD = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$/;
 
 /**
  * The org's own custom fields that Apex reaches through a variable declared with a custom object's type
- * (`Merchandise__c item; … item.Price__c`): one the org will not have is `Variable does not exist: Price__c`,
- * as real orgs word a missing field reached with a dot. Only variables every declaration of the file gives
- * the same custom object type are followed (a name declared twice with other types is left alone), and
- * method calls and relationship paths are not fields.
+ * (`Merchandise__c item; … item.Price__c`), among the members it reads (apexMemberReads.ts): one the org will not
+ * have is `Variable does not exist: Price__c`, as real orgs word a missing field reached with a dot. Only
+ * variables every declaration of the file gives the same custom object type are followed, and method calls and
+ * relationship paths are not fields.
  */
-export function customFieldsUsed(source: string): ApexFieldUse[] {
-  const tokens = codeTokens(source);
-  const declared = new Map<string, string | null>(); // variable (lower case) -> its custom object type, or null when not one
-  tokens.forEach((token, i) => {
-    const [type, after] = [tokens[i - 1], tokens[i + 1]];
-    if (token.inQuery || token.type !== ApexLexer.Identifier || !type || !AFTER_DECLARATION.has(after?.type ?? -1)) return;
-    if (type.type !== ApexLexer.Identifier && type.type !== ApexLexer.GT) return;
-    const object = type.type === ApexLexer.Identifier && tokens[i - 2]?.type !== ApexLexer.DOT && CHECKABLE.CustomObject!(type.text) ? type.text : null;
-    const name = token.text.toLowerCase();
-    declared.set(name, declared.has(name) && declared.get(name)?.toLowerCase() !== object?.toLowerCase() ? null : object);
-  });
-  const used = new Map<string, ApexFieldUse>();
-  tokens.forEach((token, i) => {
-    const [dot, field, next] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    if (token.inQuery || token.type !== ApexLexer.Identifier || tokens[i - 1]?.type === ApexLexer.DOT) return;
-    if (dot?.type !== ApexLexer.DOT || field?.type !== ApexLexer.Identifier || next?.type === ApexLexer.LPAREN || !OWN_CUSTOM_FIELD.test(field.text)) return;
-    const object = declared.get(token.text.toLowerCase());
-    const key = `${object}.${field.text}`.toLowerCase();
-    if (object && !used.has(key)) used.set(key, { object, field: field.text, lineNumber: field.line, columnNumber: field.column });
-  });
-  return [...used.values()];
+export function customFieldsRead(reads: ApexMemberRead[]): ApexFieldUse[] {
+  return reads.filter((r) => r.onVariable && CHECKABLE.CustomObject!(r.type) && OWN_CUSTOM_FIELD.test(r.member))
+    .map((r) => ({ object: r.type, field: r.member, lineNumber: r.lineNumber, columnNumber: r.columnNumber }));
 }

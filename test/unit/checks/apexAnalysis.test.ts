@@ -6,11 +6,12 @@ describe('the Apex analysis a deploy reads', () => {
       syntax: [], types: [{ name: 'Gadget__c', lineNumber: 1, columnNumber: 18 }], fields: [{ object: 'Gadget__c', field: 'Size__c', lineNumber: 1, columnNumber: 54 }],
       typeNames: [{ name: 'Helper', lineNumber: 1, columnNumber: 31 }], declared: ['A'],
       variables: { undeclared: [], declared: expect.arrayContaining(['g', 'h', 'a']), extended: [] },
-      staticCalls: [], methods: expect.arrayContaining(['m']), queryFields: [],
+      staticCalls: [], memberReads: [{ type: 'Gadget__c', onVariable: true, receiver: 'g', member: 'Size__c', lineNumber: 1, columnNumber: 54 }],
+      methods: expect.arrayContaining(['m']), queryFields: [],
     });
     expect(analyseApex('public class A { Gadget__c g }', 'class')).toEqual({
       syntax: [expect.objectContaining({ lineNumber: 1, columnNumber: 30 })], types: [], fields: [], typeNames: [], declared: [],
-      variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], methods: [], queryFields: [],
+      variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], memberReads: [], methods: [], queryFields: [],
     });
   });
 

@@ -1,4 +1,7 @@
-import { customFieldsUsed, customTypesUsed } from '../../../src/checks/apex/apexTypeReferences';
+import { memberReadsMade } from '../../../src/checks/apex/apexMemberReads';
+import { customFieldsRead, customTypesUsed } from '../../../src/checks/apex/apexTypeReferences';
+
+const customFieldsUsed = (source: string) => customFieldsRead(memberReadsMade(source));
 
 const names = (source: string) => customTypesUsed(source).map((u) => u.name);
 
@@ -23,11 +26,12 @@ describe('the custom objects Apex uses as types', () => {
 });
 
 describe('the custom fields Apex reaches through a variable of a custom object type', () => {
-  it('finds them, once each, where first used, for declarations, parameters and loops', () => {
-    const source = 'public class A {\n  void m(Gadget__c g) {\n    g.Size__c = 1;\n    for (Widget__c w : ws) { w.Colour__c = g.Size__c; }\n  }\n}\n';
+  it('finds them, once each, where first used, for declarations, parameters, loops and properties, with `.` or `?.`', () => {
+    const source = 'public class A {\n  void m(Gadget__c g) {\n    g.Size__c = 1;\n    for (Widget__c w : ws) { w.Colour__c = g?.Size__c + current?.Weight__c; }\n  }\n  Thing__c current { get; set; }\n}\n';
     expect(customFieldsUsed(source)).toEqual([
       { object: 'Gadget__c', field: 'Size__c', lineNumber: 3, columnNumber: 7 },
       { object: 'Widget__c', field: 'Colour__c', lineNumber: 4, columnNumber: 32 },
+      { object: 'Thing__c', field: 'Weight__c', lineNumber: 4, columnNumber: 66 },
     ]);
   });
 
