@@ -48,6 +48,14 @@ function topLevelMethods(source) {
   return [...methods].sort();
 }
 
+/**
+ * Standard sObjects every org has that the stubs lack (they are generated from one org), each with why it is known:
+ * a public project that deploys to real orgs uses it in Apex. Added to the derived list, and named in its source.
+ */
+const SOBJECTS_THE_STUBS_MISS = {
+  ContentNote: 'the object of Notes in Lightning; SalesforceLabs/ActivityTimelineLWC (an AppExchange app) queries and inserts it',
+};
+
 const [standardDir, sobjectDir] = process.argv.slice(2);
 if (!standardDir || !sobjectDir) {
   console.error('usage: node scripts/derive-apex-library.js <git-dir of standard-types> <git-dir of sobject-types>');
@@ -73,12 +81,13 @@ for (const path of files(standardDir)) {
     members[`${namespace}.${type}`] = { kind: top[1], ...(top[3] ? { extends: top[3] } : {}), methods: topLevelMethods(source) };
   }
 }
-const sobjects = files(sobjectDir).map((path) => SOBJECT.exec(path)?.[1]).filter(Boolean).sort();
+const sobjects = [...new Set([...files(sobjectDir).map((path) => SOBJECT.exec(path)?.[1]).filter(Boolean), ...Object.keys(SOBJECTS_THE_STUBS_MISS)])].sort();
 
 const table = {
   source: {
     'apex-dev-tools/standard-types': `${version(standardDir)} (${described(standardDir)})`,
     'apex-dev-tools/sobject-types': `${version(sobjectDir)} (${described(sobjectDir)})`,
+    'sObjects added here': SOBJECTS_THE_STUBS_MISS,
   },
   namespaces: Object.fromEntries(Object.keys(namespaces).sort().map((ns) => [ns, [...namespaces[ns]].sort()])),
   sobjects,

@@ -26,8 +26,8 @@ interface DerivedSchema {
 /** Types whose value is any XML (a CustomMetadata value, a bundle's target configurations): not checked inside. */
 const OPAQUE = new Set(['xsd:anyType', 'xsd:base64Binary']);
 
-/** The oldest WSDL the history holds: a field it has may be older still. */
-const OLDEST_KNOWN_VERSION = 47;
+/** The oldest WSDL the history holds: a field it has may be older still, and one it lacks may have been removed before it. */
+export const OLDEST_KNOWN_VERSION = 47;
 
 /**
  * Salesforce's schema of every metadata type, as `npm run build` derives it from what Salesforce

@@ -1,5 +1,5 @@
 import { localName, type XmlElement, type XmlProblem } from '../../package/metadataXml';
-import { MetadataSchema, type SchemaField } from './metadataSchema';
+import { MetadataSchema, OLDEST_KNOWN_VERSION, type SchemaField } from './metadataSchema';
 import { REQUIRED_FIELDS } from './requiredFields';
 import { SchemaMessages as M } from './schemaMessages';
 
@@ -54,6 +54,9 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
   const schema = options.schema ?? MetadataSchema.get();
   if (!schema.hasType(type)) return undefined;
   const version = options.apiVersion.toFixed(1);
+  // A file older than the oldest schema known here may hold elements and values its version had and later ones dropped
+  // (purealoe's objects, at 44.0, carry enableChangeDataCapture): what the history cannot say is accepted.
+  const beforeHistory = options.apiVersion < OLDEST_KNOWN_VERSION;
   const problemAt = (el: XmlElement, problem: string): XmlProblem => ({ problem, lineNumber: el.line, columnNumber: el.column });
   let ns: string | undefined;
 
@@ -61,6 +64,7 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
   const checkChild = (child: XmlElement, typeName: string, fields: Map<string, SchemaField>, repeat: boolean, seenBefore: boolean) => {
     const name = child.local;
     const field = fields.get(name);
+    if (!field && beforeHistory && child.ns === ns) return undefined;
     if (!field || child.ns !== ns) return problemAt(child, M.invalidElement(child.ns ?? '', name, typeName));
     if ((field.since && options.apiVersion < field.since) || (field.until && options.apiVersion > field.until)) {
       return problemAt(child, M.notInVersion(name, version));
@@ -95,7 +99,7 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
     const text = el.text.trim();
     // An empty value is read as no value: public projects that deploy to real orgs carry empty enumerations.
     if (text === '') return undefined;
-    if (field.kind === 'enum') return schema.enumValues(field.type)!.has(text) ? undefined : problemAt(el, M.badEnum(text, field.type));
+    if (field.kind === 'enum') return beforeHistory || schema.enumValues(field.type)!.has(text) ? undefined : problemAt(el, M.badEnum(text, field.type));
     const valid = SIMPLE_VALUES[field.type];
     return !valid || valid(text) ? undefined : problemAt(el, M.badSimpleValue(text, field.type));
   };

@@ -1,4 +1,4 @@
-import { platformMethods } from '../../../src/checks/apex/apexLibrary';
+import { isPlatformType, platformMethods } from '../../../src/checks/apex/apexLibrary';
 
 describe("the platform's methods, from the stubs' table", () => {
   it('gives a type\'s static and instance methods, its superclasses\' and every object\'s, in any case', () => {
@@ -18,5 +18,11 @@ describe("the platform's methods, from the stubs' table", () => {
     expect(platformMethods('ChatterServiceRegisterController')).toBeUndefined();
     expect(platformMethods('ConnectApi')).toBeUndefined();
     expect(platformMethods('ThingService')).toBeUndefined();
+  });
+});
+
+describe("the platform's sObjects", () => {
+  it('holds those the stubs miss that the table adds, with why', () => {
+    expect(isPlatformType('ContentNote')).toBe(true);
   });
 });

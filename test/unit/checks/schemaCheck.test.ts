@@ -24,6 +24,15 @@ describe('the schema check of a metadata file', () => {
     });
   });
 
+  it('accepts, in a file older than the oldest schema known (47.0), elements and enumeration values the history lacks', () => {
+    // purealoe's objects, at 44.0, carry enableChangeDataCapture, which no schema from 47.0 on has.
+    const old = `    <label>Thing</label>\n    <enableChangeDataCapture>false</enableChangeDataCapture>\n${field('        <fullName>A__c</fullName>\n        <type>hat</type>\n')}`;
+    expect(check('CustomObject', old, 44)).toBeUndefined();
+    expect(check('CustomObject', old, 47)?.problem).toBe(`Error parsing file: Element {${NS}}enableChangeDataCapture invalid at this location in type CustomObject`);
+    // An element in another namespace is still refused.
+    expect(check('CustomObject', '    <x:colour xmlns:x="urn:x">red</x:colour>\n', 44)?.problem).toMatch(/^Error parsing file: Element \{urn:x\}colour invalid/);
+  });
+
   it('names the nested type an element is refused in', () => {
     expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <size>3</size>\n'))?.problem)
       .toBe(`Error parsing file: Element {${NS}}size invalid at this location in type CustomField`);
