@@ -20,12 +20,30 @@ const customChild = (name: string, child: (part: string) => boolean) => {
 };
 const plainName = (name: string) => !name.includes('__') && !name.includes('.') && !name.includes(':');
 
+/**
+ * The Apex classes and Visualforce pages an org gets when Sites or Experience Cloud is turned on (a Developer
+ * Edition org has them from the start): profiles name them without carrying them (trailheadapps/az-insurance's
+ * grant ChangePasswordController), and the org may have them without any deploy, so they are never refused.
+ * The names are those of the defaults NebulaLogger's Experience Cloud scratch-org config carries.
+ */
+const SITE_DEFAULT_CLASSES = new Set([
+  'ChangePasswordController', 'CommunitiesLandingController', 'CommunitiesLoginController', 'CommunitiesSelfRegConfirmController',
+  'CommunitiesSelfRegController', 'ForgotPasswordController', 'LightningForgotPasswordController', 'LightningLoginFormController',
+  'LightningSelfRegisterController', 'MicrobatchSelfRegController', 'MyProfilePageController', 'SiteLoginController', 'SiteRegisterController',
+].flatMap((name) => [name, `${name}Test`].map((n) => n.toLowerCase())));
+const SITE_DEFAULT_PAGES = new Set([
+  'AnswersHome', 'BandwidthExceeded', 'ChangePassword', 'CommunitiesLanding', 'CommunitiesLogin', 'CommunitiesSelfReg',
+  'CommunitiesSelfRegConfirm', 'CommunitiesTemplate', 'Exception', 'FileNotFound', 'ForgotPassword', 'ForgotPasswordConfirm', 'IdeasHome',
+  'InMaintenance', 'MicrobatchSelfReg', 'MyProfilePage', 'SiteLogin', 'SiteRegister', 'SiteRegisterConfirm', 'SiteTemplate',
+  'StdExceptionTemplate', 'Unauthorized', 'UnderConstruction',
+].map((n) => n.toLowerCase()));
+
 export const CHECKABLE: Record<string, (name: string) => boolean> = {
   CustomObject: customObject,
   CustomField: (name) => customChild(name, (field) => /__c$/.test(field) && ownNamespace(field)),
   RecordType: (name) => customChild(name, plainName),
-  ApexClass: plainName,
-  ApexPage: plainName,
+  ApexClass: (name) => plainName(name) && !SITE_DEFAULT_CLASSES.has(name.toLowerCase()),
+  ApexPage: (name) => plainName(name) && !SITE_DEFAULT_PAGES.has(name.toLowerCase()),
   Flow: plainName,
   CustomPermission: plainName,
   FlexiPage: plainName,

@@ -37,9 +37,14 @@ export const OLDEST_KNOWN_VERSION = 47;
 export class MetadataSchema {
   private readonly resolved = new Map<string, Map<string, SchemaField>>();
   private readonly enums = new Map<string, Set<string>>();
+  /** Each enumeration's values in lower case (isEnumValue). */
+  private readonly enumsAnyCase = new Map<string, Set<string>>();
 
   private constructor(private readonly derived: DerivedSchema) {
-    for (const [name, values] of Object.entries(derived.enums)) this.enums.set(name, new Set(values));
+    for (const [name, values] of Object.entries(derived.enums)) {
+      this.enums.set(name, new Set(values));
+      this.enumsAnyCase.set(name, new Set(values.map((v) => v.toLowerCase())));
+    }
   }
 
   private static loaded?: MetadataSchema;
@@ -67,6 +72,14 @@ export class MetadataSchema {
 
   enumValues(type: string): Set<string> | undefined {
     return this.enums.get(type);
+  }
+
+  /**
+   * Whether a value is one of an enumeration's, in any case: real orgs took trailheadapps/purealoe-lwc's flows
+   * with `<status>ACTIVE</status>` (FlowVersionStatus has `Active`), pushed to scratch orgs by its CI for years.
+   */
+  isEnumValue(type: string, value: string): boolean {
+    return !!this.enums.get(type)?.has(value) || !!this.enumsAnyCase.get(type)?.has(value.toLowerCase());
   }
 
   private kindOf(type: string): SchemaField['kind'] {

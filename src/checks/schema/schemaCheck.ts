@@ -99,7 +99,7 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
     const text = el.text.trim();
     // An empty value is read as no value: public projects that deploy to real orgs carry empty enumerations.
     if (text === '') return undefined;
-    if (field.kind === 'enum') return beforeHistory || schema.enumValues(field.type)!.has(text) ? undefined : problemAt(el, M.badEnum(text, field.type));
+    if (field.kind === 'enum') return beforeHistory || schema.isEnumValue(field.type, text) ? undefined : problemAt(el, M.badEnum(text, field.type));
     const valid = SIMPLE_VALUES[field.type];
     return !valid || valid(text) ? undefined : problemAt(el, M.badSimpleValue(text, field.type));
   };

@@ -38,6 +38,11 @@ describe('the schema check of a metadata file', () => {
       .toBe(`Error parsing file: Element {${NS}}size invalid at this location in type CustomField`);
   });
 
+  it('accepts an enumeration\'s value in another case, as real orgs took purealoe-lwc\'s ACTIVE flows', () => {
+    expect(check('Flow', '    <status>ACTIVE</status>\n')).toBeUndefined();
+    expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <type>TEXT</type>\n        <length>10</length>\n'))).toBeUndefined();
+  });
+
   it('refuses a value an enumeration does not have', () => {
     expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <type>hat</type>\n'))).toEqual({
       problem: "Error parsing file: 'hat' is not a valid value for the enum 'FieldType'", lineNumber: 5, columnNumber: 9,
