@@ -1,4 +1,4 @@
-import { ApexLexer, ApexParserFactory } from '@apexdevtools/apex-parser';
+import { ApexLexer, ApexParser, ApexParserFactory } from '@apexdevtools/apex-parser';
 
 /** A token of the code: its type and text, where it starts (1-based line and column; offset in the source), and whether it stands inside a query. */
 export interface CodeToken { type: number; text: string; line: number; column: number; start: number; inQuery: boolean }
@@ -8,6 +8,19 @@ const QUERY_STARTS = new Set([ApexLexer.SELECT, ApexLexer.FIND]);
 
 /** Whether a token is a word: an identifier, or one of the many keywords Apex lets a name be (`user`, `limit`). */
 export const isWord = (t: CodeToken | undefined): boolean => !!t && /^[A-Za-z]\w*$/.test(t.text);
+
+/**
+ * The tokens the grammar lets stand as a name (its `id` rule): identifiers, and the soft keywords (`user`,
+ * `geolocation`, `network`…), read from the parser's own ATN rather than listed here, so a new grammar brings its own.
+ */
+let nameTokens: { contains(type: number): boolean } | undefined;
+function namesTheGrammarAllows() {
+  const atn = ApexParser._ATN;
+  return (nameTokens ??= atn.nextTokens(atn.ruleToStartState[ApexParser.RULE_id]!));
+}
+
+/** Whether a token may be a name: an identifier, or a keyword Apex also takes as a name (not `return`, `new`…). */
+export const isName = (t: CodeToken | undefined): boolean => !!t && namesTheGrammarAllows().contains(t.type);
 
 /**
  * The tokens of the source being analysed, which every scan of it reads (withTokens), and the token objects they

@@ -1,6 +1,6 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
 import { isPlatformType } from './apexLibrary';
-import { codeTokens, isWord, type CodeToken } from './apexTokens';
+import { codeTokens, isName, isWord, type CodeToken } from './apexTokens';
 import { typeTokenIndexes, typesDeclared } from './apexTypeNames';
 import type { ApexTypeUse } from './apexTypeReferences';
 
@@ -16,13 +16,14 @@ import type { ApexTypeUse } from './apexTypeReferences';
 /** A declared name's next token: `=`, `;`, `,`, `:` (for each), `)` (a parameter), `{` (a property, a `when` clause). */
 const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN, ApexLexer.LBRACE]);
 /**
- * Whether token i can end a type before a declared name: `Integer n`, `List<Integer> ns`, `Integer[] ns`, the
- * platform's types the lexer reads as keywords (`User u`, `Order o`), and any word after a dot (`Outer.Rollup r`).
+ * Whether token i can end a type before a declared name: `Integer n`, `List<Integer> ns`, `Integer[] ns`, any name
+ * the lexer reads as a keyword that the grammar takes as a name (`User u`, `GeoLocation g`, a class of the file or
+ * the org), and any word after a dot (`Outer.Rollup r`).
  */
 function endsType(tokens: CodeToken[], i: number): boolean {
   const t = tokens[i];
   if (!t) return false;
-  if (t.type === ApexLexer.Identifier || t.type === ApexLexer.GT || t.type === ApexLexer.RBRACK) return true;
+  if (t.type === ApexLexer.GT || t.type === ApexLexer.RBRACK || isName(t)) return true;
   return isWord(t) && (isPlatformType(t.text) || tokens[i - 1]?.type === ApexLexer.DOT);
 }
 /** After these a name is a member, an annotation, or a declared or extended type, not a value. */
@@ -37,6 +38,22 @@ const NOT_A_VALUE_BEFORE = new Set([ApexLexer.LPAREN, ApexLexer.LT]);
  */
 const mayBeNamespace = (tokens: CodeToken[], i: number) =>
   tokens[i + 1]?.type === ApexLexer.DOT && tokens[i + 3]?.type === ApexLexer.DOT;
+/**
+ * `ns.Type x` (a declaration, a parameter, a catch clause's exception) or `List<ns.Type>`: `ns` starts a qualified type,
+ * a namespace (a managed package's, or the org's own: FluentAssert's `catch (Fluent.AssertException e)`) or an
+ * outer class, not a value.
+ */
+function startsQualifiedType(tokens: CodeToken[], i: number): boolean {
+  let j = i;
+  while (tokens[j + 1]?.type === ApexLexer.DOT && isWord(tokens[j + 2])) j += 2;
+  if (j === i) return false;
+  let next = j + 1;
+  while (tokens[next]?.type === ApexLexer.LBRACK && tokens[next + 1]?.type === ApexLexer.RBRACK) next += 2;
+  const before = tokens[i - 1]?.type;
+  if (tokens[next]?.type === ApexLexer.GT && (before === ApexLexer.LT || before === ApexLexer.COMMA)) return true; // a type argument
+  return isWord(tokens[next]) && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
+}
+
 /** Names the language declares: a property setter's argument. */
 const IMPLICIT = ['value'];
 
@@ -89,7 +106,7 @@ export function apexVariables(source: string): ApexVariables {
   tokens.forEach((t, i) => {
     if (t.type !== ApexLexer.Identifier || t.inQuery || skipped[i] || declaredAt.has(i) || types.has(i) || t.text.includes('__')) return;
     const [before, after] = [tokens[i - 1]?.type ?? -1, tokens[i + 1]?.type ?? -1];
-    if (NOT_A_VALUE_AFTER.has(before) || NOT_A_VALUE_BEFORE.has(after) || mayBeNamespace(tokens, i)) return;
+    if (NOT_A_VALUE_AFTER.has(before) || NOT_A_VALUE_BEFORE.has(after) || mayBeNamespace(tokens, i) || startsQualifiedType(tokens, i)) return;
     // A field set by name in a constructor's arguments: `new Account(Name = 'x', Industry = y)`.
     if (after === ApexLexer.ASSIGN && (before === ApexLexer.LPAREN || before === ApexLexer.COMMA)) return;
     const key = t.text.toLowerCase();

@@ -47,6 +47,16 @@ describe('the names Apex uses as values and declares nowhere', () => {
     ].join('\n'))).toEqual([]);
   });
 
+  it('takes as declared a variable whose type the lexer reads as a keyword the grammar allows as a name', () => {
+    // GEOLOCATION and NETWORK are SOQL keywords; AnimalShelterStarter declares `GeoLocation geoInfo`.
+    expect(undeclared('public class A {\n  void m() { GeoLocation geoInfo = new GeoLocation(); geoInfo.x = 1; Network n; n = null; }\n}\n')).toEqual([]);
+  });
+
+  it('leaves alone the first name of a qualified type: in a declaration, a catch clause, a type argument', () => {
+    expect(undeclared('public class A {\n  void m() { try { } catch (Fluent.AssertException e) { } ns.Thing t; List<ns.Thing> l; Map<Id, ns.Thing> m; }\n}\n')).toEqual([]);
+    expect(undeclared('public class A {\n  Boolean m() { return totl.size > 2; }\n}\n')).toEqual(['totl']);
+  });
+
   it('takes a name reached with one dot or ?. as a variable or a type, not a namespace', () => {
     expect(undeclared('public class A { void m() { acct.Name = \'x\'; rec?.get(\'y\'); Util.run(); } }')).toEqual(['acct', 'rec', 'Util']);
   });
