@@ -170,9 +170,10 @@ class PackagePlanner {
     const listings = this.listings(manifest, components);
     for (const c of components) {
       const listing = listings.get(c);
-      // A component the manifest does not list, of a type it names or not, is refused, as real orgs refuse it.
+      // A component the manifest does not list, of a type it names or not, is refused, as real orgs refuse it;
+      // but for a parent file with nothing in it, which carries nothing to deploy.
       if (listing) this.addComponent(c, listing);
-      else this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
+      else if (!isEmptyParent(c)) this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
     }
     for (const rel of stray) this.fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
 
@@ -367,4 +368,18 @@ const withoutExtension = (name: string) => (name.lastIndexOf('.') > name.lastInd
 /** A component that the same deploy adds, so that a post-destructive change of it is no Warning. */
 function placeholder(type: string, fullName: string, ctx: PlannerContext): StoredComponent {
   return { orgId: ctx.org.id, type, fullName, id: '', fields: {}, content: null, createdById: '', createdDate: '', lastModifiedById: '', lastModifiedDate: '' };
+}
+
+/** An XML document that is a root element with no content: `<CustomObject xmlns="…"/>`, or open and closed with blank space between. */
+const EMPTY_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<([\w:.-]+)[^>]*?(?:\/>|>\s*<\/\1\s*>)\s*$/;
+
+/**
+ * A parent file (a type with children: an object, a workflow, labels) whose root is empty. The sf CLI leaves an
+ * empty parent out of its manifest (SDR's component set) yet sends its file, as Volunteers-for-Salesforce's
+ * `Site.object` and `OpportunityCompetitor.object` are sent; it deploys nothing, and is not refused.
+ */
+function isEmptyParent(c: LocatedComponent): boolean {
+  if (!c.type.children.length) return false;
+  const main = c.files.get(c.mainPath);
+  return !!main && main.length < 4096 && EMPTY_ROOT.test(main.toString('utf8'));
 }

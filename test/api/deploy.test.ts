@@ -156,6 +156,18 @@ describe('package problems', () => {
     }), { fileName: 'classes/Stray.cls', fullName: 'Stray', componentType: 'ApexClass', problem: 'Not in package.xml' });
   });
 
+  it('takes an unlisted parent file with nothing in it as nothing to deploy, as the sf CLI sends one', async () => {
+    const empty = '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"/>\n';
+    const result = await deployAndWait(conn, await certsZip([{ name: 'WithEmptyParent' }], {
+      manifest: packageXml(['WithEmptyParent']), extra: { 'objects/Site.object': empty },
+    }));
+    expect(result.status).toBe('Succeeded');
+    expect(asArray(await conn.metadata.read('CustomObject', ['Site']))).toHaveLength(0);
+    const notEmpty = empty.replace('/>', '><label>Site</label></CustomObject>');
+    await expectFailure(await certsZip([{ name: 'WithParent' }], { manifest: packageXml(['WithParent']), extra: { 'objects/Site.object': notEmpty } }),
+      { fileName: 'objects/Site.object', fullName: 'Site', componentType: 'CustomObject', problem: 'Not in package.xml' });
+  });
+
   it('reports an unknown type and a bad version', async () => {
     await expectFailure(await certsZip([], { manifest: packageXml(['X'], '66.0', 'Frobnicator') }),
       { fileName: 'package.xml', problem: "Unknown type name 'Frobnicator' specified in package.xml" });
