@@ -13,9 +13,14 @@ export interface Manifest {
 
 export type ManifestRead = { ok: true; manifest: Manifest } | { ok: false; error: XmlProblem };
 
-/** `requireVersion` is true for package.xml; destructive manifests may leave it out. */
+/**
+ * `requireVersion` is true for package.xml; destructive manifests may leave it out. Read leniently: its elements in
+ * any order, and those the Package type does not have passed over. Manifests written by packaging orgs carry
+ * more (SalesforceLabs/EnhancedLightningGrid's lists `<auraComponents>`), hand-written ones put `<version>` first,
+ * and no capture shows a real org refusing either.
+ */
 export function parseManifest(text: string, requireVersion: boolean): ManifestRead {
-  const parsed = parseMetadataXml(text, 'Package');
+  const parsed = parseMetadataXml(text, 'Package', [], { lenient: true });
   if (!parsed.ok) return parsed;
   const value = parsed.value as { fullName?: string; version?: string; types?: { name?: string; members?: string[] }[] };
   const at1 = { lineNumber: 1, columnNumber: 1 };

@@ -61,13 +61,14 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
  * parser does: well-formed, the expected root in the metadata namespace, only the type's elements,
  * each in WSDL order and at most once unless repeatable, with values of the declared simple type.
  * `skip` names inherited fields that a file must not carry (fullName comes from the file name).
+ * `lenient`: the root's children in any order, and those the type does not have passed over.
  */
-export function parseMetadataXml(text: string, type: string, skip: string[] = [], schema: WsdlSchema = metadataSchema()): ParsedXml {
+export function parseMetadataXml(text: string, type: string, skip: string[] = [], options: { lenient?: boolean } = {}, schema: WsdlSchema = metadataSchema()): ParsedXml {
   const scanned = readMetadataRoot(text, [type]);
   if (!scanned.ok) return scanned;
   const { root } = scanned;
   const fields = schema.fieldsOf(type).filter((f) => !skip.includes(f.name));
-  const read = readComplex(root, type, fields, schema);
+  const read = readComplex(root, type, fields, schema, options.lenient);
   if ('error' in read) return { ok: false, error: read.error };
   const fieldsAt: Record<string, XmlPosition> = {};
   for (const c of root.children) fieldsAt[c.local] ??= { lineNumber: c.line, columnNumber: c.column };
@@ -76,20 +77,21 @@ export function parseMetadataXml(text: string, type: string, skip: string[] = []
 
 type Read = { value: Record<string, unknown> } | { error: XmlProblem };
 
-function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: WsdlSchema): Read {
+function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: WsdlSchema, lenient = false): Read {
   const value: Record<string, unknown> = {};
   let position = -1;
   for (const child of el.children) {
     const name = child.local;
     const index = fields.findIndex((f) => f.name === name);
     const field = fields[index];
-    const outOfPlace = !field || child.ns !== METADATA_NS || index < position || (index === position && !field.many);
+    if (lenient && (!field || (field.many ? false : name in value))) continue;
+    const outOfPlace = !field || child.ns !== METADATA_NS || (!lenient && (index < position || (index === position && !field.many)));
     if (outOfPlace) {
       const qualified = child.ns === undefined ? name : `{${child.ns}}${name}`;
       return { error: { problem: `Error parsing file: Element ${qualified} invalid at this location in type ${type}`, lineNumber: child.line, columnNumber: child.column } };
     }
     position = index;
-    const parsed = readValue(child, field, schema);
+    const parsed = readValue(child, field, schema, lenient);
     if ('error' in parsed) return parsed;
     if (field.many) ((value[name] ??= []) as unknown[]).push(parsed.value);
     else value[name] = parsed.value;
@@ -97,9 +99,9 @@ function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: W
   return { value };
 }
 
-function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema): { value: unknown } | { error: XmlProblem } {
+function readValue(el: XmlElement, field: FieldDef, schema: WsdlSchema, lenient: boolean): { value: unknown } | { error: XmlProblem } {
   if (el.attributes['xsi:nil'] === 'true') return { value: null };
-  if (field.complex) return readComplex(el, field.type, schema.fieldsOf(field.type), schema);
+  if (field.complex) return readComplex(el, field.type, schema.fieldsOf(field.type), schema, lenient);
   const at = { lineNumber: el.line, columnNumber: el.column };
   if (el.children.length) {
     return { error: { problem: `Error parsing file: Element {${METADATA_NS}}${field.name} must have no element children`, ...at } };

@@ -1,3 +1,4 @@
+import { parseManifest } from '../../../src/package/manifest';
 import { parseMetadataXml, type ParsedXml } from '../../../src/package/metadataXml';
 
 /*
@@ -55,6 +56,15 @@ describe('a valid meta file', () => {
   it('accepts a prefixed metadata namespace and no XML declaration', () => {
     const r = parse(`<md:Certificate xmlns:md="${NS}">\n  <md:caSigned>true</md:caSigned>\n  <md:masterLabel>x</md:masterLabel>\n</md:Certificate>`);
     expect(r).toMatchObject({ ok: true, value: { caSigned: true, masterLabel: 'x' }, fieldsAt: { masterLabel: { lineNumber: 3, columnNumber: 3 } } });
+  });
+
+  it('reads a manifest leniently: its elements in any order, and those the Package type lacks passed over', () => {
+    const text = `${DECL}<Package xmlns="${NS}">\n    <version>66.0</version>\n    <fullName>Sortable Datagrid</fullName>\n` +
+      '    <auraComponents>\n        <access>public</access>\n        <name>ObjectHelper</name>\n    </auraComponents>\n' +
+      '    <types>\n        <name>ApexClass</name>\n        <members>A</members>\n    </types>\n</Package>\n';
+    expect(parseManifest(text, true)).toEqual({ ok: true, manifest: { fullName: 'Sortable Datagrid', version: 66, types: [{ name: 'ApexClass', members: ['A'] }] } });
+    // Strict reading of the same text refuses the version before the types.
+    expect(error(text, 'Package').problem).toMatch(/fullName invalid at this location in type Package/);
   });
 
   it('reads a manifest with its repeated elements', () => {
