@@ -1,5 +1,5 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
-import { simplyTypedVariables } from './apexMethods';
+import { receiverAt, simplyTypedVariables } from './apexMethods';
 import { codeTokens, isWord } from './apexTokens';
 
 /*
@@ -20,9 +20,6 @@ export interface ApexMemberRead {
   columnNumber: number;
 }
 
-/** Before these a name is no class or variable reached: a member of another, an object made, an annotation. */
-const NOT_A_RECEIVER_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.NEW, ApexLexer.ATSIGN]);
-
 /** The members read on bare class names and on simply typed variables, once per type and member, where first read. */
 export function memberReadsMade(source: string): ApexMemberRead[] {
   const tokens = codeTokens(source);
@@ -30,13 +27,13 @@ export function memberReadsMade(source: string): ApexMemberRead[] {
   const reads = new Map<string, ApexMemberRead>();
   tokens.forEach((t, i) => {
     const [dot, member, after] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    if (!isWord(t) || t.inQuery || NOT_A_RECEIVER_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
     if ((dot?.type !== ApexLexer.DOT && dot?.type !== ApexLexer.QUESTIONDOT) || !isWord(member) || member!.type === ApexLexer.CLASS) return;
     if (after?.type === ApexLexer.LPAREN) return; // a call
-    const onVariable = variables.has(t.text.toLowerCase());
-    const type = onVariable ? variables.get(t.text.toLowerCase()) : t.text;
+    const receiver = receiverAt(tokens, i, variables);
+    if (!receiver?.type) return;
+    const { type, onVariable } = receiver;
     const key = `${onVariable}.${type}.${member!.text}`.toLowerCase();
-    if (type && !reads.has(key)) reads.set(key, { type, onVariable, receiver: t.text, member: member!.text, lineNumber: member!.line, columnNumber: member!.column });
+    if (!reads.has(key)) reads.set(key, { type, onVariable, receiver: t.text, member: member!.text, lineNumber: member!.line, columnNumber: member!.column });
   });
   return [...reads.values()];
 }

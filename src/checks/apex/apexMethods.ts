@@ -67,6 +67,18 @@ function argumentTypes(tokens: CodeToken[], open: number, variables: Map<string,
   }
 }
 
+/**
+ * What token i is when a member is reached on it (`X.m`): a class by its bare name, or a variable, with the type the
+ * file gives it (null when not one simple type); undefined when it is neither. A word, not only an identifier: the
+ * lexer reads some class names as keywords (`System`).
+ */
+export function receiverAt(tokens: CodeToken[], i: number, variables: Map<string, string | null>): { type: string | null; onVariable: boolean } | undefined {
+  const t = tokens[i]!;
+  if (!isWord(t) || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return undefined;
+  const onVariable = variables.has(t.text.toLowerCase());
+  return { type: onVariable ? variables.get(t.text.toLowerCase())! : t.text, onVariable };
+}
+
 /** The calls a class or trigger makes on bare class names and on simply typed variables, once per class and method, where first made. */
 export function staticCallsMade(source: string): ApexStaticCall[] {
   const tokens = codeTokens(source);
@@ -74,15 +86,13 @@ export function staticCallsMade(source: string): ApexStaticCall[] {
   const calls = new Map<string, ApexStaticCall>();
   tokens.forEach((t, i) => {
     const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    // A word, not only an identifier: the lexer reads some class names as keywords (`System`).
-    if (!isWord(t) || t.inQuery || NOT_A_CLASS_AFTER.has(tokens[i - 1]?.type ?? -1)) return;
     if (dot?.type !== ApexLexer.DOT || !isWord(method) || open?.type !== ApexLexer.LPAREN) return;
-    // A variable's method is its type's, when the file gives the variable one simple type; otherwise unknown.
-    const onVariable = variables.has(t.text.toLowerCase());
-    const type = onVariable ? variables.get(t.text.toLowerCase()) : t.text;
+    const receiver = receiverAt(tokens, i, variables);
+    if (!receiver?.type) return;
+    const { type, onVariable } = receiver;
     const types = argumentTypes(tokens, i + 3, variables);
-    const key = `${onVariable}.${type}.${method.text}`.toLowerCase();
-    if (type && types && !calls.has(key)) calls.set(key, { type, onVariable, receiver: t.text, method: method.text, argumentTypes: types, lineNumber: method.line, columnNumber: method.column });
+    const key = `${onVariable}.${type}.${method!.text}`.toLowerCase();
+    if (types && !calls.has(key)) calls.set(key, { type, onVariable, receiver: t.text, method: method!.text, argumentTypes: types, lineNumber: method!.line, columnNumber: method!.column });
   });
   return [...calls.values()];
 }
