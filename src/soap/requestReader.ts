@@ -36,8 +36,8 @@ const notOneOperation = () => Faults.malformedRequest('The SOAP Body must hold e
  * element is decoded by the WSDL (booleans, numbers, enums and arrays where the schema says so).
  * Unknown elements and bad values are refused with the fault the real service's SOAP stack gives;
  * `aliasesOf` names the variant child names some clients send (jsforce's `request` for
- * `retrieveRequest`). Namespaces are not checked: elements are matched by local name, as before any
- * client was seen to need more. A deploy's ZipFile arrives decoded apart (zipFileAside.ts).
+ * `retrieveRequest`). Elements are matched by their local name, whatever namespace a client puts them in.
+ * A deploy's ZipFile arrives decoded apart (zipFileAside.ts).
  */
 export class RequestReader {
   constructor(private readonly schema: WsdlSchema, private readonly aliasesOf: (operation: string) => Record<string, string> | undefined = () => undefined) {}
