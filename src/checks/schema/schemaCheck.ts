@@ -66,7 +66,9 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
     const field = fields.get(name);
     if (!field && beforeHistory && child.ns === ns) return undefined;
     if (!field || child.ns !== ns) return problemAt(child, M.invalidElement(child.ns ?? '', name, typeName));
-    if ((field.since && options.apiVersion < field.since) || (field.until && options.apiVersion > field.until)) {
+    // Only a property newer than the file is refused: one the WSDL dropped in a later version is still taken by
+    // real orgs (IssueBox's Security settings, pushed at 53.0, keep isTLSv12Required, which left the WSDL at 51.0).
+    if (field.since && options.apiVersion < field.since) {
       return problemAt(child, M.notInVersion(name, version));
     }
     if (repeat ? !field.many : seenBefore) return problemAt(child, M.duplicated(name, typeName));

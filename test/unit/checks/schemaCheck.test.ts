@@ -85,6 +85,10 @@ describe('the schema check of a metadata file', () => {
     expect(check('CustomObject', body, 60)).toBeUndefined();
   });
 
+  it('accepts a property the WSDL dropped in a later version than the file\'s, as real orgs took IssueBox\'s', () => {
+    expect(check('SecuritySettings', '    <isTLSv12Required>false</isTLSv12Required>\n', 53)).toBeUndefined();
+  });
+
   it('does not look inside values of any XML (target configurations) or typed ones (xsi:type)', () => {
     const targets = '    <targetConfigs>\n        <targetConfig targets="lightning__AppPage"><property name="x" type="String"/></targetConfig>\n    </targetConfigs>\n';
     expect(check('LightningComponentBundle', `    <apiVersion>66.0</apiVersion>\n${targets}`)).toBeUndefined();
