@@ -84,7 +84,7 @@ function readComplex(el: XmlElement, type: string, fields: FieldDef[], schema: W
     const name = child.local;
     const index = fields.findIndex((f) => f.name === name);
     const field = fields[index];
-    if (lenient && (!field || (field.many ? false : name in value))) continue;
+    if (lenient && (!field || (!field.many && name in value))) continue; // unknown, or a second singleton
     const outOfPlace = !field || child.ns !== METADATA_NS || (!lenient && (index < position || (index === position && !field.many)));
     if (outOfPlace) {
       const qualified = child.ns === undefined ? name : `{${child.ns}}${name}`;
