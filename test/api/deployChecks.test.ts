@@ -163,49 +163,43 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
       .toEqual(['Invalid type: Triangle', 'Variable does not exist: edges']);
   });
 
-  it('checks a call on a platform type by its methods, unless a class, a nested type, a variable or an inherited field may shadow the name', async () => {
+  /** A new org holding `classes` (name → source); `check` validates more classes against it and gives its rows as [problem, line, column]. */
+  async function orgWithClasses(classes: Record<string, string>) {
     const org = await createOrg(server);
     const orgConn = tokenConnection(server, org.accessToken);
     const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
-    // The org's own Approval class shadows System.Approval; Limits is a field Base declares; `test` is a String in one method only.
-    const base = {
-      'classes/Approval.cls': 'public class Approval {\n    public static void submitAll() {}\n}\n', 'classes/Approval.cls-meta.xml': meta,
-      'classes/Base.cls': 'public virtual class Base {\n    protected Counter Limits = new Counter();\n    public class Counter { public Integer spent() { return 0; } }\n}\n', 'classes/Base.cls-meta.xml': meta,
-    };
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf({ ...base, 'package.xml': manifest({ ApexClass: ['Approval', 'Base'] }, '66.0') })))).toEqual([]);
-    const probe = (body: string) => ({
-      'classes/Probe.cls': `public class Probe extends Base {\n    static void named() { String test = 'x'; }\n${body}}\n`,
-      'classes/Probe.cls-meta.xml': meta,
-      'package.xml': manifest({ ApexClass: ['Probe'] }, '66.0'),
+    const files = (sources: Record<string, string>) => ({
+      ...Object.fromEntries(Object.entries(sources).flatMap(([name, source]) => [[`classes/${name}.cls`, source], [`classes/${name}.cls-meta.xml`, meta]])),
+      'package.xml': manifest({ ApexClass: Object.keys(sources) }, '66.0'),
     });
-    const accepted = probe("    void calls() {\n        Test.startTest();\n        Approval.submitAll();\n        Integer n = Limits.spent();\n        System.assertEquals(1, n);\n        String s = 'a';\n        s = s.toUpperCase();\n    }\n");
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf(accepted), { checkOnly: true }))).toEqual([]);
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(files(classes))))).toEqual([]);
+    return async (sources: Record<string, string>) => failuresOf(await deployAndWait(orgConn, await zipOf(files(sources)), { checkOnly: true }))
+      .map((f) => [f.problem, f.lineNumber, f.columnNumber]);
+  }
+
+  it('checks a call on a platform type by its methods, unless a class, a nested type, a variable or an inherited field may shadow the name', async () => {
+    // The org's own Approval class shadows System.Approval; Limits is a field Base declares; `test` is a String in one method only.
+    const check = await orgWithClasses({
+      Approval: 'public class Approval {\n    public static void submitAll() {}\n}\n',
+      Base: 'public virtual class Base {\n    protected Counter Limits = new Counter();\n    public class Counter { public Integer spent() { return 0; } }\n}\n',
+    });
+    const probe = (body: string) => ({ Probe: `public class Probe extends Base {\n    static void named() { String test = 'x'; }\n${body}}\n` });
+    expect(await check(probe("    void calls() {\n        Test.startTest();\n        Approval.submitAll();\n        Integer n = Limits.spent();\n        System.assertEquals(1, n);\n        String s = 'a';\n        s = s.toUpperCase();\n    }\n"))).toEqual([]);
     // `Test.beginTest()` is not checked: the file declares a variable `test`.
-    const refused = probe("    void calls() {\n        System.debugg('x');\n        Test.beginTest();\n        String s = 'a';\n        s.toUpperCasee();\n    }\n");
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf(refused), { checkOnly: true })).map((f) => [f.problem, f.lineNumber, f.columnNumber])).toEqual([
+    expect(await check(probe("    void calls() {\n        System.debugg('x');\n        Test.beginTest();\n        String s = 'a';\n        s.toUpperCasee();\n    }\n"))).toEqual([
       ['Method does not exist or incorrect signature: void debugg(String) from the type System', 4, 16],
       ['Method does not exist or incorrect signature: void toUpperCasee() from the type String', 7, 11],
     ]);
   });
 
   it('refuses a member an org class declares nowhere, nor inherits, read on the class or on a variable of its type', async () => {
-    const org = await createOrg(server);
-    const orgConn = tokenConnection(server, org.accessToken);
-    const meta = CASES.find((c) => c.name === 'apex-syntax')!.files['classes/ThingCounter.cls-meta.xml']!;
-    const meters = {
-      'classes/Meter.cls': 'public virtual class Meter {\n    public static Integer MAX = 5;\n    public Integer reading;\n    public enum Unit { KWH }\n}\n', 'classes/Meter.cls-meta.xml': meta,
-      'classes/SmartMeter.cls': 'public class SmartMeter extends Meter {\n    public Boolean online;\n}\n', 'classes/SmartMeter.cls-meta.xml': meta,
-    };
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf({ ...meters, 'package.xml': manifest({ ApexClass: ['Meter', 'SmartMeter'] }, '66.0') })))).toEqual([]);
-    const reader = (body: string) => ({
-      'classes/Reader.cls': `public class Reader {\n    Integer read(Meter m, SmartMeter s) {\n${body}    }\n}\n`,
-      'classes/Reader.cls-meta.xml': meta,
-      'package.xml': manifest({ ApexClass: ['Reader'] }, '66.0'),
+    const check = await orgWithClasses({
+      Meter: 'public virtual class Meter {\n    public static Integer MAX = 5;\n    public Integer reading;\n    public enum Unit { KWH }\n}\n',
+      SmartMeter: 'public class SmartMeter extends Meter {\n    public Boolean online;\n}\n',
     });
-    const accepted = reader('        Meter.Unit u = Meter.Unit.KWH;\n        Boolean live = s.online;\n        return m.reading + s.reading + Meter.MAX;\n');
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf(accepted), { checkOnly: true }))).toEqual([]);
-    const refused = reader('        Boolean live = s.offline;\n        return m.readings + Meter.MIN;\n');
-    expect(failuresOf(await deployAndWait(orgConn, await zipOf(refused), { checkOnly: true })).map((f) => [f.problem, f.lineNumber, f.columnNumber])).toEqual([
+    const reader = (body: string) => ({ Reader: `public class Reader {\n    Integer read(Meter m, SmartMeter s) {\n${body}    }\n}\n` });
+    expect(await check(reader('        Meter.Unit u = Meter.Unit.KWH;\n        Boolean live = s.online;\n        return m.reading + s.reading + Meter.MAX;\n'))).toEqual([]);
+    expect(await check(reader('        Boolean live = s.offline;\n        return m.readings + Meter.MIN;\n'))).toEqual([
       ['Variable does not exist: offline', 3, 26],
       ['Variable does not exist: readings', 4, 18],
       ['Variable does not exist: MIN', 4, 35],
