@@ -1,3 +1,5 @@
+import { scanXml, type XmlElement } from '../../package/xmlScanner';
+
 /**
  * Which of a record type's picklist values (`Object.Field.Value`, as referenceRules.ts names them) the
  * org's fields have after the deploy. A field whose values cannot be known (not found, or a value set this
@@ -19,8 +21,29 @@ const normal = (value: string) => {
   }
 };
 
-const valuesIn = (xml: string, element: string) =>
-  new Set([...xml.matchAll(new RegExp(`<${element}>[\\s\\S]*?<fullName>([^<]*)</fullName>`, 'g'))].map((m) => normal(m[1]!.trim())));
+/**
+ * The `fullName` of each `element` (`value`, `customValue`) in a field's or value set's XML, its entities decoded
+ * (`Côte D&apos;Ivoire (CI)`, which a record type names `Côte D%27Ivoire %28CI%29`); undefined when the XML
+ * cannot be read, so that nothing is refused against it.
+ */
+function valuesIn(xml: string, element: string): Set<string> | undefined {
+  const values = new Set<string>();
+  const walk = (el: XmlElement) => {
+    for (const child of el.children) {
+      if (child.local !== element) walk(child);
+      else {
+        const name = child.children.find((c) => c.local === 'fullName');
+        if (name) values.add(normal(name.text.trim()));
+      }
+    }
+  };
+  try {
+    walk(scanXml(xml));
+  } catch {
+    return undefined;
+  }
+  return values;
+}
 
 function valuesOf(fieldXml: string, sources: PicklistSources): Set<string> | undefined {
   const globalSet = /<valueSetName>([^<]+)<\/valueSetName>/.exec(fieldXml)?.[1]?.trim();
