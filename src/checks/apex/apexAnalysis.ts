@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { apexMemberReads, apexMethods, apexQueryFields, apexSyntax, apexTokens, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
+import { apexMethods, apexQueryFields, apexSyntax, apexTokens, apexTypeNames, apexTypeReferences, apexVariables } from './apexChecksLoader';
 import type { ApexSyntaxProblem, ApexUnitKind } from './apexSyntax';
-import type { ApexMemberRead } from './apexMemberReads';
-import type { ApexStaticCall } from './apexMethods';
+import type { ApexMemberRead, ApexStaticCall } from './apexMethods';
 import type { ApexQueryField } from './apexQueryFields';
 import type { ApexFieldUse, ApexTypeUse } from './apexTypeReferences';
 import type { ApexVariables } from './apexVariables';
@@ -44,16 +43,16 @@ export function analyseApex(source: string, kind: ApexUnitKind): ApexAnalysis {
   const syntax = apexSyntax().apexSyntaxProblems(source, kind);
   const [references, names] = [apexTypeReferences(), apexTypeNames()];
   const analysis = syntax.length ? { syntax, types: [], fields: [], typeNames: [], declared: [], variables: { undeclared: [], declared: [], extended: [] }, staticCalls: [], memberReads: [], methods: [], queryFields: [] } : apexTokens().withTokens(source, () => {
-    const memberReads = apexMemberReads().memberReadsMade(source);
+    const members = apexMethods().membersReached(source);
     return {
       syntax,
       types: references.customTypesUsed(source),
-      fields: references.customFieldsRead(memberReads),
+      fields: references.customFieldsRead(members.reads),
       typeNames: names.typeNamesUsed(source),
       declared: names.typesDeclared(source),
       variables: apexVariables().apexVariables(source),
-      staticCalls: apexMethods().staticCallsMade(source),
-      memberReads,
+      staticCalls: members.calls,
+      memberReads: members.reads,
       methods: apexMethods().methodsDeclared(source),
       queryFields: apexQueryFields().queryFieldsUsed(source),
     };

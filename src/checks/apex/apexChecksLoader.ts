@@ -1,5 +1,4 @@
 import { atFirstUse } from '../../atFirstUse';
-import type * as ApexMemberReads from './apexMemberReads';
 import type * as ApexMethods from './apexMethods';
 import type * as ApexQueryFields from './apexQueryFields';
 import type * as ApexSyntax from './apexSyntax';
@@ -18,5 +17,4 @@ export const apexTypeReferences = atFirstUse(() => require('./apexTypeReferences
 export const apexTypeNames = atFirstUse(() => require('./apexTypeNames') as typeof ApexTypeNames);
 export const apexVariables = atFirstUse(() => require('./apexVariables') as typeof ApexVariables);
 export const apexMethods = atFirstUse(() => require('./apexMethods') as typeof ApexMethods);
-export const apexMemberReads = atFirstUse(() => require('./apexMemberReads') as typeof ApexMemberReads);
 export const apexQueryFields = atFirstUse(() => require('./apexQueryFields') as typeof ApexQueryFields);

@@ -3,17 +3,28 @@ import { ENUM_METHODS, OBJECT_METHODS } from './apexLibrary';
 import { codeTokens, isWord, type CodeToken } from './apexTokens';
 
 /*
- * Static calls on a class by its bare name (`ThingService.count(5)`), read from the lexer's tokens, and the methods
- * a source declares: the deploy check refuses a call to a method the org's class does not declare, as real orgs
- * word it: `Method does not exist or incorrect signature: void count(Integer) from the type ThingService`.
- * The compiler writes the arguments' types; a call is taken only when each argument's type is certain (a literal,
- * or a variable every declaration of the file gives one simple type), and left alone otherwise.
+ * The members a class or trigger reaches on a class by its bare name (`ThingService.count(5)`, `ThingService.LIMIT`)
+ * or on a variable the file gives a class's type (`service.refresh(true)`, `service.total`), read from the lexer's
+ * tokens in one scan, and the methods a source declares: the deploy check refuses a call to a method the class does
+ * not have, as real orgs word it (`Method does not exist or incorrect signature: void count(Integer) from the type
+ * ThingService`), and a member read it declares nowhere (`Variable does not exist: total`). The compiler writes a
+ * call's arguments' types; a call is taken only when each argument's type is certain (a literal, or a variable every
+ * declaration of the file gives one simple type), and left alone otherwise.
  */
 
-/**
- * A call on a class by its bare name, or on a variable every declaration of the file gives that class's type:
- * the class as written, the method and the position of its name, and the arguments' types.
- */
+/** A member read (not called) on a class by its bare name, or on a variable the file gives the class's type. */
+export interface ApexMemberRead {
+  /** The class as written, or the variable's type. */
+  type: string;
+  /** Read on a variable of the type, rather than on the type itself. */
+  onVariable: boolean;
+  /** The name the member is read on, as written: the type's, or the variable's. */
+  receiver: string;
+  member: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
 export interface ApexStaticCall {
   type: string;
   /** Made on a variable of the type (an instance method), rather than on the type itself. */
@@ -79,22 +90,34 @@ export function receiverAt(tokens: CodeToken[], i: number, variables: Map<string
   return { type: onVariable ? variables.get(t.text.toLowerCase())! : t.text, onVariable };
 }
 
-/** The calls a class or trigger makes on bare class names and on simply typed variables, once per class and method, where first made. */
-export function staticCallsMade(source: string): ApexStaticCall[] {
+/**
+ * The calls and the member reads a class or trigger makes on bare class names and on simply typed variables, each once
+ * per type and member, where first made.
+ */
+export function membersReached(source: string): { calls: ApexStaticCall[]; reads: ApexMemberRead[] } {
   const tokens = codeTokens(source);
   const variables = simplyTypedVariables(tokens);
   const calls = new Map<string, ApexStaticCall>();
+  const reads = new Map<string, ApexMemberRead>();
   tokens.forEach((t, i) => {
-    const [dot, method, open] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    if (dot?.type !== ApexLexer.DOT || !isWord(method) || open?.type !== ApexLexer.LPAREN) return;
+    const [dot, member, after] = [tokens[i + 1], tokens[i + 2], tokens[i + 3]];
+    if ((dot?.type !== ApexLexer.DOT && dot?.type !== ApexLexer.QUESTIONDOT) || !isWord(member)) return;
+    const isCall = after?.type === ApexLexer.LPAREN;
+    // A call with `?.` is left alone, as is `X.class`.
+    if (isCall ? dot.type !== ApexLexer.DOT : member!.type === ApexLexer.CLASS) return;
     const receiver = receiverAt(tokens, i, variables);
     if (!receiver?.type) return;
     const { type, onVariable } = receiver;
+    const key = `${onVariable}.${type}.${member!.text}`.toLowerCase();
+    const at = { lineNumber: member!.line, columnNumber: member!.column };
+    if (!isCall) {
+      if (!reads.has(key)) reads.set(key, { type, onVariable, receiver: t.text, member: member!.text, ...at });
+      return;
+    }
     const types = argumentTypes(tokens, i + 3, variables);
-    const key = `${onVariable}.${type}.${method!.text}`.toLowerCase();
-    if (types && !calls.has(key)) calls.set(key, { type, onVariable, receiver: t.text, method: method!.text, argumentTypes: types, lineNumber: method!.line, columnNumber: method!.column });
+    if (types && !calls.has(key)) calls.set(key, { type, onVariable, receiver: t.text, method: member!.text, argumentTypes: types, ...at });
   });
-  return [...calls.values()];
+  return { calls: [...calls.values()], reads: [...reads.values()] };
 }
 
 /**

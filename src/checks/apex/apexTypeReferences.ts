@@ -1,7 +1,7 @@
 import { ApexLexer } from '@apexdevtools/apex-parser';
 import { codeTokens } from './apexTokens';
 import { CHECKABLE } from '../references/customNames';
-import type { ApexMemberRead } from './apexMemberReads';
+import type { ApexMemberRead } from './apexMethods';
 
 /** A custom object an Apex class or trigger uses as a type, where it first does. */
 export interface ApexTypeUse {
@@ -49,7 +49,7 @@ const OWN_CUSTOM_FIELD = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*__c$/;
 
 /**
  * The org's own custom fields that Apex reaches through a variable declared with a custom object's type
- * (`Merchandise__c item; … item.Price__c`), among the members it reads (apexMemberReads.ts): one the org will not
+ * (`Merchandise__c item; … item.Price__c`), among the members it reads (apexMethods.ts): one the org will not
  * have is `Variable does not exist: Price__c`, as real orgs word a missing field reached with a dot. Only
  * variables every declaration of the file gives the same custom object type are followed, and method calls and
  * relationship paths are not fields.

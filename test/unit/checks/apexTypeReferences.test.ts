@@ -1,7 +1,7 @@
-import { memberReadsMade } from '../../../src/checks/apex/apexMemberReads';
+import { membersReached } from '../../../src/checks/apex/apexMethods';
 import { customFieldsRead, customTypesUsed } from '../../../src/checks/apex/apexTypeReferences';
 
-const customFieldsUsed = (source: string) => customFieldsRead(memberReadsMade(source));
+const customFieldsUsed = (source: string) => customFieldsRead(membersReached(source).reads);
 
 const names = (source: string) => customTypesUsed(source).map((u) => u.name);
 
