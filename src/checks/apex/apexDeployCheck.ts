@@ -219,10 +219,7 @@ class ApexOrg {
    * (a class, a nested type, a variable it declares or may inherit).
    */
   missingMethod(call: ApexStaticCall, caller: ApexAnalysis, callerTypes: Set<string>, inherited: Set<string> | null): string | undefined {
-    const type = call.type.toLowerCase();
-    if ((!call.onVariable && caller.variables.declared.includes(type)) || this.failedClasses.has(type)) return undefined;
-    // Variables are typed file-wide: `Test.startTest()` in one method, with `String test` declared in another, is the type's call.
-    if (call.onVariable && this.namesAType(call.receiver, callerTypes)) return undefined;
+    if (this.receiverUncertain(call, caller, callerTypes)) return undefined;
     const methods = isPlatformType(call.type) ? this.platformMethods(call, callerTypes, inherited) : this.orgClassMethods(call, caller, callerTypes);
     if (!methods || methods.has(call.method.toLowerCase())) return undefined;
     return `Method does not exist or incorrect signature: void ${call.method}(${call.argumentTypes.join(', ')}) from the type ${call.type}`;
@@ -236,11 +233,21 @@ class ApexOrg {
    */
   missingMember(read: ApexMemberRead, caller: ApexAnalysis, callerTypes: Set<string>, inherited: Set<string> | null): string | undefined {
     const type = read.type.toLowerCase();
-    if (this.failedClasses.has(type) || isPlatformType(read.type)) return undefined;
-    if (read.onVariable ? this.namesAType(read.receiver, callerTypes) : inherited === null || caller.variables.declared.includes(type)) return undefined;
+    if (isPlatformType(read.type) || (!read.onVariable && inherited === null) || this.receiverUncertain(read, caller, callerTypes)) return undefined;
     const names = callerTypes.has(type) ? inherited && new Set([...inherited, ...caller.variables.declared, ...caller.declared.map((n) => n.toLowerCase())])
       : this.declaredByClass(read.type, 0);
     return names && !names.has(read.member.toLowerCase()) ? `Variable does not exist: ${read.member}` : undefined;
+  }
+
+  /**
+   * Whether what a call or read is made on may be something other than its type: a class this deploy failed, a bare
+   * name the caller also declares as a variable, or a variable whose name is also a type's (variables are typed
+   * file-wide: `Test.startTest()` in one method, with `String test` declared in another, is the type's call).
+   */
+  private receiverUncertain(use: ApexStaticCall | ApexMemberRead, caller: ApexAnalysis, callerTypes: Set<string>): boolean {
+    const type = use.type.toLowerCase();
+    if (this.failedClasses.has(type)) return true;
+    return use.onVariable ? this.namesAType(use.receiver, callerTypes) : caller.variables.declared.includes(type);
   }
 
   /** Whether the org or the caller declares a type of this name (which a platform type's name then means): a class, a nested type, the caller's own. */
