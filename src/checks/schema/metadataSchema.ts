@@ -10,10 +10,11 @@ export interface SchemaField {
   optional: boolean;
   /** How its value is read: elements of a complex type, a value of an enumeration or a builtin, or any XML. */
   kind: 'complex' | 'enum' | 'simple' | 'opaque';
-  /** The API version that added it, when after the oldest schema kept (47.0). */
+  /**
+   * The API version that added it, when after the oldest schema kept (47.0). The version that removed a field is
+   * derived too, but not read: real orgs still take a property the WSDL dropped (schemaCheck.ts).
+   */
   since?: number;
-  /** The last API version that has it, when a later one removed it. */
-  until?: number;
 }
 
 type FieldFacts = [type: string, flags: string, since?: number, until?: number];
@@ -95,11 +96,10 @@ export class MetadataSchema {
     fields = new Map();
     const def = this.derived.types[type];
     if (def?.base && def.base !== type) for (const [k, v] of this.fieldsOf(def.base)) fields.set(k, v);
-    for (const [name, [fieldType, flags, since, until]] of Object.entries(def?.fields ?? {})) {
+    for (const [name, [fieldType, flags, since]] of Object.entries(def?.fields ?? {})) {
       fields.set(name, {
         name, type: fieldType, many: flags.includes('m'), optional: flags.includes('o'), kind: this.kindOf(fieldType),
         ...(since !== undefined && since > OLDEST_KNOWN_VERSION ? { since } : {}),
-        ...(until !== undefined ? { until } : {}),
       });
     }
     this.resolved.set(type, fields);
