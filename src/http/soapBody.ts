@@ -61,6 +61,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
     const refuse = (f: ApiFault) => {
       if (done) return;
       done = true;
+      aside?.abandon();
       if (source !== req) { req.unpipe(); source.on('error', () => undefined); }
       source.removeAllListeners('data');
       req.resume(); // drain what is left, unread, so that the answer can go out
@@ -94,7 +95,10 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       done = true;
       const zipFile = aside?.payload;
       // The call log shows the zip by its size, as it shows any long base64 (log/redact.ts).
-      (req as RequestWithBody).body = zipFile?.bytes ? text.replace(zipFile.marker, `[base64 data, ${zipFile.bytes.length.toLocaleString('en-US')} bytes]`) : text;
+      (req as RequestWithBody).body = zipFile?.zip ? text.replace(zipFile.marker, `[base64 data, ${zipFile.zip.length.toLocaleString('en-US')} bytes]`) : text;
+      // A zip spooled to a file that no deploy took on (a fault, another operation) is let go with its call.
+      const spooled = zipFile?.zip;
+      if (spooled && !Buffer.isBuffer(spooled)) res.once('close', () => { if (!spooled.adopted) spooled.discard(); });
       aside = undefined; // the zip is the reader's now: the stream's listeners keep no hold on it
       read(text, sessionId!, caller!, zipFile);
     });

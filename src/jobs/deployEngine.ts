@@ -12,6 +12,7 @@ import type { TestOutcomePolicy } from '../deploy/apexTests/testOutcomePolicy';
 import { deleteComponent, writeComponent } from './componentWriter';
 import type { ComponentWrite, KeySource } from '../metadata/metadataType';
 import { PackageError, readZip } from '../package/zipReader';
+import { discardZip, zipBytes, type DeployZip } from '../package/spooledZip';
 import { emptyRunTestResult, type AsyncResult, type DeployMessage, type DeployOptions, type DeployResult } from '../model/resultTypes';
 import type { Caller, User } from '../store/orgs';
 import type { StoredComponent } from '../store/components';
@@ -28,7 +29,7 @@ import { nextTurn } from '../eventLoopSlices';
 
 /** A deploy's zip, held only as long as the deploy needs it: a 39 MB zip is worth letting go of once read. */
 interface DeploySource {
-  zip?: Buffer;
+  zip?: DeployZip;
 }
 
 interface RunningDeploy {
@@ -115,7 +116,9 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
     }
   }
 
-  submit(caller: Caller, zip: Buffer, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
+  /** Queues a deploy of `zip`, which it takes on: a spooled zip's file is the deploy's to discard. */
+  submit(caller: Caller, zip: DeployZip, requested: Partial<DeployOptions>, validatedFrom?: string): AsyncResult {
+    if (!Buffer.isBuffer(zip)) zip.adopted = true;
     const options: DeployOptions = { ...DEFAULT_DEPLOY_OPTIONS, ...stripUndefined(requested) };
     const id = newId(IdPrefix.deploy);
     const now = orgNow(caller.org).toISOString();
@@ -305,9 +308,10 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
         done.canceledByName = running.cancelRequestedBy.fullName;
       }
       Object.assign(running.result, done);
-      this.store.deploys.update(running.result.id, running.result, {
-        zip: options.checkOnly && status === 'Succeeded' ? source.zip : undefined, messagesXml: writeComponentMessages(running.result.details),
-      });
+      const kept = options.checkOnly && status === 'Succeeded' && source.zip ? zipBytes(source.zip) : undefined;
+      discardZip(source.zip);
+      source.zip = undefined;
+      this.store.deploys.update(running.result.id, running.result, { zip: kept, messagesXml: writeComponentMessages(running.result.details) });
       this.running.delete(running.result.id);
       this.logEnd(running);
     };
@@ -334,7 +338,10 @@ export class DeployEngine implements OrphanEnder<DeployResult> {
       const plan = await this.reading(async () => {
         const { files } = await readZip(source.zip!);
         // Only a validation keeps its zip (for deployRecentValidation); a deploy lets it go once read.
-        if (!options.checkOnly) source.zip = undefined;
+        if (!options.checkOnly) {
+          discardZip(source.zip);
+          source.zip = undefined;
+        }
         const planned = await planDeploy(files, options, planContext);
         if (planContext.checks.size) {
           this.update(running, { stateDetail: 'Checking components' });

@@ -2,11 +2,13 @@ import { Faults } from '../errors';
 import type { DeployOptions } from '../model/resultTypes';
 import { withWrittenMessages } from '../soap/componentMessages';
 import type { Operation } from './operation';
+import { SpooledZip } from '../package/spooledZip';
 
 export const deploy: Operation = {
   handle(input, ctx) {
     // Decoded as it arrived (soap/zipFileAside.ts), or base64 text, whose blank space Buffer.from skips.
-    const zip = Buffer.isBuffer(input.ZipFile) ? input.ZipFile : Buffer.from(typeof input.ZipFile === 'string' ? input.ZipFile : '', 'base64');
+    const zip = Buffer.isBuffer(input.ZipFile) || input.ZipFile instanceof SpooledZip ? input.ZipFile
+      : Buffer.from(typeof input.ZipFile === 'string' ? input.ZipFile : '', 'base64');
     if (!zip.length) throw Faults.invalidOperation('No zip file content passed in');
     return ctx.services.deploys.submit(ctx.caller, zip, (input.DeployOptions ?? {}) as Partial<DeployOptions>);
   },

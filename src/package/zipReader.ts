@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { PackageLimits } from './limits';
 import { eventLoopSlices } from '../eventLoopSlices';
+import type { DeployZip } from './spooledZip';
 
 /** A package-level problem that fails the whole deploy (errorStatusCode + errorMessage). */
 export class PackageError extends Error {
@@ -30,9 +31,53 @@ const INFLATE_ON_THREADS_FROM = 256 * 1024;
 const BATCH_MS = 5;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const openZip = (zip: Buffer) => new Promise<ZipFile>((resolve, reject) =>
+/** The bytes of a zip in memory or in a spooled file, read by range; what `at` gives is good until its next call. */
+interface ZipBytes {
+  length: number;
+  at(start: number, length: number): Buffer;
+}
+
+function bytesOf(zip: DeployZip): ZipBytes {
+  if (Buffer.isBuffer(zip)) return { length: zip.length, at: (start, length) => zip.subarray(start, start + length) };
+  // Each entry's compressed bytes are read into one buffer, used again: ten thousand reads of their own were
+  // the size of the zip again in garbage.
+  let scratch = Buffer.alloc(0);
+  return {
+    length: zip.length,
+    at: (start, length) => {
+      if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, 64 * 1024));
+      return zip.read(start, length, scratch);
+    },
+  };
+}
+
+const openZip = (zip: DeployZip) => new Promise<ZipFile>((resolve, reject) => {
   // Names are checked here (decodeStrings false), with messages of our own; sizes of stored entries by yauzl.
-  yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  const options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true };
+  const done = (err: Error | null, z?: ZipFile) => (err ? reject(err) : resolve(z!));
+  if (Buffer.isBuffer(zip)) return yauzl.fromBuffer(zip, options, done);
+  yauzl.fromRandomAccessReader(new SpooledReader(zip), zip.length, { ...options, autoClose: false }, done);
+});
+
+/**
+ * yauzl's reader of the central directory, over a spooled zip. Read at once from the page cache, answered
+ * on the next turn as yauzl's own buffer reader answers: a callback made at once would recurse entry by entry.
+ */
+class SpooledReader extends yauzl.RandomAccessReader {
+  constructor(private readonly zip: Exclude<DeployZip, Buffer>) {
+    super();
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void {
+    let read: number;
+    try {
+      read = this.zip.read(position, length).copy(buffer, offset);
+    } catch (err) {
+      return void setImmediate(callback, err as Error);
+    }
+    setImmediate(callback, null, read);
+  }
+}
 
 /** The central directory's entries, read without inflating anything. */
 function centralDirectory(archive: ZipFile, maxFiles: number): Promise<Entry[]> {
@@ -78,31 +123,33 @@ function pathOf(raw: Buffer): string {
 }
 
 /** Where an entry's data starts: past its local header, whose name and extra field may differ from the central directory's. */
-function dataStart(zip: Buffer, entry: Entry, name: string): number {
+function dataStart(zip: ZipBytes, entry: Entry, name: string): number {
   const at = entry.relativeOffsetOfLocalHeader;
-  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL_HEADER) throw invalid(`The zip entry ${name} has no local header where the directory says`);
-  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  const header = at + 30 > zip.length ? undefined : zip.at(at, 30);
+  if (!header || header.readUInt32LE(0) !== LOCAL_HEADER) throw invalid(`The zip entry ${name} has no local header where the directory says`);
+  const start = at + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   if (start + entry.compressedSize > zip.length) throw invalid(`The zip entry ${name} runs past the end of the zip file`);
   return start;
 }
 
 /** Reads one entry's bytes: inflated by node's zlib, never past the size its header declares. */
-async function contentOf(entry: Entry, zip: Buffer, name: string): Promise<Buffer> {
+async function contentOf(entry: Entry, zip: ZipBytes, name: string): Promise<Buffer> {
   if (entry.isEncrypted()) throw invalid(`The zip entry ${name} is encrypted; deploy packages cannot be`);
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
     throw invalid(`The zip entry ${name} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
   }
   const start = dataStart(zip, entry, name);
-  const data = zip.subarray(start, start + entry.compressedSize);
+  const data = zip.at(start, entry.compressedSize);
   const declared = entry.uncompressedSize;
   let bytes: Buffer;
   if (entry.compressionMethod === STORED) {
-    bytes = data;
+    bytes = Buffer.from(data); // a copy: a view would keep the whole zip, or be overwritten by the next read
   } else {
     try {
       // maxOutputLength stops inflating as soon as the output passes what the header declared,
-      // so an entry that lies about its size is refused before it is inflated in full.
-      const options = { maxOutputLength: Math.max(1, declared), chunkSize: Math.max(64, Math.min(declared, 1024 * 1024)) };
+      // so an entry that lies about its size is refused before it is inflated in full. One chunk of the
+      // declared size is the output itself: smaller chunks are joined at the end, twice the bytes in garbage.
+      const options = { maxOutputLength: Math.max(1, declared), chunkSize: Math.max(64, declared) };
       bytes = declared < INFLATE_ON_THREADS_FROM ? inflateRawSync(data, options) : await inflate(data, options);
     } catch (err) {
       if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
@@ -121,7 +168,7 @@ async function contentOf(entry: Entry, zip: Buffer, name: string): Promise<Buffe
  * yauzl reads the central directory; node's zlib inflates the entries. Counts, names and declared
  * sizes are checked before anything is inflated.
  */
-export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipEntries> {
+export async function readZip(zip: DeployZip, limits = PackageLimits): Promise<ZipEntries> {
   if (zip.length === 0) throw invalid('No zip file content passed in');
   if (zip.length > limits.maxZipBytes) {
     throw invalid(`The zip file is ${zip.length} bytes; the limit for a deploy is ${limits.maxZipBytes} bytes compressed`);
@@ -152,10 +199,11 @@ export async function readZip(zip: Buffer, limits = PackageLimits): Promise<ZipE
   }
   refuseOverlaps(files.map((f) => f.entry));
 
+  const bytes = bytesOf(zip);
   const out = new Map<string, Buffer>();
   const slices = eventLoopSlices(BATCH_MS);
   for (const { path, entry } of files) {
-    out.set(path, await contentOf(entry, zip, path));
+    out.set(path, await contentOf(entry, bytes, path));
     if (slices.due()) await slices.next();
   }
   return { files: out };

@@ -132,8 +132,8 @@ export class RequestReader {
         return new Date(text).toISOString();
       case 'base64Binary':
         if (zipFile && text === zipFile.marker) {
-          if (!zipFile.bytes) throw invalidValue(zipFile.head, 'base64Binary');
-          return zipFile.bytes;
+          if (!zipFile.zip) throw invalidValue(zipFile.head, 'base64Binary');
+          return zipFile.zip;
         }
         // Checked without a regular expression: a deploy's zip is up to 50 MB of it.
         for (let i = 0; i < text.length; i++) {

@@ -1,10 +1,13 @@
-import { X509Certificate, createPublicKey } from 'node:crypto';
+import { X509Certificate, createPublicKey, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as forge from 'node-forge';
 import type { Connection } from 'jsforce';
 import {
   asArray, certMeta, certsZip, deployAndWait, packageXml, retrieveCerts, soapLogin, startTestServer, type LocalforceServer,
 } from '../support/localforce';
 import { orgMadeExpiry, expectOrgMade, orgSubject } from '../support/testCa';
+import { SPOOL_FROM_BYTES } from '../../src/soap/zipFileAside';
 
 let server: LocalforceServer;
 let conn: Connection;
@@ -231,6 +234,38 @@ describe('zip problems', () => {
   it('faults a deploy without zip content', async () => {
     await expect(conn.metadata.deploy(Buffer.alloc(0), {})).rejects.toMatchObject({ name: 'sf:INVALID_OPERATION' });
   });
+});
+
+describe('a zip larger than the spooling size (written to a temporary file as it arrives)', () => {
+  const spoolFiles = () => readdirSync(tmpdir()).filter((f) => f.startsWith('localforce-deploy-'));
+
+  it('is validated, deployed from its validation, and retrieved byte for byte, leaving no file behind', async () => {
+    const JSZip = (await import('jszip')).default;
+    // Random bytes do not compress: a 12 MB zip, past the 8 MB from which a ZipFile goes to a file.
+    const resource = randomBytes(12 * 1024 * 1024);
+    const zip = await new JSZip()
+      .file('package.xml', packageXml(['Spooled'], '66.0', 'StaticResource'))
+      .file('staticresources/Spooled.resource', resource)
+      .file('staticresources/Spooled.resource-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+        '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n')
+      .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(zip.length).toBeGreaterThan(SPOOL_FROM_BYTES);
+    const before = spoolFiles();
+
+    const validation = await deployAndWait(conn, zip, { checkOnly: true });
+    expect(validation.status).toBe('Succeeded');
+    const id = await conn.metadata.deployRecentValidation({ id: validation.id });
+    let status = await conn.metadata.checkDeployStatus(id, true);
+    while (!status.done) status = await conn.metadata.checkDeployStatus(id, true);
+    expect(status.status).toBe('Succeeded');
+
+    const retrieved = await conn.metadata.retrieve({
+      apiVersion: '66.0', singlePackage: true, unpackaged: { types: [{ name: 'StaticResource', members: ['Spooled'] }], version: '66.0' },
+    } as never).complete();
+    const files = await JSZip.loadAsync(Buffer.from(retrieved.zipFile as string, 'base64'));
+    expect((await files.file('staticresources/Spooled.resource')!.async('nodebuffer')).equals(resource)).toBe(true);
+    expect(spoolFiles()).toEqual(before);
+  }, 120_000);
 });
 
 describe('packages in folders (singlePackage false)', () => {

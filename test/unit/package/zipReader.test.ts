@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import { PackageLimits } from '../../../src/package/limits';
-import { PackageError, readZip } from '../../../src/package/zipReader';
+import { SpooledZip } from '../../../src/package/spooledZip';
+import { PackageError, readZip as readZipFrom } from '../../../src/package/zipReader';
 
 const zipOf = async (files: Record<string, string | Buffer>) => {
   const zip = new JSZip();
@@ -17,7 +18,22 @@ const rejection = async (p: Promise<unknown>) => {
   throw new Error('expected readZip to fail');
 };
 
-describe('readZip', () => {
+const spools: SpooledZip[] = [];
+/** The same bytes as a large deploy's zip holds them: written to a temporary file. */
+function spooled(zip: Buffer): SpooledZip {
+  const spool = new SpooledZip();
+  spool.append(zip);
+  spools.push(spool);
+  return spool;
+}
+afterAll(() => spools.forEach((s) => s.discard()));
+
+describe.each([
+  ['in memory', (zip: Buffer) => zip],
+  ['spooled to a file', spooled],
+])('readZip of a zip %s', (_, source) => {
+  const readZip = (zip: Buffer, limits?: typeof PackageLimits) => readZipFrom(source(zip), limits);
+
   it('reads files with forward-slash paths and skips folders', async () => {
     const zip = new JSZip();
     zip.folder('certs');
@@ -26,6 +42,13 @@ describe('readZip', () => {
     const { files } = await readZip(await zip.generateAsync({ type: 'nodebuffer' }));
     expect([...files.keys()].sort()).toEqual(['certs/A.crt', 'package.xml']);
     expect(files.get('certs/A.crt')!.toString()).toBe('a');
+  });
+
+  it('reads thousands of files', async () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `classes/C${i}.cls`);
+    const { files } = await readZip(await zipOf(Object.fromEntries(names.map((n) => [n, n]))));
+    expect(files.size).toBe(5000);
+    expect(files.get('classes/C4999.cls')!.toString()).toBe('classes/C4999.cls');
   });
 
   it('refuses an empty buffer and a zip without files', async () => {
@@ -133,5 +156,19 @@ describe('readZip', () => {
       zip.writeUInt32LE(zip.readUInt32LE(first - 4), second - 4); // the second entry's local header offset := the first's
       expect((await rejection(readZip(zip))).message).toBe('The zip file has entries that share their data: it is not a package a zip tool writes');
     });
+  });
+});
+
+describe('a spooled zip', () => {
+  it('reads back what was appended, by range and whole, and is gone once discarded', () => {
+    const spool = new SpooledZip();
+    spool.append(Buffer.from('hello '));
+    spool.append(Buffer.from('world'));
+    expect(spool.length).toBe(11);
+    expect(spool.read(6, 100).toString()).toBe('world');
+    expect(spool.bytes().toString()).toBe('hello world');
+    spool.discard();
+    spool.discard();
+    expect(() => spool.read(0, 1)).toThrow('already discarded');
   });
 });
