@@ -89,6 +89,14 @@ describe('the schema check of a metadata file', () => {
     expect(check('SecuritySettings', '    <isTLSv12Required>false</isTLSv12Required>\n', 53)).toBeUndefined();
   });
 
+  it('accepts the fields real orgs write into retrieved files that no WSDL declares (retrievedFields.json)', () => {
+    expect(check('CustomObject', '    <label>Log</label>\n    <language>en_US</language>\n')).toBeUndefined();
+    expect(check('ApexTrigger', '    <apiVersion>56.0</apiVersion>\n    <status>Active</status>\n    <targetObject>SDG__c</targetObject>\n')).toBeUndefined();
+    const filter = '        <lookupFilter>\n            <active>true</active>\n            <developerName>nf_01IU00000000WpxMAE_00NU0000000IK2lMAG</developerName>\n' +
+      '            <isOptional>false</isOptional>\n        </lookupFilter>\n';
+    expect(check('CustomObject', field(`        <fullName>Pred__c</fullName>\n        <type>Lookup</type>\n${filter}`), 47)).toBeUndefined();
+  });
+
   it('does not look inside values of any XML (target configurations) or typed ones (xsi:type)', () => {
     const targets = '    <targetConfigs>\n        <targetConfig targets="lightning__AppPage"><property name="x" type="String"/></targetConfig>\n    </targetConfigs>\n';
     expect(check('LightningComponentBundle', `    <apiVersion>66.0</apiVersion>\n${targets}`)).toBeUndefined();
