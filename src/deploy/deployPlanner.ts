@@ -175,7 +175,9 @@ class PackagePlanner {
       if (listing) this.addComponent(c, listing);
       else if (!isEmptyParent(c)) this.fail({ fileName: pkg.prefix + c.mainPath, fullName: c.fullName, componentType: c.type.xmlName }, P.notInManifest);
     }
-    for (const rel of stray) this.fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
+    // A file in a type's folder that is no component of it is refused; one outside every type's folder
+    // (`.DS_Store`, `.git/HEAD`, a README beside the manifest: the sf CLI zips a metadata folder whole) is passed over.
+    for (const rel of stray.filter(inTypeFolder)) this.fail({ fileName: pkg.prefix + rel, fullName: rel, componentType: '' }, P.notInManifest);
 
     const added = new Set(this.plan.additions.map((a) => key(a.handler.definition.storedAs, a.input.fullName)));
     this.plan.postDeletions.push(...this.deletions('destructiveChangesPost.xml', manifest.version,
@@ -359,6 +361,9 @@ class PackagePlanner {
     return out;
   }
 }
+
+/** Whether a path lies in a folder some type's components live in (`classes/x`), not at the root or in another folder. */
+const inTypeFolder = (rel: string) => rel.includes('/') && MetadataRegistry.inDirectory(rel.slice(0, rel.indexOf('/'))).length > 0;
 
 /** Manifest members name components regardless of case, as the real service matches them. */
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -159,6 +159,16 @@ describe('package problems', () => {
     }), { fileName: 'classes/Stray.cls', fullName: 'Stray', componentType: 'ApexClass', problem: 'Not in package.xml' });
   });
 
+  it('passes over files outside every type\'s folder, as a metadata folder zipped whole holds them, and refuses one in a type\'s folder', async () => {
+    const result = await deployAndWait(conn, await certsZip([{ name: 'BesideStrays' }], {
+      extra: { '.DS_Store': '\x00\x00\x00\x01Bud1', 'README.md': '# notes', '.git/HEAD': 'ref: refs/heads/main\n' },
+    }));
+    expect(result.status).toBe('Succeeded');
+    expect(failures(result)).toEqual([]);
+    await expectFailure(await certsZip([{ name: 'BesideStray' }], { extra: { 'certs/.DS_Store': '\x00\x00\x00\x01Bud1' } }),
+      { fileName: 'certs/.DS_Store', fullName: 'certs/.DS_Store', componentType: '', problem: 'Not in package.xml' });
+  });
+
   it('takes an unlisted parent file with nothing in it as nothing to deploy, as the sf CLI sends one', async () => {
     const empty = '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"/>\n';
     const result = await deployAndWait(conn, await certsZip([{ name: 'WithEmptyParent' }], {
