@@ -227,6 +227,17 @@ describe('checks on every type, each a component failure with its file and posit
       { fileName: 'pages/P.page-meta.xml', problem: expect.stringContaining('the content file pages/P.page is missing') });
   });
 
+  it('takes a bundle\'s meta file under another name as its own, and refuses a bundle with none', async () => {
+    // As SalesforceLabs/Data-Fetcher's utility module, whose meta file is named a letter short, builds in its package versions.
+    const meta = xml('LightningComponentBundle', '    <apiVersion>66.0</apiVersion>\n    <isExposed>false</isExposed>\n');
+    const result = await deployAndWait(conn, await zipOf({ 'package.xml': manifest({ LightningComponentBundle: ['comboUtils'] }),
+      'lwc/comboUtils/comboUtils.js': 'export const pick = (options) => options[0];\n', 'lwc/comboUtils/comboUtil.js-meta.xml': meta }));
+    expect(failures(result)).toEqual([]);
+    expect(result.status).toBe('Succeeded');
+    await expectFailure({ 'lwc/noMeta/noMeta.js': 'export const x = 1;\n' }, { LightningComponentBundle: ['noMeta'] },
+      { fullName: 'noMeta', problem: expect.stringContaining('the meta file lwc/noMeta/noMeta.js-meta.xml is missing') });
+  });
+
   it('refuses names the type does not allow, and components of another namespace', async () => {
     await expectFailure({ 'classes/Bad_Name_.cls': 'x', 'classes/Bad_Name_.cls-meta.xml': APEX_META }, { ApexClass: ['Bad_Name_'] },
       { fullName: 'Bad_Name_', problem: expect.stringContaining("The ApexClass name 'Bad_Name_' is not valid") });

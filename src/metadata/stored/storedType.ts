@@ -118,7 +118,11 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
       case 'bundle':
       case 'digitalExperience': {
         const depth = definition.layout === 'bundle' ? 1 : 2;
-        const metas = paths.filter((p) => isBundleMeta(p.split('/').slice(depth)));
+        const atTop = paths.filter((p) => { const rest = p.split('/').slice(depth); return rest.length === 2 && rest[1]!.endsWith(META); });
+        const named = atTop.filter((p) => isBundleMeta(p.split('/').slice(depth)));
+        // A meta file at the bundle's top under another name is taken as its own: SalesforceLabs/Data-Fetcher's
+        // `dataFecherCPEComboboxUtils.js-meta.xml` (a letter short) has been in its package versions' builds since 2024.
+        const metas = named.length ? named : atTop;
         if (!metas.length && BUNDLE_META_REQUIRED.has(definition.xmlName)) {
           const ext = definition.xmlName === 'LightningComponentBundle' ? 'js' : 'cmp';
           return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.${ext}${META}`) };
