@@ -49,11 +49,13 @@ function topLevelMethods(source) {
 }
 
 /**
- * Standard sObjects every org has that the stubs lack (they are generated from one org), each with why it is known:
- * a public project that deploys to real orgs uses it in Apex. Added to the derived list, and named in its source.
+ * Standard sObjects real orgs have (some only with a feature turned on) that the stubs lack (they are generated from
+ * one org), each with why it is known: a public project that deploys to real orgs uses it in Apex. Added to the
+ * derived list, and named in its source.
  */
 const SOBJECTS_THE_STUBS_MISS = {
   ContentNote: 'the object of Notes in Lightning; SalesforceLabs/ActivityTimelineLWC (an AppExchange app) queries and inserts it',
+  MarketingAppExtAction: "Account Engagement's external actions (API 56.0 on, in orgs with Account Engagement); SalesforceLabs/External-Actions-Previewer (an AppExchange app) queries it",
 };
 
 const [standardDir, sobjectDir] = process.argv.slice(2);

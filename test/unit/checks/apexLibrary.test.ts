@@ -24,5 +24,6 @@ describe("the platform's methods, from the stubs' table", () => {
 describe("the platform's sObjects", () => {
   it('holds those the stubs miss that the table adds, with why', () => {
     expect(isPlatformType('ContentNote')).toBe(true);
+    expect(isPlatformType('MarketingAppExtAction')).toBe(true);
   });
 });
