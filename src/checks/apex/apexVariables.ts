@@ -38,10 +38,14 @@ const NOT_A_VALUE_BEFORE = new Set([ApexLexer.LPAREN, ApexLexer.LT]);
  */
 const mayBeNamespace = (tokens: CodeToken[], i: number) =>
   tokens[i + 1]?.type === ApexLexer.DOT && tokens[i + 3]?.type === ApexLexer.DOT;
+/** What may start the operand of a cast: `(ns.Type) value`, `(ns.Type) (x)`, `(ns.Type) new …`, `(ns.Type) 'text'`. */
+const CAST_OPERAND = new Set([ApexLexer.LPAREN, ApexLexer.NEW, ApexLexer.StringLiteral, ApexLexer.THIS, ApexLexer.NULL]);
+
 /**
- * `ns.Type x` (a declaration, a parameter, a catch clause's exception) or `List<ns.Type>`: `ns` starts a qualified type,
- * a namespace (a managed package's, or the org's own: FluentAssert's `catch (Fluent.AssertException e)`) or an
- * outer class, not a value.
+ * `ns.Type x` (a declaration, a parameter, a catch clause's exception, a method's return type: `ns.Type run(`),
+ * `List<ns.Type>` or a cast `(ns.Type) x`: `ns` starts a qualified type, a namespace (a managed package's, such as
+ * CPQB2BConnector's `ccrz`, or the org's own: FluentAssert's `catch (Fluent.AssertException e)`) or an outer class,
+ * not a value. Two words in a row are a declaration in Apex, never an expression.
  */
 function startsQualifiedType(tokens: CodeToken[], i: number): boolean {
   let j = i;
@@ -51,7 +55,11 @@ function startsQualifiedType(tokens: CodeToken[], i: number): boolean {
   while (tokens[next]?.type === ApexLexer.LBRACK && tokens[next + 1]?.type === ApexLexer.RBRACK) next += 2;
   const before = tokens[i - 1]?.type;
   if (tokens[next]?.type === ApexLexer.GT && (before === ApexLexer.LT || before === ApexLexer.COMMA)) return true; // a type argument
-  return isWord(tokens[next]) && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
+  if (before === ApexLexer.LPAREN && tokens[next]?.type === ApexLexer.RPAREN) {
+    const operand = tokens[next + 1];
+    return !!operand && (isWord(operand) || CAST_OPERAND.has(operand.type));
+  }
+  return isWord(tokens[next]) && (AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1) || tokens[next + 1]?.type === ApexLexer.LPAREN);
 }
 
 /** Names the language declares: a property setter's argument. */

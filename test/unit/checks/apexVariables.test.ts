@@ -57,6 +57,12 @@ describe('the names Apex uses as values and declares nowhere', () => {
     expect(undeclared('public class A {\n  Boolean m() { return totl.size > 2; }\n}\n')).toEqual(['totl']);
   });
 
+  it('leaves alone the first name of a qualified return type and of a cast, as CPQB2BConnector\'s managed-package types', () => {
+    expect(undeclared('global class A {\n  global static ccrz.Result submit(ccrz.Context ctx) { Object o = (ccrz.Result) ctx; return (ccrz.Result) (o); }\n}\n')).toEqual([]);
+    // A parenthesized value stays a value.
+    expect(undeclared('public class A {\n  Integer m() { if (totl.size > 0) { return (rec.n); } return 0; }\n}\n')).toEqual(['totl', 'rec']);
+  });
+
   it('takes a name reached with one dot or ?. as a variable or a type, not a namespace', () => {
     expect(undeclared('public class A { void m() { acct.Name = \'x\'; rec?.get(\'y\'); Util.run(); } }')).toEqual(['acct', 'rec', 'Util']);
   });
