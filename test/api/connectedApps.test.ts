@@ -205,6 +205,15 @@ describe('connected apps and CI logins', () => {
     expect(dead.status).toBe(401);
   });
 
+  it('takes a certificate written as bare base64, as retrieved connected apps carry it, and logs in with its key', async () => {
+    const org = await createOrg(server);
+    const bare = pair.cert.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    const deployed = await deployAndWait(org.conn, await appsZip({ Bare_App: connectedAppXml({ consumerKey: 'bare_app_key.0001', certificate: bare }) }));
+    expect(deployed.status).toBe('Succeeded');
+    const login = await (await token({ grant_type: JWT_BEARER, assertion: assertion({ iss: 'bare_app_key.0001', sub: org.username }) })).json() as { access_token?: string };
+    expect(login.access_token).toBeDefined();
+  });
+
   it('refuses a ConnectedApp whose certificate is not a certificate, and takes the real JWT certificates of the corpus', async () => {
     const org = await createOrg(server);
     const bad = await deployAndWait(org.conn, await appsZip({ Broken: connectedAppXml({ certificate: pair.key }) }));

@@ -1,4 +1,5 @@
 import { classifyContent } from '../../crypto';
+import { formatPemBlock } from '../../crypto/pemFormat';
 import { childrenOf, isElement, nodeName, parseXmlTree, rootOf, textOf, type XmlNode } from '../../package/xmlTree';
 
 /**
@@ -32,6 +33,15 @@ export function certificateProblem(pem: string): string | undefined {
   return content.kind === 'invalid' ? content.reason : 'it is empty';
 }
 
+/**
+ * The certificate as PEM. Retrieved connected apps carry it as bare base64, without the BEGIN and END lines
+ * (SalesforceLabs/FSC-Transition-Assistant's, from its packaging org): that form is taken as the same certificate.
+ */
+function asPem(text: string | undefined): string | undefined {
+  if (text === undefined || text.includes('-----BEGIN') || !/^[A-Za-z0-9+/=\s]+$/.test(text)) return text;
+  return formatPemBlock('CERTIFICATE', text.replace(/\s+/g, ''));
+}
+
 const child = (node: XmlNode, name: string) => childrenOf(node).filter(isElement).find((n) => nodeName(n) === name);
 const trimmed = (node: XmlNode | undefined) => (node ? textOf(node)?.trim() : undefined);
 
@@ -41,7 +51,7 @@ export function readOAuthConfig(xml: string): OAuthClientSpec | null | { problem
   if (!config) return null;
   const consumerKey = trimmed(child(config, 'consumerKey')) || undefined;
   const consumerSecret = trimmed(child(config, 'consumerSecret')) || undefined;
-  const certificatePem = trimmed(child(config, 'certificate')) || undefined;
+  const certificatePem = asPem(trimmed(child(config, 'certificate')) || undefined);
   if (consumerKey !== undefined && !CONSUMER_KEY.test(consumerKey)) {
     return { problem: 'oauthConfig.consumerKey must be 8 to 256 characters: letters, digits, dots (.) and underscores (_)' };
   }
