@@ -6,6 +6,7 @@ import { ApiFault, Faults } from '../errors';
 import { asFault, faultEnvelope } from '../soap/envelope';
 import { HEADER_WINDOW_CHARS, peekSessionId } from '../soap/sessionHeader';
 import { ZipFileAside, type DecodedPayload } from '../soap/zipFileAside';
+import { discardUnadopted } from '../package/spooledZip';
 import type { Caller } from '../store/orgs';
 import { localsOf, type RequestWithBody } from './callContext';
 import { sendXml } from './xml';
@@ -97,8 +98,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       // The call log shows the zip by its size, as it shows any long base64 (log/redact.ts).
       (req as RequestWithBody).body = zipFile?.zip ? text.replace(zipFile.marker, `[base64 data, ${zipFile.zip.length.toLocaleString('en-US')} bytes]`) : text;
       // A zip spooled to a file that no deploy took on (a fault, another operation) is let go with its call.
-      const spooled = zipFile?.zip;
-      if (spooled && !Buffer.isBuffer(spooled)) res.once('close', () => { if (!spooled.adopted) spooled.discard(); });
+      if (zipFile?.zip && !Buffer.isBuffer(zipFile.zip)) res.once('close', () => discardUnadopted(zipFile.zip));
       aside = undefined; // the zip is the reader's now: the stream's listeners keep no hold on it
       read(text, sessionId!, caller!, zipFile);
     });

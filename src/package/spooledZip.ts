@@ -82,3 +82,52 @@ export const zipBytes = (zip: DeployZip): Buffer => (Buffer.isBuffer(zip) ? zip 
 export function discardZip(zip: DeployZip | undefined): void {
   if (zip && !Buffer.isBuffer(zip)) zip.discard();
 }
+
+/** A zip larger than this is written to a temporary file as it arrives. */
+export const SPOOL_FROM_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Gathers a deploy's zip as its bytes arrive (a SOAP message's decoded ZipFile, a REST request's file part):
+ * in one buffer while it is small, in a SpooledZip once it passes `spoolFrom` bytes, or from the start when the
+ * size it announces (`expectedBytes`) does.
+ */
+export class ZipCollector {
+  private buffer?: Buffer;
+  private length = 0;
+  private spooled?: SpooledZip;
+
+  constructor(private readonly expectedBytes = 0, private readonly spoolFrom = SPOOL_FROM_BYTES) {}
+
+  append(bytes: Buffer): void {
+    if (!this.spooled && Math.max(this.expectedBytes, this.length + bytes.length) > this.spoolFrom) {
+      this.spooled = new SpooledZip();
+      if (this.buffer) this.spooled.append(this.buffer.subarray(0, this.length));
+      this.buffer = undefined;
+    }
+    if (this.spooled) return this.spooled.append(bytes);
+    // Made at the first bytes, sized by the announced length when there is one.
+    this.buffer ??= Buffer.allocUnsafe(Math.max(bytes.length, this.expectedBytes));
+    if (this.length + bytes.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += bytes.copy(this.buffer, this.length);
+  }
+
+  /** The zip gathered: empty when no byte came. */
+  get zip(): DeployZip {
+    return this.spooled ?? (this.buffer ? this.buffer.subarray(0, this.length) : Buffer.alloc(0));
+  }
+
+  /** Lets go of what was gathered: its request was refused before it ended. */
+  discard(): void {
+    this.spooled?.discard();
+    this.buffer = undefined;
+  }
+}
+
+/** Discards a spooled zip that no deploy took on (its request failed, or was not a deploy). */
+export function discardUnadopted(zip: DeployZip | undefined): void {
+  if (zip && !Buffer.isBuffer(zip) && !zip.adopted) zip.discard();
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SpooledZip, type DeployZip } from '../package/spooledZip';
+import { ZipCollector, type DeployZip } from '../package/spooledZip';
 
 /** A deploy's ZipFile, decoded as it arrived, and the placeholder that took its place in the message. */
 export interface DecodedPayload {
@@ -17,8 +17,6 @@ const TAIL_CHARS = 512;
 const NOT_BASE64 = /[^A-Za-z0-9+/=\s]/;
 const TAG_NOT_CLOSED = /ZipFile[^>]*$/;
 const LT = 0x3c;
-/** A zip larger than this is written to a temporary file as it is decoded (package/spooledZip.ts). */
-export const SPOOL_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * Takes a deploy's ZipFile (up to 50 MB of base64) out of a SOAP message as its bytes arrive, decoding
@@ -35,19 +33,19 @@ export class ZipFileAside {
   private tail = '';
   private tagOpen = false;
   private carry = '';
-  private buffer?: Buffer;
-  private spooled?: SpooledZip;
+  private readonly collected: ZipCollector;
   private scratch?: Buffer;
-  private length = 0;
   private invalid = false;
   private head = '';
   private decoded?: DecodedPayload;
 
   /**
    * `expectedBytes`: the message's declared length, which bounds the decoded size. `spoolFrom`: the size
-   * past which the zip goes to a temporary file rather than stay in memory.
+   * past which the zip goes to a temporary file rather than stay in memory (package/spooledZip.ts).
    */
-  constructor(private readonly expectedBytes = 0, private readonly spoolFrom = SPOOL_FROM_BYTES) {}
+  constructor(expectedBytes = 0, spoolFrom?: number) {
+    this.collected = new ZipCollector(Math.ceil((expectedBytes * 3) / 4), spoolFrom);
+  }
 
   /** The ZipFile, once its text has ended. */
   get payload(): DecodedPayload | undefined {
@@ -87,9 +85,8 @@ export class ZipFileAside {
     if (this.carry) this.write(this.carry);
     // Made for a message that has a ZipFile, not for every message: random bytes cost as much as a small read.
     const marker = `lfzip${randomBytes(6).toString('hex')}`;
-    const zip = this.spooled ?? this.buffer?.subarray(0, this.length);
-    if (this.invalid) this.spooled?.discard();
-    this.decoded = { marker, head: this.head, zip: this.invalid ? undefined : zip };
+    if (this.invalid) this.collected.discard();
+    this.decoded = { marker, head: this.head, zip: this.invalid ? undefined : this.collected.zip };
     return [Buffer.from(marker, 'latin1'), rest];
   }
 
@@ -110,30 +107,13 @@ export class ZipFileAside {
 
   /** Lets go of a zip read so far: its message was refused before it ended. */
   abandon(): void {
-    this.spooled?.discard();
-    this.buffer = undefined;
+    this.collected.discard();
   }
 
   private write(base64: string): void {
+    // Decoded into one buffer, used again for each slice: the collector copies what it keeps.
     const most = Math.ceil((base64.length * 3) / 4);
-    const expected = Math.ceil((this.expectedBytes * 3) / 4);
-    if (!this.spooled && Math.max(expected, this.length + most) > this.spoolFrom) {
-      this.spooled = new SpooledZip();
-      if (this.buffer) this.spooled.append(this.buffer.subarray(0, this.length));
-      this.buffer = undefined;
-    }
-    if (this.spooled) {
-      // Decoded into one buffer, used again for each slice: a buffer a slice would be 37 MB of garbage for a large zip.
-      if (!this.scratch || this.scratch.length < most) this.scratch = Buffer.allocUnsafe(Math.max(most, 64 * 1024));
-      return this.spooled.append(this.scratch.subarray(0, this.scratch.write(base64, 0, 'base64')));
-    }
-    // Made at the first bytes of a ZipFile, not for every message: sized by the message's declared length.
-    this.buffer ??= Buffer.allocUnsafe(Math.max(most, expected));
-    if (this.length + most > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + most));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(base64, this.length, 'base64');
+    if (!this.scratch || this.scratch.length < most) this.scratch = Buffer.allocUnsafe(Math.max(most, 64 * 1024));
+    this.collected.append(this.scratch.subarray(0, this.scratch.write(base64, 0, 'base64')));
   }
 }

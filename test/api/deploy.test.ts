@@ -7,7 +7,7 @@ import {
   asArray, certMeta, certsZip, deployAndWait, packageXml, retrieveCerts, soapLogin, startTestServer, type LocalforceServer,
 } from '../support/localforce';
 import { orgMadeExpiry, expectOrgMade, orgSubject } from '../support/testCa';
-import { SPOOL_FROM_BYTES } from '../../src/soap/zipFileAside';
+import { SPOOL_FROM_BYTES } from '../../src/package/spooledZip';
 
 let server: LocalforceServer;
 let conn: Connection;

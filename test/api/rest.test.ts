@@ -3,6 +3,9 @@
  * identity, versions, SOQL, Tooling's "no source tracking", JSON errors, and the REST deploy API.
  */
 import { adminFetch, certsZip, packageXml, startTestServer, type LocalforceServer } from '../support/localforce';
+import { randomBytes } from 'node:crypto';
+import JSZip from 'jszip';
+import { SPOOL_FROM_BYTES } from '../../src/package/spooledZip';
 
 let server: LocalforceServer;
 beforeAll(async () => { server = await startTestServer(); });
@@ -168,6 +171,21 @@ describe('REST deploy API (metadata/deployRequest)', () => {
     const summary = await call(`${base}/${created.body.id}`);
     expect(summary.body.deployResult.details).toEqual(expect.objectContaining({ componentSuccesses: [], componentFailures: [] }));
   });
+
+  it('deploys a zip larger than the spooling size, gathered into a temporary file as it arrives', async () => {
+    const resource = randomBytes(SPOOL_FROM_BYTES + 1024 * 1024); // random bytes do not compress
+    const zip = await new JSZip()
+      .file('package.xml', packageXml(['RestLarge'], '66.0', 'StaticResource'))
+      .file('staticresources/RestLarge.resource', resource)
+      .file('staticresources/RestLarge.resource-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+        '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n')
+      .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(zip.length).toBeGreaterThan(SPOOL_FROM_BYTES);
+    const created = await post(zip, { deployOptions: { singlePackage: true } });
+    expect(created.status).toBe(201);
+    const done = await waitDone(created.body.id);
+    expect(done.deployResult).toMatchObject({ status: 'Succeeded', numberComponentsDeployed: 1 });
+  }, 60_000);
 
   it('reports component failures with their line as numbers', async () => {
     const zip = await certsZip([{ name: 'RestBroken', meta: '<?xml version="1.0" encoding="UTF-8"?>\n<Certificate xmlns="http://soap.sforce.com/2006/04/metadata">\n    <caSigned>maybe</caSigned>\n</Certificate>\n' }]);

@@ -3,6 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { DEFAULT_DEPLOY_OPTIONS } from '../../jobs/deployEngine';
 import type { DeployMessage, DeployOptions, DeployResult } from '../../model/resultTypes';
 import { PackageLimits } from '../../package/limits';
+import { discardUnadopted, ZipCollector, type DeployZip } from '../../package/spooledZip';
 import type { Services } from '../../services';
 import type { WsdlSchema } from '../../soap/wsdlSchema';
 import { asyncRoute } from '../asyncRoute';
@@ -36,11 +37,12 @@ export function deployRequestRoutes(services: Services): Router {
       if (!req.is('multipart/form-data')) {
         return restError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'A deploy request is multipart/form-data with a zip in part "file" and JSON {"deployOptions": {…}} in part "entity_content"');
       }
-      const parts = await readMultipart(req);
-      const zip = parts.get('file');
+      const { zip, parts } = await readMultipart(req);
+      // A spooled zip that no deploy takes on (a refused request) is let go with the call.
+      res.once('close', () => discardUnadopted(zip));
       if (!zip || zip.length === 0) return restError(res, 400, 'INVALID_OPERATION', 'No zip file content passed in: send the zip in the multipart part "file"');
       const entity = parts.get('entity_content') ?? parts.get('json');
-      res.locals.receivedBody = receivedParts(parts);
+      res.locals.receivedBody = receivedParts(zip, parts);
       const options = parseDeployOptions(entity?.toString('utf8'), services.schema);
       if (typeof options === 'string') return restError(res, 400, 'JSON_PARSER_ERROR', options);
       const { id } = services.deploys.submit(caller, zip, options);
@@ -76,11 +78,10 @@ export function deployRequestRoutes(services: Services): Router {
   return router;
 }
 
-/** What the call log shows of a multipart deploy: each part by name, the zip by its size. */
-function receivedParts(parts: Map<string, Buffer>): string {
-  return [...parts].map(([name, bytes]) => (name === 'file'
-    ? `--- part "file": a zip of ${bytes.length.toLocaleString('en-US')} bytes`
-    : `--- part "${name}":\n${redactBody(bytes.toString('utf8'), 'application/json')}`)).join('\n');
+/** What the call log shows of a multipart deploy: the zip by its size, each other part by name. */
+function receivedParts(zip: DeployZip, parts: Map<string, Buffer>): string {
+  return [`--- part "file": a zip of ${zip.length.toLocaleString('en-US')} bytes`,
+    ...[...parts].map(([name, bytes]) => `--- part "${name}":\n${redactBody(bytes.toString('utf8'), 'application/json')}`)].join('\n');
 }
 
 const notFound = (res: Response, id: string) =>
@@ -167,14 +168,17 @@ class MultipartError extends Error {
  * limits. Every stream involved (the request, busboy, each file part) has its errors handled: a body
  * that ends early, is cut off or breaks the multipart syntax is a 400, never an unhandled error.
  */
-function readMultipart(req: Request): Promise<Map<string, Buffer>> {
+function readMultipart(req: Request): Promise<{ zip?: DeployZip; parts: Map<string, Buffer> }> {
   return new Promise((resolve, reject) => {
     const parts = new Map<string, Buffer>();
+    // The zip is gathered as it arrives, into a temporary file when it is large (package/spooledZip.ts).
+    let zip: ZipCollector | undefined;
     let settled = false;
     let parser: busboy.Busboy;
     const fail = (err: MultipartError) => {
       if (settled) return;
       settled = true;
+      zip?.discard();
       req.unpipe(parser);
       req.resume(); // read and drop the rest, so that the answer can be sent
       reject(err);
@@ -191,16 +195,17 @@ function readMultipart(req: Request): Promise<Map<string, Buffer>> {
     const finish = () => {
       if (settled || !parsed || openFiles > 0) return;
       settled = true;
-      resolve(parts);
+      resolve({ zip: zip?.zip, parts });
     };
     parser.on('file', (name, stream) => {
       openFiles++;
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      if (name === 'file') { zip?.discard(); zip = new ZipCollector(); } // parts come one after another: the last zip is the one
+      stream.on('data', (c: Buffer) => (name === 'file' ? zip!.append(c) : chunks.push(c)));
       stream.on('limit', () => fail(new MultipartError(413, 'REQUEST_TOO_LARGE',
         `The deploy zip exceeds the ${PackageLimits.maxZipBytes / 1024 / 1024} MB limit of a compressed package`)));
       stream.on('error', unreadable);
-      stream.on('end', () => { openFiles--; parts.set(name, Buffer.concat(chunks)); finish(); });
+      stream.on('end', () => { openFiles--; if (name !== 'file') parts.set(name, Buffer.concat(chunks)); finish(); });
     });
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new MultipartError(413, 'REQUEST_TOO_LARGE', `The multipart part "${name}" is too large`));

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { PackageLimits } from '../../../src/package/limits';
-import { SpooledZip } from '../../../src/package/spooledZip';
+import { SpooledZip, ZipCollector } from '../../../src/package/spooledZip';
 import { PackageError, readZip as readZipFrom } from '../../../src/package/zipReader';
 
 const zipOf = async (files: Record<string, string | Buffer>) => {
@@ -170,5 +170,31 @@ describe('a spooled zip', () => {
     spool.discard();
     spool.discard();
     expect(() => spool.read(0, 1)).toThrow('already discarded');
+  });
+});
+
+describe('a zip gathered as it arrives', () => {
+  const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+
+  it('stays in memory while small, and goes to a temporary file past the spooling size, with the same bytes', () => {
+    const small = new ZipCollector(0, 2000);
+    for (let i = 0; i < 1000; i += 100) small.append(bytes.subarray(i, i + 100));
+    expect(Buffer.isBuffer(small.zip) && small.zip.equals(bytes)).toBe(true);
+
+    const large = new ZipCollector(0, 500);
+    for (let i = 0; i < 1000; i += 100) large.append(bytes.subarray(i, i + 100));
+    const spooled = large.zip as SpooledZip;
+    expect(spooled).toBeInstanceOf(SpooledZip);
+    expect(spooled.bytes().equals(bytes)).toBe(true);
+    large.discard();
+    expect(() => spooled.bytes()).toThrow('already discarded');
+  });
+
+  it('goes to a file from the start when the size it announces is past the spooling size', () => {
+    const announced = new ZipCollector(5000, 2000);
+    announced.append(bytes.subarray(0, 10));
+    expect(announced.zip).toBeInstanceOf(SpooledZip);
+    announced.discard();
+    expect(new ZipCollector().zip).toEqual(Buffer.alloc(0));
   });
 });
