@@ -301,9 +301,12 @@ class PackagePlanner {
     const childNames = new Map<string, string[]>();
     for (const child of children) pushTo(childNames, child.type.storedAs, child.fullName);
     for (const [type, names] of childNames) this.prefetch(type, names);
-    if (listing.whole) this.addInput(handler, input, where);
+    // The parent is planned without its children, which are planned apart: their XML, slices of the file's
+    // text, would otherwise keep the whole text until the deploy ends.
+    const own = { ...input, children: undefined };
+    if (listing.whole) this.addInput(handler, own, where);
     // Children need their parent: a standard object (Account) exists in every org, so it is made with them.
-    else if (!this.stored(c.type.storedAs, c.fullName)) this.addInput(handler, input, where, true);
+    else if (!this.stored(c.type.storedAs, c.fullName)) this.addInput(handler, own, where, true);
     for (const child of children) this.addChild(child, where);
   }
 
