@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as forge from 'node-forge';
 import type { Connection } from 'jsforce';
 import {
-  asArray, certMeta, certsZip, deployAndWait, packageXml, retrieveCerts, soapLogin, startTestServer, type LocalforceServer,
+  asArray, certMeta, certsZip, deployAndWait, packageXml, retrieveCerts, soapLogin, startTestServer, staticResourceZip, type LocalforceServer,
 } from '../support/localforce';
 import { orgMadeExpiry, expectOrgMade, orgSubject } from '../support/testCa';
 import { SPOOL_FROM_BYTES } from '../../src/package/spooledZip';
@@ -251,14 +251,9 @@ describe('a zip larger than the spooling size (written to a temporary file as it
 
   it('is validated, deployed from its validation, and retrieved byte for byte, leaving no file behind', async () => {
     const JSZip = (await import('jszip')).default;
-    // Random bytes do not compress: a 12 MB zip, past the 8 MB from which a ZipFile goes to a file.
+    // A 12 MB zip, past the 8 MB from which a ZipFile goes to a file.
     const resource = randomBytes(12 * 1024 * 1024);
-    const zip = await new JSZip()
-      .file('package.xml', packageXml(['Spooled'], '66.0', 'StaticResource'))
-      .file('staticresources/Spooled.resource', resource)
-      .file('staticresources/Spooled.resource-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
-        '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n')
-      .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const zip = await staticResourceZip('Spooled', resource);
     expect(zip.length).toBeGreaterThan(SPOOL_FROM_BYTES);
     const before = spoolFiles();
 

@@ -2,9 +2,8 @@
  * The REST surface the sf CLI uses besides SOAP (wire-contract.md), over HTTP with Node's own fetch:
  * identity, versions, SOQL, Tooling's "no source tracking", JSON errors, and the REST deploy API.
  */
-import { adminFetch, certsZip, packageXml, startTestServer, type LocalforceServer } from '../support/localforce';
+import { adminFetch, certsZip, packageXml, startTestServer, staticResourceZip, type LocalforceServer } from '../support/localforce';
 import { randomBytes } from 'node:crypto';
-import JSZip from 'jszip';
 import { SPOOL_FROM_BYTES } from '../../src/package/spooledZip';
 
 let server: LocalforceServer;
@@ -173,13 +172,7 @@ describe('REST deploy API (metadata/deployRequest)', () => {
   });
 
   it('deploys a zip larger than the spooling size, gathered into a temporary file as it arrives', async () => {
-    const resource = randomBytes(SPOOL_FROM_BYTES + 1024 * 1024); // random bytes do not compress
-    const zip = await new JSZip()
-      .file('package.xml', packageXml(['RestLarge'], '66.0', 'StaticResource'))
-      .file('staticresources/RestLarge.resource', resource)
-      .file('staticresources/RestLarge.resource-meta.xml', '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
-        '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n')
-      .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const zip = await staticResourceZip('RestLarge', randomBytes(SPOOL_FROM_BYTES + 1024 * 1024));
     expect(zip.length).toBeGreaterThan(SPOOL_FROM_BYTES);
     const created = await post(zip, { deployOptions: { singlePackage: true } });
     expect(created.status).toBe(201);

@@ -71,6 +71,16 @@ export async function certsZip(certs: CertSpec[], opts: { prefix?: string; manif
   return zip.generateAsync({ type: 'nodebuffer' });
 }
 
+/** A deploy zip of one static resource holding `bytes` (random bytes make a zip as large as they are). */
+export function staticResourceZip(name: string, bytes: Buffer): Promise<Buffer> {
+  return new JSZip()
+    .file('package.xml', packageXml([name], '66.0', 'StaticResource'))
+    .file(`staticresources/${name}.resource`, bytes)
+    .file(`staticresources/${name}.resource-meta.xml`, '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+      '    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n')
+    .generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
 /** Deploys and polls to the end with jsforce's own poller, polling faster than its 1 s default. */
 export async function deployAndWait(conn: Connection, zip: Buffer, options: Record<string, unknown> = {}) {
   conn.metadata.pollTimeout = 60_000;
