@@ -12,8 +12,9 @@
  *   each field appeared or went, which numbers are int and which double, and adds the fields and
  *   types that the declarations lack (they come from a differently provisioned org): a field a real
  *   org knows must never be refused.
- * - src/checks/schema/retrievedFields.json (committed, written here): fields real orgs write into retrieved
- *   files that no WSDL declares, each with the public files it was seen in. Added as optional fields.
+ * - src/checks/schema/retrievedSchema.json (committed, written here): what real orgs write into retrieved files
+ *   that the WSDLs lack or show only later, each with the public files it was seen in: fields added as optional,
+ *   fields' versions lowered to where orgs wrote them, enumeration values added.
  *
  * Output: { types: { T: { base?, fields: { f: [type, flags, since?, until?] } } }, enums: { E: [values] } }
  * where type is `xsd:<builtin>` or a type/enum name, and flags hold `o` (optional), `m` (repeated).
@@ -29,7 +30,7 @@ const packageDir = join(dirname(require.resolve('typescript/package.json')), '..
 const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 const declarations = readFileSync(join(packageDir, 'lib', 'metadata.d.ts'), 'utf8');
 const history = require('../src/checks/schema/wsdlHistory.json');
-const retrieved = require('../src/checks/schema/retrievedFields.json');
+const retrieved = require('../src/checks/schema/retrievedSchema.json');
 const OUT = join(__dirname, '..', 'dist', 'metadata-schema.json');
 
 /** The declarations' keyword types, as the WSDL's builtins (number is refined by the history). */
@@ -100,14 +101,19 @@ function merge(declared) {
     for (const [field, [since, until, type, flags]] of Object.entries(past ? past.fields : {})) {
       if (!fields[field]) fields[field] = [type, flagsOf(flags), since, ...(until ? [until] : [])];
     }
-    for (const r of retrieved.fields) if (r.type === name && !fields[r.field]) fields[r.field] = [r.valueType, 'o'];
+    for (const r of retrieved.fields.filter((f) => f.type === name)) {
+      const known = fields[r.field];
+      if (!known) fields[r.field] = [r.valueType, 'o'];
+      else if (r.writtenAt !== undefined && known[2] !== undefined && known[2] > r.writtenAt) known[2] = r.writtenAt;
+    }
     const base = (fromTypes && fromTypes.base) || (past && past.base);
     types[name] = { ...(base ? { base } : {}), fields };
   }
   const enums = {};
   const enumNames = new Set([...Object.keys(declared.enums), ...Object.keys(history.enums)]);
   for (const name of [...enumNames].sort()) {
-    enums[name] = [...new Set([...(declared.enums[name] || []), ...Object.keys((history.enums[name] || {}).values || {})])];
+    const written = retrieved.enumValues.filter((v) => v.enum === name).map((v) => v.value);
+    enums[name] = [...new Set([...(declared.enums[name] || []), ...Object.keys((history.enums[name] || {}).values || {}), ...written])];
   }
   return { types, enums };
 }

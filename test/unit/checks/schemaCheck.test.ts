@@ -89,12 +89,19 @@ describe('the schema check of a metadata file', () => {
     expect(check('SecuritySettings', '    <isTLSv12Required>false</isTLSv12Required>\n', 53)).toBeUndefined();
   });
 
-  it('accepts the fields real orgs write into retrieved files that no WSDL declares (retrievedFields.json)', () => {
+  it('accepts the fields real orgs write into retrieved files that no WSDL declares (retrievedSchema.json)', () => {
     expect(check('CustomObject', '    <label>Log</label>\n    <language>en_US</language>\n')).toBeUndefined();
     expect(check('ApexTrigger', '    <apiVersion>56.0</apiVersion>\n    <status>Active</status>\n    <targetObject>SDG__c</targetObject>\n')).toBeUndefined();
     const filter = '        <lookupFilter>\n            <active>true</active>\n            <developerName>nf_01IU00000000WpxMAE_00NU0000000IK2lMAG</developerName>\n' +
       '            <isOptional>false</isOptional>\n        </lookupFilter>\n';
     expect(check('CustomObject', field(`        <fullName>Pred__c</fullName>\n        <type>Lookup</type>\n${filter}`), 47)).toBeUndefined();
+  });
+
+  it('takes a field from the version real orgs wrote it in, before the WSDLs show it, and the enumeration values they write', () => {
+    // happysoup's CI deployed flows with <environments> at 53.0; the WSDLs have it from 55.0.
+    expect(check('Flow', '    <environments>Default</environments>\n    <label>F</label>\n', 53)).toBeUndefined();
+    expect(check('Flow', '    <environments>Default</environments>\n    <label>F</label>\n', 52)?.problem).toBe("Property 'environments' not valid in version 52.0");
+    expect(check('OmniIntegrationProcedure', '    <omniProcessType>Integration Procedure</omniProcessType>\n')).toBeUndefined();
   });
 
   it('does not look inside values of any XML (target configurations) or typed ones (xsi:type)', () => {
