@@ -98,7 +98,7 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       // The call log shows the zip by its size, as it shows any long base64 (log/redact.ts).
       (req as RequestWithBody).body = zipFile?.zip ? text.replace(zipFile.marker, `[base64 data, ${zipFile.zip.length.toLocaleString('en-US')} bytes]`) : text;
       // A zip spooled to a file that no deploy took on (a fault, another operation) is let go with its call.
-      if (zipFile?.zip && !Buffer.isBuffer(zipFile.zip)) res.once('close', () => discardUnadopted(zipFile.zip));
+      if (zipFile?.zip) res.once('close', () => discardUnadopted(zipFile.zip));
       aside = undefined; // the zip is the reader's now: the stream's listeners keep no hold on it
       read(text, sessionId!, caller!, zipFile);
     });
