@@ -1,5 +1,5 @@
 /**
- * The REST surface the sf CLI uses besides SOAP (wire-contract.md), over HTTP with Node's own fetch:
+ * The REST surface the sf CLI uses besides SOAP (README.md, What is served), over HTTP with Node's own fetch:
  * identity, versions, SOQL, Tooling's "no source tracking", JSON errors, and the REST deploy API.
  */
 import { adminFetch, certsZip, packageXml, startTestServer, staticResourceZip, type LocalforceServer } from '../support/localforce';
