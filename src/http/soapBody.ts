@@ -83,8 +83,12 @@ export function soapBody(limitBytes: number, callerOf: (sessionId: string | unde
       if (done) return;
       bytes += chunk.length;
       if (bytes > limitBytes) return refuse(tooLarge());
-      if (aside) for (const part of aside.push(chunk)) chunks.push(part);
-      else chunks.push(chunk);
+      try {
+        if (aside) for (const part of aside.push(chunk)) chunks.push(part);
+        else chunks.push(chunk);
+      } catch (err) {
+        return refuse(Faults.unknownException((err as Error).message)); // a large zip's temporary file could not be written
+      }
       // Once the window is in (it has at least as many bytes as characters), before the rest arrives.
       if (!checked && bytes >= HEADER_WINDOW_CHARS) check(decoder.decode(Buffer.concat(chunks)));
     });

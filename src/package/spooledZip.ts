@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * A deploy's zip written to a temporary file as it arrives, so that a large package is not also held in
@@ -20,7 +20,7 @@ export class SpooledZip {
 
   constructor(directory = tmpdir()) {
     this.path = join(directory, `localforce-deploy-${process.pid}-${randomBytes(8).toString('hex')}.zip`);
-    this.fd = openSync(this.path, 'wx+', 0o600);
+    this.fd = unwritable(() => openSync(this.path, 'wx+', 0o600), directory);
     try {
       unlinkSync(this.path);
       this.unlinked = true;
@@ -34,7 +34,8 @@ export class SpooledZip {
   }
 
   append(bytes: Buffer): void {
-    writeSync(this.descriptor(), bytes, 0, bytes.length, this.written);
+    const fd = this.descriptor();
+    unwritable(() => writeSync(fd, bytes, 0, bytes.length, this.written), dirname(this.path));
     this.written += bytes.length;
   }
 
@@ -69,6 +70,15 @@ export class SpooledZip {
   private descriptor(): number {
     if (this.fd === undefined) throw new Error('The deploy zip was already discarded');
     return this.fd;
+  }
+}
+
+/** Runs a write to the temporary folder; its failure (a full disk, no such folder) says what it was for. */
+function unwritable<T>(write: () => T, directory: string): T {
+  try {
+    return write();
+  } catch (err) {
+    throw new Error(`The deploy's zip could not be written to a temporary file in ${directory}: ${(err as Error).message}`);
   }
 }
 

@@ -201,7 +201,14 @@ function readMultipart(req: Request): Promise<{ zip?: DeployZip; parts: Map<stri
       openFiles++;
       const chunks: Buffer[] = [];
       if (name === 'file') { zip?.discard(); zip = new ZipCollector(); } // parts come one after another: the last zip is the one
-      stream.on('data', (c: Buffer) => (name === 'file' ? zip!.append(c) : chunks.push(c)));
+      stream.on('data', (c: Buffer) => {
+        if (name !== 'file') return void chunks.push(c);
+        try {
+          zip!.append(c);
+        } catch (err) {
+          fail(new MultipartError(500, 'UNKNOWN_EXCEPTION', (err as Error).message)); // a large zip's temporary file could not be written
+        }
+      });
       stream.on('limit', () => fail(new MultipartError(413, 'REQUEST_TOO_LARGE',
         `The deploy zip exceeds the ${PackageLimits.maxZipBytes / 1024 / 1024} MB limit of a compressed package`)));
       stream.on('error', unreadable);

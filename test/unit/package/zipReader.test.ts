@@ -171,6 +171,11 @@ describe('a spooled zip', () => {
     spool.discard();
     expect(() => spool.read(0, 1)).toThrow('already discarded');
   });
+
+  it('says what it was for when the temporary folder cannot take it', () => {
+    expect(() => new SpooledZip('/nonexistent/localforce-tmp'))
+      .toThrow(/^The deploy's zip could not be written to a temporary file in \/nonexistent\/localforce-tmp: ENOENT/);
+  });
 });
 
 describe('a zip gathered as it arrives', () => {
