@@ -16,8 +16,9 @@
  *   that the WSDLs lack or show only later, each with the public files it was seen in: fields added as optional,
  *   fields' versions lowered to where orgs wrote them, enumeration values added.
  *
- * Output: { types: { T: { base?, fields: { f: [type, flags, since?, until?] } } }, enums: { E: [values] } }
- * where type is `xsd:<builtin>` or a type/enum name, and flags hold `o` (optional), `m` (repeated).
+ * Output: { newestVersion, types: { T: { base?, fields: { f: [type, flags, since?, until?] } } }, enums: { E: [values] } }
+ * where newestVersion is the newest WSDL the history holds, type is `xsd:<builtin>` or a type/enum name, and flags
+ * hold `o` (optional), `m` (repeated).
  */
 'use strict';
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -120,5 +121,5 @@ function merge(declared) {
 
 const schema = merge(readDeclarations());
 mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, JSON.stringify({ source: `${PACKAGE} ${version} and ${history.source}`, ...schema }));
+writeFileSync(OUT, JSON.stringify({ source: `${PACKAGE} ${version} and ${history.source}`, newestVersion: Math.max(...history.versions), ...schema }));
 console.log(`derive-metadata-schema: ${Object.keys(schema.types).length} types, ${Object.keys(schema.enums).length} enumerations from ${PACKAGE} ${version} and the WSDL history`);

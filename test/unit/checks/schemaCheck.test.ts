@@ -33,6 +33,13 @@ describe('the schema check of a metadata file', () => {
     expect(check('CustomObject', '    <x:colour xmlns:x="urn:x">red</x:colour>\n', 44)?.problem).toMatch(/^Error parsing file: Element \{urn:x\}colour invalid/);
   });
 
+  it('accepts, in a file newer than the newest schema known (66.0), the elements and values its release may have added', () => {
+    // pozil/df25-pronto-demo's prompt templates, retrieved at 67.0, carry overridable.
+    const template = '    <masterLabel>Extract Menu</masterLabel>\n    <overridable>false</overridable>\n';
+    expect(check('GenAiPromptTemplate', template, 67)).toBeUndefined();
+    expect(check('GenAiPromptTemplate', template, 66)?.problem).toBe(`Error parsing file: Element {${NS}}overridable invalid at this location in type GenAiPromptTemplate`);
+  });
+
   it('names the nested type an element is refused in', () => {
     expect(check('CustomObject', field('        <fullName>A__c</fullName>\n        <size>3</size>\n'))?.problem)
       .toBe(`Error parsing file: Element {${NS}}size invalid at this location in type CustomField`);
