@@ -16,9 +16,8 @@
  *   that the WSDLs lack or show only later, each with the public files it was seen in: fields added as optional,
  *   fields' versions lowered to where orgs wrote them, enumeration values added.
  *
- * Output: { newestVersion, types: { T: { base?, fields: { f: [type, flags, since?, until?] } } }, enums: { E: [values] } }
- * where newestVersion is the newest WSDL the history holds, type is `xsd:<builtin>` or a type/enum name, and flags
- * hold `o` (optional), `m` (repeated).
+ * Output: { types: { T: { base?, fields: { f: [type, flags, since?, until?] } } }, enums: { E: [values] } }
+ * where type is `xsd:<builtin>` or a type/enum name, and flags hold `o` (optional), `m` (repeated).
  */
 'use strict';
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -104,7 +103,7 @@ function merge(declared) {
     }
     for (const r of retrieved.fields.filter((f) => f.type === name)) {
       const known = fields[r.field];
-      if (!known) fields[r.field] = [r.valueType, 'o'];
+      if (!known) fields[r.field] = [r.valueType, 'o', ...(r.writtenAt !== undefined ? [r.writtenAt] : [])];
       else if (r.writtenAt !== undefined && known[2] !== undefined && known[2] > r.writtenAt) known[2] = r.writtenAt;
     }
     const base = (fromTypes && fromTypes.base) || (past && past.base);
@@ -121,5 +120,5 @@ function merge(declared) {
 
 const schema = merge(readDeclarations());
 mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, JSON.stringify({ source: `${PACKAGE} ${version} and ${history.source}`, newestVersion: Math.max(...history.versions), ...schema }));
+writeFileSync(OUT, JSON.stringify({ source: `${PACKAGE} ${version} and ${history.source}`, ...schema }));
 console.log(`derive-metadata-schema: ${Object.keys(schema.types).length} types, ${Object.keys(schema.enums).length} enumerations from ${PACKAGE} ${version} and the WSDL history`);

@@ -20,7 +20,6 @@ export interface SchemaField {
 type FieldFacts = [type: string, flags: string, since?: number, until?: number];
 interface DerivedSchema {
   source: string;
-  newestVersion: number;
   types: Record<string, { base?: string; fields: Record<string, FieldFacts> }>;
   enums: Record<string, string[]>;
 }
@@ -66,15 +65,6 @@ export class MetadataSchema {
 
   get source(): string {
     return this.derived.source;
-  }
-
-  /**
-   * The newest API version whose WSDL the schema was derived from. Orgs of a newer release know fields and values
-   * it lacks: pozil/df25-pronto-demo's prompt templates, retrieved at 67.0, carry `overridable` and
-   * `isCitationEnabled`, which no WSDL up to 66.0 has.
-   */
-  get newestKnownVersion(): number {
-    return this.derived.newestVersion;
   }
 
   hasType(type: string): boolean {

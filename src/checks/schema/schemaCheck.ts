@@ -55,9 +55,8 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
   if (!schema.hasType(type)) return undefined;
   const version = options.apiVersion.toFixed(1);
   // A file older than the oldest schema known here may hold elements and values its version had and later ones dropped
-  // (purealoe's objects, at 44.0, carry enableChangeDataCapture), and one newer than the newest may hold those its
-  // release added (metadataSchema.ts): what the history cannot say is accepted.
-  const outsideHistory = options.apiVersion < OLDEST_KNOWN_VERSION || options.apiVersion > schema.newestKnownVersion;
+  // (purealoe's objects, at 44.0, carry enableChangeDataCapture): what the history cannot say is accepted.
+  const beforeHistory = options.apiVersion < OLDEST_KNOWN_VERSION;
   const problemAt = (el: XmlElement, problem: string): XmlProblem => ({ problem, lineNumber: el.line, columnNumber: el.column });
   let ns: string | undefined;
 
@@ -65,7 +64,7 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
   const checkChild = (child: XmlElement, typeName: string, fields: Map<string, SchemaField>, repeat: boolean, seenBefore: boolean) => {
     const name = child.local;
     const field = fields.get(name);
-    if (!field && outsideHistory && child.ns === ns) return undefined;
+    if (!field && beforeHistory && child.ns === ns) return undefined;
     if (!field || child.ns !== ns) return problemAt(child, M.invalidElement(child.ns ?? '', name, typeName));
     // Only a property newer than the file is refused: one the WSDL dropped in a later version is still taken by
     // real orgs (IssueBox's Security settings, pushed at 53.0, keep isTLSv12Required, which left the WSDL at 51.0).
@@ -102,7 +101,7 @@ export function schemaChecker(type: string, options: SchemaCheckOptions): Schema
     const text = el.text.trim();
     // An empty value is read as no value: public projects that deploy to real orgs carry empty enumerations.
     if (text === '') return undefined;
-    if (field.kind === 'enum') return outsideHistory || schema.isEnumValue(field.type, text) ? undefined : problemAt(el, M.badEnum(text, field.type));
+    if (field.kind === 'enum') return beforeHistory || schema.isEnumValue(field.type, text) ? undefined : problemAt(el, M.badEnum(text, field.type));
     const valid = SIMPLE_VALUES[field.type];
     return !valid || valid(text) ? undefined : problemAt(el, M.badSimpleValue(text, field.type));
   };
