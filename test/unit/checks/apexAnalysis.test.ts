@@ -1,4 +1,5 @@
 import { analyseApex } from '../../../src/checks/apex/apexAnalysis';
+import { apexSyntax } from '../../../src/checks/apex/apexChecksLoader';
 
 describe('the Apex analysis a deploy reads', () => {
   it('gives the syntax errors, or the custom objects and fields, the other types it names and those it declares', () => {
@@ -16,9 +17,14 @@ describe('the Apex analysis a deploy reads', () => {
   });
 
   it('parses a source it has seen once only, kept by its text and kind', () => {
+    const parse = jest.spyOn(apexSyntax(), 'apexSyntaxProblems');
     const source = 'public class Seen { Integer n = 1; }';
     const first = analyseApex(source, 'class');
-    expect(analyseApex(source, 'class')).toBe(first);
-    expect(analyseApex(`${source} `, 'class')).not.toBe(first);
+    expect(analyseApex(source, 'class')).toEqual(first);
+    expect(parse).toHaveBeenCalledTimes(1);
+    analyseApex(`${source} `, 'class');
+    analyseApex(source, 'trigger');
+    expect(parse).toHaveBeenCalledTimes(3);
+    parse.mockRestore();
   });
 });

@@ -51,6 +51,14 @@ describe.each([
     expect(files.get('classes/C4999.cls')!.toString()).toBe('classes/C4999.cls');
   });
 
+  it('gives each small file memory of its own, stored or deflated, never a slice of a shared slab', async () => {
+    const zip = new JSZip();
+    zip.file('classes/Stored.cls', 'public class Stored {}', { compression: 'STORE' });
+    zip.file('classes/Deflated.cls', 'public class Deflated {}'.repeat(20), { compression: 'DEFLATE' });
+    const { files } = await readZip(await zip.generateAsync({ type: 'nodebuffer' }));
+    for (const bytes of files.values()) expect(bytes.buffer.byteLength).toBe(bytes.length);
+  });
+
   it('refuses an empty buffer and a zip without files', async () => {
     expect((await rejection(readZip(Buffer.alloc(0)))).message).toBe('No zip file content passed in');
     expect((await rejection(readZip(await new JSZip().generateAsync({ type: 'nodebuffer' })))).message).toBe('No zip file content passed in');
