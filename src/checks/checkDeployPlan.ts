@@ -57,9 +57,19 @@ function refuseMissingReferences(plan: DeployPlan, ctx: PlannerContext): void {
     const [component] = stored(type, [name]);
     return (component?.content ?? [...(component?.files?.values() ?? [])][0])?.toString('utf8');
   };
+  const storedNames = (type: string, names: string[]) => new Set(stored(type, names).map((c) => c.fullName.toLowerCase()));
+  /** A flow the org keeps in the versioned layout (`Name-3`, as packaging orgs still write flows) is its flow `Name`. */
+  const flows = (names: string[]) => {
+    const found = storedNames('Flow', names);
+    const isVersionOf = (name: string, c: { fullName: string }) => /^-\d+$/.test(c.fullName.slice(name.length)) && !deleted.has(key('Flow', c.fullName));
+    for (const name of names.filter((n) => !found.has(n.toLowerCase()))) {
+      if (ctx.store.components.withPrefix(ctx.org.id, 'Flow', `${name}-`).some((c) => isVersionOf(name, c))) found.add(name.toLowerCase());
+    }
+    return found;
+  };
   const lookup = (type: string, names: string[]) => (type === 'PicklistValue'
     ? existingPicklistValues(names, { field: (name) => xmlOf('CustomField', storedFieldName(name)), globalValueSet: (name) => xmlOf('GlobalValueSet', name) })
-    : new Set(stored(type, names).map((c) => c.fullName.toLowerCase())));
+    : type === 'Flow' ? flows(names) : storedNames(type, names));
   const failedBefore = new Set(plan.problems.filter((p) => p.problemType === 'Error' && p.componentType).map((p) => key(p.componentType, p.fullName)));
   const failures = missingReferences(plan.additions, lookup, failedBefore);
   if (!failures.length) return;

@@ -110,6 +110,23 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     ]);
   });
 
+  it('takes a flow of the versioned layout (Name-8, as packaging orgs write flows) as its flow Name, in the deploy and in the org', async () => {
+    const ns = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+    const flow = readFileSync(join(FIXTURES, 'base', 'flows', 'Count_Things.flow'));
+    const action = (name: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<QuickAction ${ns}>\n    <flowDefinition>${name}</flowDefinition>\n` +
+      `    <label>Cascade</label>\n    <optionsCreateFeedItem>false</optionsCreateFeedItem>\n    <type>Flow</type>\n</QuickAction>\n`;
+    const both = await deployAndWait(conn, await zipOf({
+      'flows/Cascade_Things-8.flow': flow, 'quickActions/Thing__c.Cascade.quickAction': action('Cascade_Things'),
+      'package.xml': manifest({ Flow: ['Cascade_Things-8'], QuickAction: ['Thing__c.Cascade'] }, '66.0'),
+    }));
+    expect(failuresOf(both)).toEqual([]);
+    const later = await deployAndWait(conn, await zipOf({
+      'quickActions/Thing__c.Recount.quickAction': action('Cascade_Things'), 'quickActions/Thing__c.Nothing.quickAction': action('Cascade'),
+      'package.xml': manifest({ QuickAction: ['Thing__c.Recount', 'Thing__c.Nothing'] }, '66.0'),
+    }));
+    expect(failuresOf(later).map((f) => [f.fullName, f.problem])).toEqual([['Thing__c.Nothing', 'In field: flowDefinition - no Flow named Cascade found']]);
+  });
+
   it('fails a profile granting a new class that does not compile, as the class is not in the org after the deploy', async () => {
     const { files } = CASES.find((c) => c.name === 'apex-syntax')!;
     const profile = '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">\n    <classAccesses>\n        <apexClass>ThingCounter</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n    <custom>false</custom>\n</Profile>\n';

@@ -16,6 +16,8 @@ export interface Reference {
   checkable: boolean;
   /** The child component whose element holds it (`CustomField` `Account.Foo__c` in objects/Account.object). */
   owner?: { type: string; fullName: string };
+  /** What else of the element the message says (ReferenceRule.detail). */
+  detail?: string;
   /** Its name's key (deployPlanner.ts's key()) for each of the rule's targets, made once when first checked. */
   keys?: string[];
 }
@@ -82,13 +84,20 @@ export function referenceCollector(type: MetadataTypeDefinition, fullName: strin
     const checkable = !rule.cascadeOnly && targetsOf(rule).some((t) => CHECKABLE[t]?.(name));
     const reference: Reference = { rule, name, checkable, lineNumber: leaf.line, columnNumber: leaf.column, keys: undefined };
     if (owner) reference.owner = owner;
+    const detail = rule.detail?.(leaf);
+    if (detail !== undefined) reference.detail = detail;
     return reference;
   };
   const addName = (rule: ReferenceRule, one: string, leaf: XmlElement, owner: Reference['owner']) => {
     if (!one) return;
     const name = rule.qualify === 'object' ? `${object}.${one}` : one;
-    found.push(shared && !owner && !rule.positioned ? shared.get(rule, name, () => make(rule, name, leaf, owner)) : make(rule, name, leaf, owner));
+    const sharable = shared && !owner && !rule.positioned && !rule.detail;
+    found.push(sharable ? shared.get(rule, name, () => make(rule, name, leaf, owner)) : make(rule, name, leaf, owner));
   };
+  // The texts of the root's children that rules hold only for (ReferenceRule.onlyIf), as the reader passes them.
+  const conditions = new Set(rules.flatMap((rule) => (rule.onlyIf ? [rule.onlyIf.element] : [])));
+  const seen = new Map<string, string>();
+  const holds = (rule: ReferenceRule) => !rule.onlyIf || seen.get(rule.onlyIf.element)?.toLowerCase() === rule.onlyIf.text.toLowerCase();
   const add = (rule: ReferenceRule, leaves: XmlElement[], owner?: Reference['owner']) => {
     for (const leaf of leaves) {
       const selected = rule.select ? rule.select(leaf, fullName) : leaf.text.trim();
@@ -98,6 +107,7 @@ export function referenceCollector(type: MetadataTypeDefinition, fullName: strin
   };
   return {
     child(top) {
+      if (conditions.has(top.local)) seen.set(top.local, top.text.trim());
       const entry = byTop.get(top.local);
       if (!entry) return;
       const { child } = entry;
@@ -108,7 +118,7 @@ export function referenceCollector(type: MetadataTypeDefinition, fullName: strin
     end(root) {
       // A rule of no path names a component by the referring one's own name (a layout's object).
       for (const rule of rules) if (!rule.path.length) add(rule, [root]);
-      return found;
+      return conditions.size ? found.filter((ref) => holds(ref.rule)) : found;
     },
   };
 }
@@ -120,6 +130,8 @@ export function collectReferences(root: XmlElement, type: MetadataTypeDefinition
   for (const top of root.children) collector.child(top);
   return collector.end(root);
 }
+
+const FLOW_VERSION = /^(.+)-\d+$/;
 
 /** What the org holds before the deploy, less what the deploy deletes: of `names`, those it has (lower case). */
 export type OrgLookup = (type: string, names: string[]) => Set<string>;
@@ -139,6 +151,11 @@ export interface ReferenceFailure {
  */
 export function missingReferences(additions: PlannedAddition[], lookup: OrgLookup, failedBefore: ReadonlySet<string> = new Set()): ReferenceFailure[] {
   const byKey = new Map(additions.map((a) => [key(a.handler.definition.storedAs, a.input.fullName), a]));
+  // A flow of the versioned layout (`Name-3`, as packaging orgs still write flows) is its flow `Name` too.
+  for (const a of additions) {
+    const version = a.handler.definition.xmlName === 'Flow' ? FLOW_VERSION.exec(a.input.fullName) : null;
+    if (version && !byKey.has(key('Flow', version[1]!))) byKey.set(key('Flow', version[1]!), a);
+  }
   const storedName = (type: string, name: string) => (type === 'CustomField' ? storedFieldName(name) : name);
   const keysOf = (ref: Reference) => (ref.keys ??= targetsOf(ref.rule).map((type) => key(type, storedName(type, ref.name))));
   // A name this deploy touches is looked up in the org once, a type at a time: any custom name it does not
@@ -177,7 +194,7 @@ export function missingReferences(additions: PlannedAddition[], lookup: OrgLooku
         const owner = ref.owner ? byKey.get(key(ref.owner.type, ref.owner.fullName)) : a;
         if (!owner || failed.has(owner) || ref.keys!.some((k) => exists(k, ref.checkable))) continue;
         const field = ref.rule.field ?? ref.rule.path[ref.rule.path.length - 1]!;
-        const problem = ref.rule.message ? ref.rule.message(ref.name, field) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
+        const problem = ref.rule.message ? ref.rule.message(ref.name, field, ref.detail) : inField(targetsOf(ref.rule)[0]!, ref.name, field);
         failed.set(owner, { addition: owner, problem, ...(ref.rule.positioned ? { lineNumber: ref.lineNumber, columnNumber: ref.columnNumber } : {}) });
         changed = true;
       }

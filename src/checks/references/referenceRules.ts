@@ -16,6 +16,9 @@
  *   the names cannot be told apart from what every org has, or no wording is known for one that never existed.
  * - `positioned`: whether the org's row carries the element's line and column (objects and layouts do;
  *   profiles, permission sets and tabs do not).
+ * - `detail`: what else of the element the message says (a flow element's own name).
+ * - `onlyIf`: the rule holds only for a file whose root has this child with this text, in any case (a flow's
+ *   `status` of `Active`).
  */
 import type { XmlElement } from '../../package/metadataXml';
 import { layoutObject } from './customNames';
@@ -29,8 +32,10 @@ export interface ReferenceRule {
   /** The element the message names, when not the last of the path. */
   field?: string;
   qualify?: 'object';
-  message?: (name: string, field: string) => string;
+  message?: (name: string, field: string, detail?: string) => string;
   positioned?: boolean;
+  detail?: (element: XmlElement) => string | undefined;
+  onlyIf?: { element: string; text: string };
   cascadeOnly?: boolean;
   source: string;
 }
@@ -111,6 +116,14 @@ export const REFERENCE_RULES: ReferenceRule[] = [
     message: (name) => `Unable to retrieve lightning web component by namespace/developer name : ${name}`,
     source: 'an org-verified capture of a quick action naming a missing component' },
   { from: 'QuickAction', path: ['flowDefinition'], target: 'Flow', source: 'the usual grammar (ours)' },
+  // Only an active flow: whether an org refuses a draft for it is not known, and a draft is saved with errors in Flow Builder.
+  { from: 'Flow', path: ['actionCalls'], target: 'ApexClass', onlyIf: { element: 'status', text: 'Active' },
+    // The action is the class (`Class`, or `Class.method` as some flows write it): its invocable method is the class's one.
+    select: (element) => (childText(element, 'actionType')?.toLowerCase() === 'apex' ? childText(element, 'actionName')?.split('.')[0] : undefined),
+    detail: (element) => childText(element, 'name'),
+    message: (name, _, element) => `${element ?? ''} (Action) - We can't find the ${name} action. Verify that it's available and that you have ` +
+      'the permissions and licenses required to use it.',
+    source: 'an org-verified capture of a flow calling a missing Apex action (Get_Rows (Action) - We can\'t find the MyHelper action. …)' },
   { from: 'QuickAction', path: ['page'], target: 'ApexPage', source: 'the usual grammar (ours)' },
   { from: 'QuickAction', path: ['flexiPage'], target: 'FlexiPage', source: 'the usual grammar (ours)' },
   { from: 'QuickAction', path: ['targetObject'], target: 'CustomObject', source: 'the usual grammar (ours)' },
