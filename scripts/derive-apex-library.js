@@ -56,6 +56,15 @@ function topLevelMethods(source) {
 const SOBJECTS_THE_STUBS_MISS = {
   ContentNote: 'the object of Notes in Lightning; SalesforceLabs/ActivityTimelineLWC (an AppExchange app) queries and inserts it',
   MarketingAppExtAction: "Account Engagement's external actions (API 56.0 on, in orgs with Account Engagement); SalesforceLabs/External-Actions-Previewer (an AppExchange app) queries it",
+  ...Object.fromEntries([
+    'BuyerAccount', 'BuyerGroupMember', 'BuyerGroupPricebook', 'CommerceEntitlementBuyerGroup', 'CommerceEntitlementPolicy',
+    'CommerceEntitlementProduct', 'WebStoreNetwork', 'WebStorePricebook', 'StoreIntegratedService', 'ProductMedia', 'ElectronicMediaGroup',
+  ].map((name) => [name, 'B2B Commerce (API 49.0 on, in orgs with Commerce), beside WebStore and BuyerGroup, which the stubs have; SalesforceLabs/LB2BToolbox and B2BLECartUpload (AppExchange apps) use them'])),
+  ...Object.fromEntries([
+    'OrderSummary', 'OrderItemSummary', 'OrderItemSummaryChange', 'OrderDeliveryGroup', 'OrderDeliveryGroupSummary', 'OrderDeliveryMethod',
+    'OrderPaymentSummary', 'OrderAdjustmentGroup', 'OrderAdjustmentGroupSummary', 'OrderItemAdjustmentLineItem', 'OrderItemAdjustmentLineSummary',
+    'OrderItemTaxLineItem', 'OrderItemTaxLineItemSummary', 'OrderSummaryRoutingSchedule', 'SalesChannel',
+  ].map((name) => [name, 'Order Management and Commerce checkout (API 48.0 on, in orgs with them), beside FulfillmentOrder and ReturnOrder, which the stubs have'])),
 };
 
 const [standardDir, sobjectDir] = process.argv.slice(2);

@@ -38,10 +38,18 @@ function standsForType(tokens: CodeToken[], i: number, inTypeArguments: boolean)
   if (TYPE_AFTER.has(before)) return true;
   if (before === ApexLexer.COMMA && isInImplementsList(tokens, i)) return true;
   if (inTypeArguments) return (before === ApexLexer.LT || before === ApexLexer.COMMA) && AFTER_ARGUMENT.has(tokens[i + 1]?.type ?? -1);
-  if (NOT_DECLARING_AFTER.has(before)) return false;
+  if (NOT_DECLARING_AFTER.has(before) || isUserModeDml(tokens, i)) return false;
   let next = i + 1;
   while (tokens[next]?.type === ApexLexer.LBRACK && tokens[next + 1]?.type === ApexLexer.RBRACK) next += 2;
   return isWord(tokens[next]) && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
+}
+
+const DML = new Set([ApexLexer.MERGE, ApexLexer.UPSERT, ApexLexer.INSERT, ApexLexer.UPDATE, ApexLexer.DELETE, ApexLexer.UNDELETE]);
+
+/** `upsert as user records Name;`: the records of a DML statement run in user or system mode, not a declaration. */
+function isUserModeDml(tokens: CodeToken[], i: number): boolean {
+  const mode = tokens[i - 1]?.type;
+  return (mode === ApexLexer.USER || mode === ApexLexer.SYSTEM) && tokens[i - 2]?.type === ApexLexer.AS && DML.has(tokens[i - 3]?.type ?? -1);
 }
 
 /** `implements A, B, C {`: walks back over names and commas to the keyword. */

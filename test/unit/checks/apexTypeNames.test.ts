@@ -35,6 +35,7 @@ describe('the bare type names Apex uses', () => {
       '    Integer n = Util.count(); Util.Inner i;',
       '    Object o = (Cast) y;',
       '    merge master duplicate; upsert rows key;',
+      '    upsert as user goals Name; merge as system winner loser; insert as user rows;',
       '    List<Account> l = [SELECT Id FROM Account a WHERE Name IN :names];',
       '    Gadget__c g; ns.Thing t;',
       '  }',
