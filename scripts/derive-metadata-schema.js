@@ -84,6 +84,7 @@ const flagsOf = (f) => `${f.includes('o') ? 'o' : ''}${f.includes('m') ? 'm' : '
 
 function merge(declared) {
   const types = {};
+  const lowered = [];
   const names = new Set([...Object.keys(declared.types), ...Object.keys(history.types)]);
   for (const name of [...names].sort()) {
     const fromTypes = declared.types[name];
@@ -104,11 +105,26 @@ function merge(declared) {
     for (const r of retrieved.fields.filter((f) => f.type === name)) {
       const known = fields[r.field];
       if (!known) fields[r.field] = [r.valueType, 'o', ...(r.writtenAt !== undefined ? [r.writtenAt] : [])];
-      else if (r.writtenAt !== undefined && known[2] !== undefined && known[2] > r.writtenAt) known[2] = r.writtenAt;
+      else if (r.writtenAt !== undefined && known[2] !== undefined && known[2] > r.writtenAt) {
+        lowered.push({ type: known[0], was: known[2], to: r.writtenAt });
+        known[2] = r.writtenAt;
+      }
     }
     const base = (fromTypes && fromTypes.base) || (past && past.base);
     types[name] = { ...(base ? { base } : {}), fields };
   }
+  // A field a retrieved file shows earlier than the WSDLs brings its own type's fields of that time with it: the
+  // file writes them inside it (a prompt template's generation configurations, and their developer names).
+  const lowerWith = (typeName, was, to, seen) => {
+    if (!types[typeName] || seen.has(typeName)) return;
+    seen.add(typeName);
+    for (const field of Object.values(types[typeName].fields)) {
+      if (field[2] === undefined || field[2] > was || field[2] <= to) continue;
+      field[2] = to;
+      lowerWith(field[0], was, to, seen);
+    }
+  };
+  for (const { type, was, to } of lowered) lowerWith(type, was, to, new Set());
   const enums = {};
   const enumNames = new Set([...Object.keys(declared.enums), ...Object.keys(history.enums)]);
   for (const name of [...enumNames].sort()) {

@@ -106,6 +106,12 @@ describe('the schema check of a metadata file', () => {
     const template = '    <masterLabel>Extract Menu</masterLabel>\n    <overridable>false</overridable>\n';
     expect(check('GenAiPromptTemplate', template, 67)).toBeUndefined();
     expect(check('GenAiPromptTemplate', template, 66)?.problem).toBe("Property 'overridable' not valid in version 66.0");
+    // RelationshipResearchAgent's templates at 62.0: a configuration brings its own fields with it (64.0 in the WSDLs).
+    const version = '    <templateVersions>\n        <content>x</content>\n        <generationTemplateConfigs>\n' +
+      '            <generationConfigDeveloperName>einstein_gpt__enUsLanguageStyle</generationConfigDeveloperName>\n' +
+      '        </generationTemplateConfigs>\n        <status>Published</status>\n    </templateVersions>\n';
+    expect(check('GenAiPromptTemplate', `    <masterLabel>T</masterLabel>\n${version}`, 62)).toBeUndefined();
+    expect(check('GenAiPromptTemplate', `    <masterLabel>T</masterLabel>\n${version}`, 61)?.problem).toBe("Property 'generationTemplateConfigs' not valid in version 61.0");
   });
 
   it('does not look inside values of any XML (target configurations) or typed ones (xsi:type)', () => {
