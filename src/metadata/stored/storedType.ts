@@ -14,8 +14,11 @@ import { validateComponentName } from './nameRules';
 import { parentFileSplitter } from './parentFile';
 
 const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
-/** Bundles that cannot deploy without their own meta file. */
-const BUNDLE_META_REQUIRED = new Set(['LightningComponentBundle', 'AuraDefinitionBundle']);
+/**
+ * Bundles that cannot deploy without their own meta file. Not Aura's: the Metadata API guide lays an Aura bundle
+ * out without one (its apiVersion and description are optional), and Salesforce's own ANT samples ship so.
+ */
+const BUNDLE_META_REQUIRED = new Set(['LightningComponentBundle']);
 
 /** The schema types a type's XML is read as (`settings/Account.settings` is an `<AccountSettings>`), the first by default. */
 function rootsOf(type: MetadataTypeDefinition, fullName: string): string[] {
@@ -124,8 +127,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
         // `dataFecherCPEComboboxUtils.js-meta.xml` (a letter short) has been in its package versions' builds since 2024.
         const metas = named.length ? named : atTop;
         if (!metas.length && BUNDLE_META_REQUIRED.has(definition.xmlName)) {
-          const ext = definition.xmlName === 'LightningComponentBundle' ? 'js' : 'cmp';
-          return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.${ext}${META}`) };
+          return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.js${META}`) };
         }
         for (const m of metas) {
           const read = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName, options, input) : input;

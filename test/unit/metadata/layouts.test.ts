@@ -194,6 +194,10 @@ describe('a stored type reads its files', () => {
     expect(problemOf({ 'experiences/S1/views/home.json': '{}' })).toMatchObject({ problem: expect.stringContaining('experiences/S1.site-meta.xml is missing') });
   });
 
+  it('reads an Aura bundle without a meta file, as the Metadata API guide lays bundles out (developerforce/open-cti-demo-adapter)', () => {
+    expect(mustRead({ 'aura/toast/toast.cmp': '<aura:component/>', 'aura/toast/toastController.js': '({})' }).fullName).toBe('toast');
+  });
+
   it('refuses a meta file without its content file, naming the content file', () => {
     expect(problemOf({ 'classes/A.cls-meta.xml': apexMeta() })).toEqual({
       fileName: 'classes/A.cls-meta.xml', problem: 'ApexClass A: the content file classes/A.cls is missing from the package',
