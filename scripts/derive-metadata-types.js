@@ -70,6 +70,9 @@ const types = Object.values(byId).map((t) => ({
   ...(t.folderContentType ? { folderContentType: byId[t.folderContentType].name } : {}),
   ...(t.aliasFor ? { aliasFor: byId[t.aliasFor].name } : {}),
   ...(t.ignoreParsedFullName ? { fixedFullName: t.name } : {}),
+  // A folder type that is not inFolder: the components live in a component's folder of that type (a territory
+  // model's territories and rules, and the model itself).
+  ...(t.folderType && !t.inFolder ? { within: byId[t.folderType].name } : {}),
   children: childrenOf(t),
   // Pieces with files of their own inside the parent's directory (DigitalExperience in a bundle).
   ...(partsOf(t).length ? { parts: partsOf(t) } : {}),

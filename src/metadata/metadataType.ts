@@ -20,6 +20,8 @@ export interface MetadataTypeDefinition {
   /** The type a folder type stores its components as (EmailTemplateFolder is stored as EmailFolder). */
   storedAs: string;
   fixedFullName?: string;
+  /** See TypeFacts.within. */
+  within?: { xmlName: string; directoryName: string };
   children: ChildTypeFacts[];
   /** For a child type (CustomField): its parent type, and how the parent's file holds it. */
   parent?: { xmlName: string; child: ChildTypeFacts };

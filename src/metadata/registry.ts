@@ -15,7 +15,8 @@ const DEEP_TYPES: Record<string, (definition: MetadataTypeDefinition) => Metadat
 
 const META_FILE_LAYOUTS = new Set(['contentFile', 'document', 'experienceBundle']);
 
-function definitionOf(facts: TypeFacts): MetadataTypeDefinition {
+function definitionOf(facts: TypeFacts, all: TypeFacts[]): MetadataTypeDefinition {
+  const within = facts.within ? all.find((t) => t.name === facts.within) : undefined;
   return {
     xmlName: facts.name,
     directoryName: facts.directoryName,
@@ -27,6 +28,7 @@ function definitionOf(facts: TypeFacts): MetadataTypeDefinition {
     folderContentType: facts.folderContentType,
     storedAs: facts.aliasFor ?? facts.name,
     fixedFullName: facts.fixedFullName,
+    ...(within ? { within: { xmlName: within.name, directoryName: within.directoryName } } : {}),
     children: facts.children,
     idPrefix: idPrefixOf(facts.name),
     minApiVersion: FIRST_API_VERSION[facts.name] ?? MIN_API_VERSION,
@@ -43,7 +45,7 @@ function build() {
     return handler;
   };
   for (const facts of table.types) {
-    const parent = definitionOf(facts);
+    const parent = definitionOf(facts, table.types);
     topLevel.push(add(parent));
     for (const part of facts.parts ?? []) add({ ...parent, xmlName: part, storedAs: parent.storedAs, children: [], partOf: parent.xmlName });
     for (const child of facts.children) {
@@ -56,9 +58,11 @@ function build() {
   }
   const byDirectory = new Map<string, MetadataTypeHandler<any>[]>();
   for (const h of topLevel) {
-    const list = byDirectory.get(h.definition.directoryName) ?? [];
+    // A type within another's components has its files in that type's directory.
+    const directory = h.definition.within?.directoryName ?? h.definition.directoryName;
+    const list = byDirectory.get(directory) ?? [];
     list.push(h);
-    byDirectory.set(h.definition.directoryName, list);
+    byDirectory.set(directory, list);
   }
   return { source: table.source, handlers, topLevel, byDirectory };
 }

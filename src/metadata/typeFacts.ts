@@ -41,6 +41,11 @@ export interface TypeFacts {
   aliasFor?: string;
   /** A type with one component whose fullName never changes (CustomLabels). */
   fixedFullName?: string;
+  /**
+   * The type whose component's folder holds this type's files (Territory2Model): its own component
+   * `territory2Models/M/M.territory2Model`, the others `territory2Models/M/territories/T.territory2`, named `M.T`.
+   */
+  within?: string;
   children: ChildTypeFacts[];
   /**
    * Types whose components are pieces of this type's component, files inside its directory

@@ -195,6 +195,35 @@ describe('a package of every layout', () => {
   });
 });
 
+describe('layouts beyond one folder per type', () => {
+  it('deploys and retrieves a territory model with its territories and rules in its folder, and a document without an extension', async () => {
+    const org = await freshOrg();
+    const files: Record<string, string | Buffer> = {
+      'territory2Models/Sales/Sales.territory2Model': xml('Territory2Model', '    <name>Sales</name>\n'),
+      'territory2Models/Sales/territories/East.territory2': xml('Territory2',
+        '    <accountAccessLevel>Edit</accountAccessLevel>\n    <name>East</name>\n    <territory2Type>Strategic</territory2Type>\n'),
+      'territory2Models/Sales/rules/Big.territory2Rule': xml('Territory2Rule',
+        '    <active>true</active>\n    <booleanFilter>1</booleanFilter>\n    <name>Big</name>\n    <objectType>Account</objectType>\n'),
+      'documents/Docs-meta.xml': xml('DocumentFolder', '    <accessType>Public</accessType>\n    <name>Docs</name>\n    <publicFolderAccess>ReadOnly</publicFolderAccess>\n'),
+      'documents/Docs/Readme': 'no extension\n',
+      'documents/Docs/Readme-meta.xml': xml('Document', '    <internalUseOnly>false</internalUseOnly>\n    <name>Readme</name>\n    <public>true</public>\n'),
+    };
+    const types = { Territory2Model: ['Sales'], Territory2: ['Sales.East'], Territory2Rule: ['Sales.Big'], DocumentFolder: ['Docs'], Document: ['Docs/Readme'] };
+    const result = await deployAndWait(org, await zipOf({ ...files, 'package.xml': manifest(types) }));
+    expect(failures(result)).toEqual([]);
+    expect(successes(result).filter((s) => s.fullName !== 'package.xml').map((s) => [s.componentType, s.fullName, s.fileName]).sort()).toEqual([
+      ['Document', 'Docs/Readme', 'documents/Docs/Readme'],
+      ['DocumentFolder', 'Docs', 'documents/Docs-meta.xml'],
+      ['Territory2', 'Sales.East', 'territory2Models/Sales/territories/East.territory2'],
+      ['Territory2Model', 'Sales', 'territory2Models/Sales/Sales.territory2Model'],
+      ['Territory2Rule', 'Sales.Big', 'territory2Models/Sales/rules/Big.territory2Rule'],
+    ]);
+    const { files: retrieved } = await retrieve(org, { unpackaged: { types: Object.entries(types).map(([name, members]) => ({ name, members })), version: '66.0' } });
+    expect(Object.keys(retrieved).filter((p) => p !== 'package.xml').sort()).toEqual(Object.keys(files).sort());
+    expect(retrieved['documents/Docs/Readme']!.toString()).toBe('no extension\n');
+  });
+});
+
 describe('checks on every type, each a component failure with its file and position', () => {
   const expectFailure = async (files: Record<string, string | Buffer>, types: Types, expected: Record<string, unknown>) => {
     const result = await deployAndWait(conn, await zipOf({ ...files, 'package.xml': manifest(types) }));

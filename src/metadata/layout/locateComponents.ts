@@ -15,12 +15,14 @@ const strip = (text: string, end: string) => (text.endsWith(end) ? text.slice(0,
 
 /**
  * Names the component a file belongs to, from the type's layout (see typeFacts.ts). `rest` is the
- * path below the type's directory. Returns undefined when the file is not one of that type's.
+ * path below the type's directory; `beside` tells whether the package holds another file there (`rest` joined).
+ * Returns undefined when the file is not one of that type's.
  */
-function matchFile(type: MetadataTypeDefinition, rest: string[]): FileMatch | undefined {
+function matchFile(type: MetadataTypeDefinition, rest: string[], beside: (path: string) => boolean): FileMatch | undefined {
   const file = rest[rest.length - 1]!;
   const inFolders = type.inFolder ? rest.length >= 2 : rest.length === 1;
   const dotted = (base: string) => base.includes('.');
+  if (type.within) return matchWithin(type, rest);
   switch (type.layout) {
     case 'xml': {
       const name = inFolders ? strip(rest.join('/'), `.${type.suffix}`) : undefined;
@@ -36,8 +38,10 @@ function matchFile(type: MetadataTypeDefinition, rest: string[]): FileMatch | un
     case 'document': {
       if (rest.length < 2) return undefined;
       const base = strip(file, META) ?? file;
-      if (!dotted(base)) return undefined;
       const folder = rest.slice(0, -1).join('/');
+      // A document may have no extension (`documents/F/Readme`, as the Metadata API guide names them): its meta
+      // file is told from a nested folder's (`documents/F/Sub-meta.xml`) by the content file beside it.
+      if (!dotted(base)) return base !== file && !beside(`${folder}/${base}`) ? undefined : { type, fullName: `${folder}/${base}`, main: base === file };
       return { type, fullName: `${folder}/${base.slice(0, base.lastIndexOf('.'))}`, main: !file.endsWith(META) };
     }
     case 'folder': {
@@ -59,6 +63,20 @@ function matchFile(type: MetadataTypeDefinition, rest: string[]): FileMatch | un
 }
 
 /**
+ * A type within another's components (TypeFacts.within): the container's own file `M/M.suffix` (or, as read
+ * before, `M.suffix` at the directory's top), and the others `M/<own directory>/T.suffix`, named `M.T`.
+ */
+function matchWithin(type: MetadataTypeDefinition, rest: string[]): FileMatch | undefined {
+  const suffix = `.${type.suffix}`;
+  if (type.within!.xmlName === type.xmlName) {
+    const name = rest.length === 1 ? strip(rest[0]!, suffix) : rest.length === 2 && rest[1] === `${rest[0]}${suffix}` ? rest[0] : undefined;
+    return name ? { type, fullName: name, main: true } : undefined;
+  }
+  const name = rest.length === 3 && rest[1] === type.directoryName ? strip(rest[2]!, suffix) : undefined;
+  return name ? { type, fullName: `${rest[0]}.${name}`, main: true } : undefined;
+}
+
+/**
  * Groups a package's files into components of every type the registry knows, by directory and
  * suffix (several types share a directory: `wave`, `reports`, `email`). `stray` keeps the paths
  * that belong to no type.
@@ -72,7 +90,7 @@ export function locateComponents(files: Map<string, Buffer>): { components: Loca
     if (rest.length) {
       for (const h of MetadataRegistry.inDirectory(dir!)) {
         if (h.definition.storedAs !== h.definition.xmlName) continue; // an alias: its files are its target's
-        if ((match = matchFile(h.definition, rest))) break;
+        if ((match = matchFile(h.definition, rest, (path) => files.has(`${dir}/${path}`)))) break;
       }
     }
     if (!match) { stray.push(rel); continue; }
