@@ -28,12 +28,12 @@ export const TOOLING_METADATA_NS = 'urn:metadata.tooling.soap.sforce.com';
 export const localName = (qname: string) => qname.slice(qname.lastIndexOf(':') + 1);
 
 /**
- * Checks that a document is well formed and that its root is in the metadata namespace, and (unless
- * `anyRootName`) is one of `roots`, as the real service's parser does before anything else; the first
- * problem has its position. With `onTopLevel`, the root's children are passed on as they end instead
- * of kept (xmlScanner.ts).
+ * Checks that a document is well formed and that its root is in the metadata namespace (one of `namespaces`;
+ * null takes any), and (unless `anyRootName`) is one of `roots`, as the real service's parser does before
+ * anything else; the first problem has its position. With `onTopLevel`, the root's children are passed on as
+ * they end instead of kept (xmlScanner.ts).
  */
-export function readMetadataRoot(text: string, roots: string[], namespaces = [METADATA_NS], anyRootName = false, onTopLevel?: ScanOptions['onTopLevel']):
+export function readMetadataRoot(text: string, roots: string[], namespaces: string[] | null = [METADATA_NS], anyRootName = false, onTopLevel?: ScanOptions['onTopLevel']):
   { ok: true; root: XmlElement } | { ok: false; error: XmlProblem } {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const start = text.slice(bom, bom + 4096).search(/\S/) + bom;
@@ -45,12 +45,12 @@ export function readMetadataRoot(text: string, roots: string[], namespaces = [ME
   try {
     // A document that declares no namespace is read as in the type's: the sf CLI writes a scratch org
     // definition's settings files without xmlns, and real orgs deploy them (docs/deploy-checks.md).
-    root = scanXml(text, namespaces[0], { onTopLevel });
+    root = scanXml(text, namespaces?.[0] ?? METADATA_NS, { onTopLevel });
   } catch (err) {
     if (err instanceof XmlSyntaxError) return fail(err.problem, err.line, err.column);
     throw err;
   }
-  if ((!anyRootName && !roots.includes(root.local)) || !namespaces.includes(root.ns ?? '')) {
+  if ((!anyRootName && !roots.includes(root.local)) || (namespaces && !namespaces.includes(root.ns ?? ''))) {
     return fail(`Cannot find the declaration of element '${root.name}'. Expected {${METADATA_NS}}${roots[0]}.`, root.line, root.column);
   }
   return { ok: true, root };

@@ -15,6 +15,12 @@ import { parentFileSplitter } from './parentFile';
 
 const NAMESPACES = [METADATA_NS, TOOLING_METADATA_NS];
 /**
+ * A web component's meta file is read in whatever namespace its root declares: Salesforce's own
+ * base-components-recipes and commerce-on-lightning-components declare `xmlns="xmlns=http://soap.sforce.com/…"`
+ * in every bundle and deploy to scratch orgs as their READMEs say (docs/deploy-checks.md, Doubts).
+ */
+const ANY_NAMESPACE = null;
+/**
  * Bundles that cannot deploy without their own meta file. Not Aura's: the Metadata API guide lays an Aura bundle
  * out without one (its apiVersion and description are optional), and Salesforce's own ANT samples ship so.
  */
@@ -69,7 +75,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
    * and is then let go. The type comes from the file's folder and suffix, not its root element: real
    * orgs read `<FeatureParameterBoolean>` in a .featureParameterInteger file as a FeatureParameterInteger.
    */
-  const readXml = (path: string, text: string, fullName: string, options: ReadOptions | undefined, split = false) => {
+  const readXml = (path: string, text: string, fullName: string, options: ReadOptions | undefined, split = false, namespaces: string[] | null = NAMESPACES) => {
     const roots = rootsOf(definition, fullName);
     let schema: SchemaChecker | undefined | null = null; // made for the root's type once the root is read
     const schemaOf = (root: XmlElement) => (schema === null
@@ -77,7 +83,7 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
       : schema);
     const references = options?.checks.has('references') ? referenceCollector(definition, fullName, options.sharedReferences) : undefined;
     const splitter = split ? parentFileSplitter(definition, fullName, text) : undefined;
-    const read = readMetadataRoot(text, roots, NAMESPACES, true, (child, root) => {
+    const read = readMetadataRoot(text, roots, namespaces, true, (child, root) => {
       schemaOf(root)?.child(child, root);
       references?.child(child);
       splitter?.child(child);
@@ -91,8 +97,8 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
   };
   /** The input, with the references its file makes. */
   const withReferences = (input: ComponentInput, references: Reference[]): ComponentInput => (references.length ? { ...input, references } : input);
-  const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined, input: ComponentInput): ComponentInput | FileProblem => {
-    const read = readXml(path, bytes.toString('utf8'), fullName, options);
+  const checkXml = (path: string, bytes: Buffer, fullName: string, options: ReadOptions | undefined, input: ComponentInput, namespaces: string[] | null = NAMESPACES): ComponentInput | FileProblem => {
+    const read = readXml(path, bytes.toString('utf8'), fullName, options, false, namespaces);
     return 'problem' in read ? read : withReferences(input, read.references);
   };
 
@@ -130,7 +136,8 @@ export function storedTypeHandler(definition: MetadataTypeDefinition): MetadataT
           return { fileName: c.mainPath, problem: missingFile(definition, c.fullName, 'meta', `${definition.directoryName}/${c.fullName}/${c.fullName}.js${META}`) };
         }
         for (const m of metas) {
-          const read = m.endsWith(`.js${META}`) || definition.xmlName !== 'LightningComponentBundle' ? checkXml(m, c.files.get(m)!, c.fullName, options, input) : input;
+          const lwc = definition.xmlName === 'LightningComponentBundle';
+          const read = m.endsWith(`.js${META}`) || !lwc ? checkXml(m, c.files.get(m)!, c.fullName, options, input, lwc ? ANY_NAMESPACE : NAMESPACES) : input;
           if ('problem' in read) return read;
         }
         return input;

@@ -177,6 +177,12 @@ describe('a stored type reads its files', () => {
     expect(layout).toMatchObject({ fileName: 'layouts/A-A Layout.layout', lineNumber: 2, columnNumber: 1 });
   });
 
+  it('reads a web component\'s meta file in whatever namespace it declares, as Salesforce\'s base-components-recipes declares one', () => {
+    const meta = `${DECL}<LightningComponentBundle xmlns="xmlns=http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>66.0</apiVersion>\n` +
+      '    <isExposed>false</isExposed>\n</LightningComponentBundle>\n';
+    expect(mustRead({ 'lwc/accordion/accordion.js': 'export default class {}', 'lwc/accordion/accordion.js-meta.xml': meta }).fullName).toBe('accordion');
+  });
+
   it('accepts the tooling namespace in Apex meta files', () => {
     expect(mustRead({ 'classes/A.cls': 'x', 'classes/A.cls-meta.xml': apexMeta(`<ApexClass xmlns="${TOOLING_NS}">`) }).fullName).toBe('A');
     const trigger = `${DECL}<ApexTrigger xmlns="${TOOLING_NS}">\n    <apiVersion>66.0</apiVersion>\n    <status>Active</status>\n</ApexTrigger>\n`;
