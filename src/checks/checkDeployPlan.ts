@@ -7,9 +7,12 @@ import { failEach } from './failEach';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
 import { deletedKeys, orgAfterDeploy } from './orgAfterDeploy';
 import { auraBundleProblems } from './references/auraMarkup';
+import { visualforceProblems } from './references/visualforceMarkup';
 import { storedFieldName } from './references/customNames';
 import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
+
+const VISUALFORCE = new Set(['ApexPage', 'ApexComponent']);
 
 /**
  * The checks that need the whole deploy, run once it is planned and the schema checks have read every
@@ -29,6 +32,8 @@ export async function checkDeployPlan(plan: DeployPlan, ctx: PlannerContext & { 
     const component = (name: string) => has('AuraDefinitionBundle', name) || has('LightningComponentBundle', name);
     await failEach(plan, ctx, (a) => (a.handler.definition.xmlName === 'AuraDefinitionBundle'
       ? auraBundleProblems(a.input.fullName, a.input.files, component).map((p) => ({ ...p, path: p.fileName })) : []));
+    await failEach(plan, ctx, (a) => (VISUALFORCE.has(a.handler.definition.xmlName)
+      ? visualforceProblems(a.input.files, has).map((p) => ({ ...p, path: p.fileName })) : []));
     await nextTurn();
     refuseMissingReferences(plan, ctx);
   }
