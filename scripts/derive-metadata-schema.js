@@ -79,6 +79,14 @@ function readDeclarations() {
   return { types, enums };
 }
 
+/**
+ * The version a field is taken from: the one before the first kept WSDL that shows it. Orgs of a release take
+ * fields their release's WSDL does not show yet: eleven public projects, each a file of version N with a field
+ * the WSDLs show from N+1 (docs/deploy-checks.md). A field two versions ahead is still refused.
+ */
+const OLDEST = Math.min(...Object.values(history.types).map((t) => t.since));
+const takenFrom = (since) => (since > OLDEST ? since - 1 : since);
+
 /** A field's facts from the history: [since, until, type, flags]. */
 const flagsOf = (f) => `${f.includes('o') ? 'o' : ''}${f.includes('m') ? 'm' : ''}`;
 
@@ -97,10 +105,10 @@ function merge(declared) {
       const exact = known && type.startsWith('xsd:') && known[2].startsWith('xsd:') ? known[2] : type;
       // Declared now, so not removed, whatever the history says. Whether it is optional is the WSDL's say
       // (the declarations make every list required); a field the WSDL never had is taken as optional.
-      fields[field] = known ? [exact, flagsOf(known[3]), known[0]] : [exact, flags.includes('o') ? flags : `o${flags}`];
+      fields[field] = known ? [exact, flagsOf(known[3]), takenFrom(known[0])] : [exact, flags.includes('o') ? flags : `o${flags}`];
     }
     for (const [field, [since, until, type, flags]] of Object.entries(past ? past.fields : {})) {
-      if (!fields[field]) fields[field] = [type, flagsOf(flags), since, ...(until ? [until] : [])];
+      if (!fields[field]) fields[field] = [type, flagsOf(flags), takenFrom(since), ...(until ? [until] : [])];
     }
     for (const r of retrieved.fields.filter((f) => f.type === name)) {
       const known = fields[r.field];

@@ -79,10 +79,15 @@ describe('the schema check of a metadata file', () => {
       .toMatchObject({ problem: 'Error parsing file: Element fields is duplicated at this location in type CustomObject', lineNumber: 7 });
   });
 
-  it('refuses a property newer than the file\'s API version, as of the version that added it', () => {
+  it('refuses a property newer than the file\'s API version, from the version before the first WSDL that shows it', () => {
+    // elementType is in the WSDLs from 60.0; orgs take what their release's WSDL shows only in the next (Lightning-Enhanced-Calendar's
+    // translations at 58.0, DataCloudAndAgentForceForHospitality's prompt templates at 63.0…).
     const body = field('        <fullName>A__c</fullName>\n        <elementType>Text</elementType>\n');
-    expect(check('CustomObject', body, 59)).toMatchObject({ problem: "Property 'elementType' not valid in version 59.0", lineNumber: 5 });
-    expect(check('CustomObject', body, 60)).toBeUndefined();
+    expect(check('CustomObject', body, 58)).toMatchObject({ problem: "Property 'elementType' not valid in version 58.0", lineNumber: 5 });
+    expect(check('CustomObject', body, 59)).toBeUndefined();
+    const translation = '    <description>x</description>\n    <label>A</label>\n    <name>A</name>\n';
+    expect(check('CustomApplicationTranslation', translation, 58)).toBeUndefined();
+    expect(check('CustomApplicationTranslation', translation, 57)?.problem).toBe("Property 'description' not valid in version 57.0");
   });
 
   it('accepts a property the WSDL dropped in a later version than the file\'s, as real orgs took IssueBox\'s', () => {
