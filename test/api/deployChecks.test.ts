@@ -178,6 +178,12 @@ describe('deploy checks: a broken package is refused as a real org refuses it', 
     const missing = { ...square, 'classes/Square.cls': 'public class Square extends Shapes {\n    Corner corner;\n    Triangle t;\n    Integer count() { return sides + edges; }\n}\n' };
     expect(failuresOf(await deployAndWait(orgConn, await zipOf(missing), { checkOnly: true })).map((f) => f.problem))
       .toEqual(['Invalid type: Triangle', 'Variable does not exist: edges']);
+    // A managed package's class may nest types its subclasses name bare (EDA's TDTM_Runnable and its DmlWrapper);
+    // the class extended is still looked for.
+    const tdtm = { ...square, 'classes/Square.cls': 'global class Square extends hed.TDTM_Runnable {\n    global override DmlWrapper run() { return new DmlWrapper(); }\n}\n' };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(tdtm), { checkOnly: true }))).toEqual([]);
+    const base = { ...square, 'classes/Square.cls': 'public class Square extends Trapezium {\n    DmlWrapper w;\n}\n' };
+    expect(failuresOf(await deployAndWait(orgConn, await zipOf(base), { checkOnly: true })).map((f) => f.problem)).toEqual(['Invalid type: Trapezium']);
   });
 
   /** A new org holding `classes` (name → source); `check` validates more classes against it and gives its rows as [problem, line, column]. */

@@ -106,12 +106,16 @@ const noSuchColumn = (use: ApexQueryField) => `${use.query}\n${' '.repeat(use.co
 
 /**
  * The types and values a class names by a bare name that resolve to nothing, with their names (lower case). A name
- * used both as a type and as a value is reported once, where it is first used. Values are not checked when the
- * class inherits from one that cannot be read (`inherited` null).
+ * used both as a type and as a value is reported once, where it is first used. Values and types are not checked
+ * when the class inherits from one that cannot be read (`inherited` null), but for the classes it extends.
  */
 function bareNameFindings(analysis: ApexAnalysis, own: Set<string>, inherited: Set<string> | null, org: ApexOrg): (Finding & { name: string })[] {
   const values = inherited ? analysis.variables.undeclared.filter((use) => !inherited.has(use.name.toLowerCase())) : [];
-  const uses = [...analysis.typeNames.map((use) => ({ use, missing: `Invalid type: ${use.name}` })),
+  // Nor are types, but for the classes extended: a class extending one that cannot be read may name the types it
+  // nests by their bare names (EDA's `DmlWrapper`, in classes extending `hed.TDTM_Runnable`).
+  const bases = new Set(analysis.variables.extended.map((name) => name.toLowerCase()));
+  const types = inherited ? analysis.typeNames : analysis.typeNames.filter((use) => bases.has(use.name.toLowerCase()));
+  const uses = [...types.map((use) => ({ use, missing: `Invalid type: ${use.name}` })),
     ...values.map((use) => ({ use, missing: `Variable does not exist: ${use.name}` }))]
     .filter(({ use }) => !own.has(use.name.toLowerCase()))
     .sort((x, y) => x.use.lineNumber - y.use.lineNumber || x.use.columnNumber - y.use.columnNumber);
