@@ -159,8 +159,13 @@ function templateOptions(bundleName: string, apiVersion: number | undefined): Te
 }
 
 function transformOptions(bundleName: string, apiVersion: number | undefined): TransformOptions {
-  // #method(): private methods are being rolled out on the platform behind this flag.
-  return { name: bundleName, namespace: 'c', apiVersion, ...TEMPLATE_FEATURES, enablePrivateMethods: true };
+  // #method(): private methods are being rolled out on the platform behind this flag. A dynamic import() of a
+  // built name (`import('c/' + name)`) is the platform's dynamic components, which package builds accept
+  // (navikt/crm-shared-timeline): the compiler's strict default would refuse it.
+  return {
+    name: bundleName, namespace: 'c', apiVersion, ...TEMPLATE_FEATURES, enablePrivateMethods: true,
+    dynamicImports: { strictSpecifier: false },
+  };
 }
 
 function bundleApiVersion(bundleName: string, files: Map<string, Buffer>): number | undefined {

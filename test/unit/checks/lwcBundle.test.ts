@@ -117,6 +117,12 @@ describe('lwcBundleProblems', () => {
     ]);
   });
 
+  it('accepts a dynamic import of a built name, as package builds take dynamic components (navikt/crm-shared-timeline)', () => {
+    const js = "import { LightningElement, api } from 'lwc';\nexport default class Custom extends LightningElement {\n" +
+      "    @api name;\n    connectedCallback() { import('c/' + this.name).then((m) => { this.ctor = m.default; }); }\n}\n";
+    expect(lwcBundleProblems('custom', bundle('custom', { 'custom.js': js }), orgWith().resolver)).toEqual([]);
+  });
+
   it('ignores what the compiler only warns about', () => {
     const files = bundle('lenient', { 'lenient.html': '<template><ul><li>a</li></ul></p></template>' });
     expect(lwcBundleProblems('lenient', files, orgWith().resolver)).toEqual([]);
