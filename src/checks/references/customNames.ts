@@ -38,9 +38,25 @@ const SITE_DEFAULT_PAGES = new Set([
   'StdExceptionTemplate', 'Unauthorized', 'UnderConstruction',
 ].map((n) => n.toLowerCase()));
 
+/**
+ * The custom fields a Developer Edition org, and a scratch org of that edition, is made with (its sample data's):
+ * projects built in one retrieve layouts and permission sets naming them and deploy them back to such orgs
+ * (SFDC-Assets/flow-builder's init script, mshanemc's LightningSharing). Never refused: the edition of the org a
+ * deploy is meant for is not known here.
+ */
+const DEVELOPER_EDITION_FIELDS = new Set(Object.entries({
+  Account: ['Active__c', 'CustomerPriority__c', 'NumberofLocations__c', 'SLA__c', 'SLAExpirationDate__c', 'SLASerialNumber__c', 'UpsellOpportunity__c'],
+  Contact: ['Languages__c', 'Level__c'],
+  Lead: ['CurrentGenerators__c', 'NumberofLocations__c', 'Primary__c', 'ProductInterest__c', 'SICCode__c'],
+  Opportunity: ['CurrentGenerators__c', 'DeliveryInstallationStatus__c', 'MainCompetitors__c', 'OrderNumber__c', 'TrackingNumber__c'],
+  Case: ['EngineeringReqNumber__c', 'PotentialLiability__c', 'Product__c', 'SLAViolation__c'],
+}).flatMap(([object, fields]) => fields.map((field) => `${object}.${field}`.toLowerCase())));
+
+export const isDeveloperEditionField = (name: string) => DEVELOPER_EDITION_FIELDS.has(name.toLowerCase());
+
 export const CHECKABLE: Record<string, (name: string) => boolean> = {
   CustomObject: customObject,
-  CustomField: (name) => customChild(name, (field) => /__c$/.test(field) && ownNamespace(field)),
+  CustomField: (name) => customChild(name, (field) => /__c$/.test(field) && ownNamespace(field)) && !isDeveloperEditionField(name),
   RecordType: (name) => customChild(name, plainName),
   ApexClass: (name) => plainName(name) && !SITE_DEFAULT_CLASSES.has(name.toLowerCase()),
   ApexPage: (name) => plainName(name) && !SITE_DEFAULT_PAGES.has(name.toLowerCase()),

@@ -17,4 +17,10 @@ describe('the names the references check may refuse', () => {
     expect(CHECKABLE.ApexPage!('SiteLogin')).toBe(false);
     expect(CHECKABLE.ApexPage!('ThingPage')).toBe(true);
   });
+
+  it('leave out the fields a Developer Edition org is made with', () => {
+    expect(CHECKABLE.CustomField!('Account.CustomerPriority__c')).toBe(false);
+    expect(CHECKABLE.CustomField!('contact.languages__c')).toBe(false);
+    expect(CHECKABLE.CustomField!('Contact.CustomerPriority__c')).toBe(true);
+  });
 });
