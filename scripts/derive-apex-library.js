@@ -65,6 +65,16 @@ const SOBJECTS_THE_STUBS_MISS = {
     'OrderPaymentSummary', 'OrderAdjustmentGroup', 'OrderAdjustmentGroupSummary', 'OrderItemAdjustmentLineItem', 'OrderItemAdjustmentLineSummary',
     'OrderItemTaxLineItem', 'OrderItemTaxLineItemSummary', 'OrderSummaryRoutingSchedule', 'SalesChannel',
   ].map((name) => [name, 'Order Management and Commerce checkout (API 48.0 on, in orgs with them), beside FulfillmentOrder and ReturnOrder, which the stubs have'])),
+  GuestBuyerProfile: 'Commerce guest buyers (API 54.0 on); salesforce-misc/Data360AgentforceSolutionKitRetail uses it',
+  ...Object.fromEntries([
+    'LiveAgentSession', 'LiveChatButton', 'LiveChatDeployment', 'LiveChatTranscript', 'LiveChatTranscriptEvent', 'LiveChatTranscriptSkill',
+    'LiveChatUserConfig', 'LiveChatVisitor',
+  ].map((name) => [name, 'Chat (Live Agent), in orgs with it; SFDC-Assets/Monocle queries LiveChatTranscript'])),
+  ...Object.fromEntries([
+    'MobileCallEvent', 'MobileEmailEvent', 'MobileEnforcedPolicyEvent', 'MobileScreenshotEvent', 'MobileSmsEvent', 'MobileTelephonyEvent',
+  ].map((name) => [name, 'Enhanced Mobile Security events (API 55.0 on); SFDC-Assets sfdc-security-demo and mobile-security, on scratch orgs with MobileSecurity'])),
+  PartyRelationshipGroup: 'Public Sector Solutions (API 56.0 on); SFDC-Assets/PSA-Stakeholder-Management-Quick-Start uses it',
+  ProviderVisit: 'Life Sciences Cloud visits; SFDC-Assets/lifesciencescloud-agent-templates uses it',
 };
 
 const [standardDir, sobjectDir] = process.argv.slice(2);
