@@ -75,6 +75,8 @@ const SOBJECTS_THE_STUBS_MISS = {
   ].map((name) => [name, 'Enhanced Mobile Security events (API 55.0 on); SFDC-Assets sfdc-security-demo and mobile-security, on scratch orgs with MobileSecurity'])),
   PartyRelationshipGroup: 'Public Sector Solutions (API 56.0 on); SFDC-Assets/PSA-Stakeholder-Management-Quick-Start uses it',
   ProviderVisit: 'Life Sciences Cloud visits; SFDC-Assets/lifesciencescloud-agent-templates uses it',
+  Vehicle: 'Automotive Cloud (API 58.0 on); salesforce-misc/DataCloudAndAgentForceForAutomotive declares it',
+  VehicleDefinition: 'Automotive Cloud (API 58.0 on), the definition a Vehicle is of',
 };
 
 const [standardDir, sobjectDir] = process.argv.slice(2);

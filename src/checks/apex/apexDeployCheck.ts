@@ -1,6 +1,7 @@
 import { key, type DeployPlan, type PlannedAddition, type PlannerContext } from '../../deploy/deployPlanner';
 import { META } from '../../metadata/layout/componentPaths';
 import { failEach, type Problem } from '../failEach';
+import { CHECKABLE } from '../references/customNames';
 import { deletedKeys, orgAfterDeploy, type OrgHas } from '../orgAfterDeploy';
 import { analyseApex, type ApexAnalysis } from './apexAnalysis';
 import { isPlatformType, platformMethods } from './apexLibrary';
@@ -82,7 +83,9 @@ function unitFindings(fullName: string, analysis: ApexAnalysis, org: ApexOrg): F
 
 /** The org's own custom objects and fields a class names, in code and in its queries, that the org will not have. */
 function customNameFindings({ types, fields, queryFields }: ApexAnalysis, org: ApexOrg): Finding[] {
-  const knownObject = (object: string) => !/__c$/i.test(object) || org.has('CustomObject', object);
+  // A standard object's custom fields are looked for, and a custom object's when the org has it; not those of an object
+  // no deploy makes (Data Cloud's `__dlm` and `__dll`, which its data kits make) nor another namespace's.
+  const knownObject = (object: string) => !object.includes('__') || (CHECKABLE.CustomObject!(object) && org.has('CustomObject', object));
   return [
     ...types.filter((use) => !org.has('CustomObject', use.name)).map((use) => ({ at: use, problem: `Invalid type: ${use.name}` })),
     // A field of a missing object is not reported again: its type already is.

@@ -258,7 +258,9 @@ function labelProblem(target: string, { resolve, fileBase }: ReferenceSite): str
 function schemaProblem(target: string, { resolve, fileBase }: ReferenceSite): string | undefined {
   const [object, ...path] = target.split('.');
   const objectMissing = isLocalCustomName(object) && !resolve.sobject(object);
-  const fieldMissing = !objectMissing && path.length === 1 && isLocalCustomName(path[0]) && !resolve.field(object, path[0]);
+  // A field of an object no deploy makes (Data Cloud's `__dlm`, `__dll`) is not looked for.
+  const deployable = !object!.includes('__') || isLocalCustomName(object);
+  const fieldMissing = !objectMissing && deployable && path.length === 1 && isLocalCustomName(path[0]) && !resolve.field(object!, path[0]!);
   if (!objectMissing && !fieldMissing) return undefined;
   return `Invalid reference ${target} of type ${path.length === 0 ? 'sobjectClass' : 'sobjectField'} in file ${fileBase}`;
 }
