@@ -7,10 +7,10 @@ import { failEach } from './failEach';
 import { lwcBundleProblems, type LwcResolver } from './lwc/lwcBundle';
 import { deletedKeys, orgAfterDeploy } from './orgAfterDeploy';
 import { auraBundleProblems } from './references/auraMarkup';
-import { visualforceProblems } from './references/visualforceMarkup';
 import { storedFieldName } from './references/customNames';
 import { existingPicklistValues } from './references/picklistValues';
 import { missingReferences } from './references/referenceCheck';
+import { visualforceProblems } from './references/visualforceMarkup';
 
 const VISUALFORCE = new Set(['ApexPage', 'ApexComponent']);
 
