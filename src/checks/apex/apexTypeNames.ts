@@ -15,9 +15,10 @@ import type { ApexTypeUse } from './apexTypeReferences';
 const TYPE_AFTER = new Set([ApexLexer.NEW, ApexLexer.EXTENDS, ApexLexer.IMPLEMENTS, ApexLexer.INSTANCEOF]);
 /** What may follow the variable of a declaration `X x`: `=`, `;`, `,`, `:` (for each), `)` (a parameter), `(` (a method), `{` (a property, a `when` clause). */
 const AFTER_DECLARED = new Set([ApexLexer.ASSIGN, ApexLexer.SEMI, ApexLexer.COMMA, ApexLexer.COLON, ApexLexer.RPAREN, ApexLexer.LPAREN, ApexLexer.LBRACE]);
+const DML = [ApexLexer.MERGE, ApexLexer.UPSERT, ApexLexer.INSERT, ApexLexer.UPDATE, ApexLexer.DELETE, ApexLexer.UNDELETE];
 /** `merge a b;`, `upsert rows key;` and `@Annotation Constructor(` put two names side by side without declaring; after a dot a name is a member. */
-const NOT_DECLARING_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ApexLexer.MERGE, ApexLexer.UPSERT, ApexLexer.INSERT,
-  ApexLexer.UPDATE, ApexLexer.DELETE, ApexLexer.UNDELETE, ApexLexer.NEW, ApexLexer.ATSIGN]);
+const NOT_DECLARING_AFTER = new Set([ApexLexer.DOT, ApexLexer.QUESTIONDOT, ...DML, ApexLexer.NEW, ApexLexer.ATSIGN]);
+const DML_STATEMENT = new Set(DML);
 /** Generic types whose arguments are types: `List<X>`, `Set<X>`, `Map<K, V>`. */
 const GENERIC = new Set([ApexLexer.LIST, ApexLexer.SET, ApexLexer.MAP]);
 /** What may follow a type argument: the next one, the end of the list, an array's brackets, a nested list. */
@@ -44,12 +45,10 @@ function standsForType(tokens: CodeToken[], i: number, inTypeArguments: boolean)
   return isWord(tokens[next]) && AFTER_DECLARED.has(tokens[next + 1]?.type ?? -1);
 }
 
-const DML = new Set([ApexLexer.MERGE, ApexLexer.UPSERT, ApexLexer.INSERT, ApexLexer.UPDATE, ApexLexer.DELETE, ApexLexer.UNDELETE]);
-
 /** `upsert as user records Name;`: the records of a DML statement run in user or system mode, not a declaration. */
 function isUserModeDml(tokens: CodeToken[], i: number): boolean {
   const mode = tokens[i - 1]?.type;
-  return (mode === ApexLexer.USER || mode === ApexLexer.SYSTEM) && tokens[i - 2]?.type === ApexLexer.AS && DML.has(tokens[i - 3]?.type ?? -1);
+  return (mode === ApexLexer.USER || mode === ApexLexer.SYSTEM) && tokens[i - 2]?.type === ApexLexer.AS && DML_STATEMENT.has(tokens[i - 3]?.type ?? -1);
 }
 
 /** `implements A, B, C {`: walks back over names and commas to the keyword. */
