@@ -162,8 +162,8 @@ async function contentOf(entry: Entry, zip: ZipBytes, name: string): Promise<Buf
   if (crc32(bytes) !== entry.crc32) throw invalid(`The zip entry ${name} is damaged: its checksum does not match`);
   // Node lends buffers under 4 KB out of shared 8 KB slabs, and zlib's output is one: a file kept until the
   // deploy commits would keep its slab, and whatever else was cut from it, alive (20 MB of slabs for the 8 MB
-  // of a package of 5,000 classes). Small files get memory of their own.
-  return bytes.length < Buffer.poolSize >>> 1 ? ownCopy(bytes) : bytes;
+  // of a package of 5,000 classes). Small files get memory of their own; a stored entry's copy has it already.
+  return entry.compressionMethod !== STORED && bytes.length < Buffer.poolSize >>> 1 ? ownCopy(bytes) : bytes;
 }
 
 /** The bytes copied into memory of their own, never a slice of Node's shared pool. */
